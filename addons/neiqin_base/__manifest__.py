@@ -1,0 +1,41 @@
+{
+    "name": "Neiqin Back Office Base",
+    "summary": "Back-office groups, processes with per-step deadlines and owners, "
+    "responsibility records and the data-quality rule engine",
+    "version": "18.0.1.0.0",
+    "category": "Back Office",
+    "website": "https://github.com/neiqin/neiqin",
+    "author": "Neiqin",
+    "license": "LGPL-3",
+    "depends": ["mail", "hr", "resource"],
+    "data": [
+        "security/groups.xml",
+        "security/ir.model.access.csv",
+        "security/rules.xml",
+        "data/ir_sequence_data.xml",
+        "data/mail_activity_type_data.xml",
+        "data/neiqin_process_data.xml",
+        "data/ir_cron_data.xml",
+        "wizards/neiqin_step_pause_wizard_views.xml",
+        "views/neiqin_team_views.xml",
+        "views/neiqin_process_views.xml",
+        "views/neiqin_step_log_views.xml",
+        "views/neiqin_task_views.xml",
+        "views/neiqin_responsibility_views.xml",
+        "views/neiqin_dq_rule_views.xml",
+        "views/neiqin_dq_issue_views.xml",
+        "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/menus.xml",
+    ],
+    "demo": [
+        "demo/neiqin_demo.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "neiqin_base/static/tests/tours/*.js",
+        ],
+    },
+    "application": True,
+    "installable": True,
+}

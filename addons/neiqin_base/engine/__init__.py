@@ -1,0 +1,2 @@
+from . import deadline
+from . import rule_sql

@@ -1,0 +1,63 @@
+"""Working-hours arithmetic for step deadlines.
+
+Datetimes are naive UTC, as Odoo stores them. The maths itself is Odoo's
+``resource.calendar`` (attendances, the calendar's time zone and global
+leaves); this module only fixes the conventions the process engine relies on.
+Without a calendar, hours are plain clock hours.
+"""
+
+from datetime import timedelta
+
+from pytz import utc
+
+
+def _aware(dt):
+    return dt.replace(tzinfo=utc) if dt.tzinfo is None else dt.astimezone(utc)
+
+
+def _naive(dt):
+    return dt.astimezone(utc).replace(tzinfo=None)
+
+
+def add_working_hours(calendar, start, hours):
+    """Return the moment ``hours`` working hours after ``start``.
+
+    Nights, weekends and the calendar's leaves do not count. A start outside
+    working time counts from the next working moment.
+    """
+    if not calendar:
+        return start + timedelta(hours=hours)
+    if hours <= 0:
+        return start
+    end = calendar.plan_hours(hours, _aware(start), compute_leaves=True)
+    if not end:
+        # plan_hours gives up after ~4 years of calendar without work time.
+        return start + timedelta(hours=hours)
+    return _naive(end)
+
+
+def working_hours_between(calendar, start, end):
+    """Return the working hours between ``start`` and ``end`` (0 if end <= start)."""
+    if not start or not end or end <= start:
+        return 0.0
+    if not calendar:
+        return (end - start).total_seconds() / 3600
+    return calendar.get_work_hours_count(_aware(start), _aware(end), compute_leaves=True)
+
+
+class DeadlinePlanner:
+    """Memoised ``add_working_hours`` for a batch.
+
+    Entering a step for many records at once asks the same question (same
+    calendar, same start, same hours) many times; each distinct question is
+    answered once.
+    """
+
+    def __init__(self):
+        self._memo = {}
+
+    def add(self, calendar, start, hours):
+        key = (calendar.id if calendar else 0, start, hours)
+        if key not in self._memo:
+            self._memo[key] = add_working_hours(calendar, start, hours)
+        return self._memo[key]

@@ -1,0 +1,83 @@
+from odoo import api, fields, models
+
+
+class NeiqinDqIssue(models.Model):
+    """A record found breaking a data-quality rule. Scans open, reopen and
+    close issues by themselves; people assign, discuss or accept them."""
+
+    _name = "neiqin.dq.issue"
+    _description = "Data-quality issue"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "state_sequence, severity_sequence, found_at desc, id desc"
+    _rec_name = "res_name"
+
+    rule_id = fields.Many2one(
+        "neiqin.dq.rule", required=True, ondelete="cascade", index=True, readonly=True
+    )
+    res_model = fields.Char(string="Model", required=True, readonly=True, index=True)
+    res_id = fields.Many2oneReference(
+        string="Record ID", model_field="res_model", required=True, readonly=True
+    )
+    res_name = fields.Char(string="Record", readonly=True)
+    company_id = fields.Many2one("res.company", index=True, readonly=True)
+    severity = fields.Selection(related="rule_id.severity", store=True, index=True)
+    severity_sequence = fields.Integer(compute="_compute_sequences", store=True)
+    state = fields.Selection(
+        [("open", "Open"), ("closed", "Fixed"), ("ignored", "Accepted")],
+        default="open",
+        required=True,
+        index=True,
+        tracking=True,
+        help="Open: the record still breaks the rule. Fixed: closed by a scan once the "
+        "record was corrected. Accepted: a lead decided the exception is fine.",
+    )
+    state_sequence = fields.Integer(compute="_compute_sequences", store=True)
+    message = fields.Char(readonly=True)
+    found_at = fields.Datetime(readonly=True, default=fields.Datetime.now)
+    closed_at = fields.Datetime(string="Fixed On", readonly=True)
+    reopen_count = fields.Integer(string="Reopened", readonly=True, default=0)
+    last_reopened_at = fields.Datetime(readonly=True)
+    owner_user_id = fields.Many2one("res.users", string="Owner", tracking=True, index=True)
+    owner_team_id = fields.Many2one("neiqin.team", string="Team", tracking=True, index=True)
+    note = fields.Text()
+
+    def init(self):
+        self.env.cr.execute(
+            """
+            CREATE INDEX IF NOT EXISTS neiqin_dq_issue_rule_res_idx
+                ON neiqin_dq_issue (rule_id, res_id);
+            CREATE INDEX IF NOT EXISTS neiqin_dq_issue_res_open_idx
+                ON neiqin_dq_issue (res_model, res_id) WHERE state = 'open';
+            """
+        )
+
+    @api.depends("state", "severity")
+    def _compute_sequences(self):
+        state_seq = {"open": 0, "ignored": 1, "closed": 2}
+        severity_seq = {"blocking": 0, "warning": 1, "info": 2}
+        for issue in self:
+            issue.state_sequence = state_seq.get(issue.state, 9)
+            issue.severity_sequence = severity_seq.get(issue.severity, 9)
+
+    def action_accept(self):
+        """A lead accepts the exception: scans leave the issue alone."""
+        self.write({"state": "ignored", "closed_at": fields.Datetime.now()})
+
+    def action_reopen(self):
+        self.write({"state": "open", "closed_at": False})
+
+    def action_recheck(self):
+        """Check the records of these issues again now."""
+        for rule in self.rule_id:
+            issues = self.filtered(lambda i, r=rule: i.rule_id == r)
+            rule._check_records(self.env[rule.model_name].browse(issues.mapped("res_id")))
+        return True
+
+    def action_open_record(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self.res_model,
+            "res_id": self.res_id,
+            "views": [(False, "form")],
+        }

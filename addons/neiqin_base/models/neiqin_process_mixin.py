@@ -1,0 +1,323 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..engine.deadline import DeadlinePlanner, add_working_hours, working_hours_between
+from .neiqin_step_log import ENGINE_CONTEXT_KEY
+
+
+class NeiqinProcessMixin(models.AbstractModel):
+    """Puts the records of any model through a ``neiqin.process``.
+
+    Inherit it, then call ``_neiqin_enter_step(code)`` where the business
+    flow reaches a step (``action_confirm`` of an order, say). Every passage
+    is an immutable ``neiqin.step.log`` row; the record keeps its current
+    step, owner and deadline in stored fields for kanban boards and filters.
+
+    Hooks: ``_neiqin_process_code()`` names the process (default: the first
+    process applying to the model) and ``_neiqin_preferred_owner()`` names the
+    user who should own team steps when they belong to the team.
+    """
+
+    _name = "neiqin.process.mixin"
+    _description = "Back-office process mixin"
+
+    neiqin_process_id = fields.Many2one(
+        "neiqin.process",
+        string="Current Process",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+    )
+    neiqin_step_id = fields.Many2one(
+        "neiqin.process.step",
+        string="Process Step",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        group_expand="_read_group_neiqin_step_id",
+    )
+    neiqin_step_state = fields.Selection(
+        [("open", "In Progress"), ("paused", "Paused"), ("done", "Finished")],
+        string="Step Status",
+        readonly=True,
+        copy=False,
+    )
+    neiqin_step_deadline_at = fields.Datetime(string="Step Deadline", readonly=True, copy=False)
+    neiqin_step_owner_id = fields.Many2one(
+        "res.users", string="Step Owner", readonly=True, copy=False
+    )
+    neiqin_step_team_id = fields.Many2one(
+        "neiqin.team", string="Step Team", readonly=True, copy=False
+    )
+    neiqin_step_is_overdue = fields.Boolean(
+        string="Step Overdue",
+        compute="_compute_neiqin_step_is_overdue",
+        search="_search_neiqin_step_is_overdue",
+    )
+    neiqin_step_log_ids = fields.One2many(
+        "neiqin.step.log",
+        "res_id",
+        string="Step History",
+        domain=lambda self: [("res_model", "=", self._name)],
+        groups="neiqin_base.group_neiqin_clerk",
+    )
+
+    @api.model
+    def _read_group_neiqin_step_id(self, steps, domain):
+        process = self.env["neiqin.process"].search([("model_name", "=", self._name)], limit=1)
+        return steps | process.step_ids.filtered("active") if process else steps
+
+    @api.depends("neiqin_step_state", "neiqin_step_deadline_at")
+    def _compute_neiqin_step_is_overdue(self):
+        now = fields.Datetime.now()
+        for record in self:
+            record.neiqin_step_is_overdue = (
+                record.neiqin_step_state == "open"
+                and bool(record.neiqin_step_deadline_at)
+                and record.neiqin_step_deadline_at < now
+            )
+
+    def _search_neiqin_step_is_overdue(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on Step Overdue."))
+        overdue = [
+            ("neiqin_step_state", "=", "open"),
+            ("neiqin_step_deadline_at", "<", fields.Datetime.now()),
+        ]
+        return overdue if (operator == "=") == value else ["!", *overdue]
+
+    # ------------------------------------------------------------------ hooks
+    def _neiqin_process_code(self):
+        return None
+
+    def _neiqin_preferred_owner(self):
+        self.ensure_one()
+        return self["user_id"] if "user_id" in self._fields else None
+
+    def _neiqin_get_process(self):
+        code = self._neiqin_process_code()
+        Process = self.env["neiqin.process"]
+        if code:
+            return Process._get_by_code(code)
+        return Process.search([("model_name", "=", self._name)], limit=1)
+
+    # ------------------------------------------------------------------ engine
+    def _neiqin_logs_model(self):
+        # The step logs are the engine's audit trail: whoever may act on the
+        # document moves it through its steps, whichever team owns the step,
+        # so the engine reads and writes logs past the record rules (clerks
+        # only ever read logs, see the ACLs). Access to the document itself is
+        # checked by the document's own write.
+        return self.env["neiqin.step.log"].sudo()
+
+    def _neiqin_open_logs(self):
+        """The open or paused passages of these records (one query)."""
+        if not self.ids:
+            return self._neiqin_logs_model()
+        return self._neiqin_logs_model().search(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "in", self.ids),
+                ("state", "in", ("open", "paused")),
+            ]
+        )
+
+    def _neiqin_log_engine(self, logs):
+        return logs.with_context(**{ENGINE_CONTEXT_KEY: True})
+
+    def _neiqin_close_logs(self, logs, state="done"):
+        now = fields.Datetime.now()
+        logs = self._neiqin_log_engine(logs)
+        for log in logs:
+            vals = {"state": state, "done_at": now, "done_by_id": self.env.uid}
+            if log.state == "paused":
+                calendar = log.process_id._effective_calendar()
+                vals["paused_hours"] = log.paused_hours + working_hours_between(
+                    calendar, log.paused_at, now
+                )
+                vals["paused_at"] = False
+            if state == "done":
+                vals["is_late"] = log.is_late or bool(log.deadline_at and now > log.deadline_at)
+            log.write(vals)
+
+    def _neiqin_enter_step(self, step, process=None):
+        """Finish the current step of these records and enter ``step``.
+
+        ``step`` is a ``neiqin.process.step`` or a step code of the records'
+        process. Records already in that step are left as they are, so a
+        flow may call this more than once.
+        """
+        if not self:
+            return self._neiqin_logs_model()
+        if isinstance(step, str):
+            process = process or self._neiqin_get_process()
+            if not process:
+                raise UserError(
+                    self.env._("No back-office process is configured for %s.", self._description)
+                )
+            code = step
+            step = process.step_ids.filtered(lambda s: s.code == code and s.active)
+            if not step:
+                raise UserError(
+                    self.env._(
+                        "Process %(process)s has no active step %(code)s.",
+                        process=process.name,
+                        code=code,
+                    )
+                )
+        step.ensure_one()
+        process = step.process_id
+        open_logs = self._neiqin_open_logs()
+        staying = open_logs.filtered(lambda log: log.step_id == step)
+        moving = self.filtered(lambda r: r.id not in set(staying.mapped("res_id")))
+        if not moving:
+            return staying
+        self._neiqin_close_logs(open_logs - staying)
+        now = fields.Datetime.now()
+        calendar = process._effective_calendar()
+        planner = DeadlinePlanner()
+        deadline = planner.add(calendar, now, step.deadline_hours)
+        escalate_at = planner.add(calendar, deadline, step._escalation_hours())
+        vals_list = []
+        owners = {}
+        for record in moving:
+            user, team = step._resolve_owner(record)
+            owners[record.id] = (user, team)
+            vals_list.append(
+                {
+                    "res_model": record._name,
+                    "res_id": record.id,
+                    "res_name": record.display_name,
+                    "process_id": process.id,
+                    "step_id": step.id,
+                    "company_id": (
+                        record["company_id"].id if "company_id" in record._fields else False
+                    )
+                    or self.env.company.id,
+                    "owner_user_id": user.id,
+                    "owner_team_id": team.id,
+                    "entered_at": now,
+                    "deadline_at": deadline,
+                    "escalate_at": escalate_at,
+                }
+            )
+        logs = self._neiqin_logs_model().create(vals_list)
+        for (user, team), records in self._neiqin_group(moving, owners).items():
+            records.write(
+                {
+                    "neiqin_process_id": process.id,
+                    "neiqin_step_id": step.id,
+                    "neiqin_step_state": "open",
+                    "neiqin_step_deadline_at": deadline,
+                    "neiqin_step_owner_id": user.id,
+                    "neiqin_step_team_id": team.id,
+                }
+            )
+        return logs | staying
+
+    @staticmethod
+    def _neiqin_group(records, key_by_id):
+        grouped = {}
+        for record in records:
+            key = key_by_id[record.id]
+            grouped[key] = grouped.get(key, record.browse()) | record
+        return grouped
+
+    def _neiqin_finish_step(self):
+        """Finish the current step; the records leave the process."""
+        self._neiqin_close_logs(self._neiqin_open_logs())
+        self.write({"neiqin_step_state": "done", "neiqin_step_deadline_at": False})
+
+    def _neiqin_cancel_process(self):
+        self._neiqin_close_logs(self._neiqin_open_logs(), state="cancel")
+        self.write(
+            {"neiqin_step_id": False, "neiqin_step_state": False, "neiqin_step_deadline_at": False}
+        )
+
+    def _neiqin_next_step(self):
+        """Move each record to the step after its current one (or finish)."""
+        by_step = {}
+        for record in self:
+            by_step.setdefault(record.neiqin_step_id, record.browse())
+            by_step[record.neiqin_step_id] |= record
+        for step, records in by_step.items():
+            if not step:
+                records._neiqin_enter_step(records._neiqin_first_step())
+                continue
+            following = step.next_step()
+            if following:
+                records._neiqin_enter_step(following)
+            else:
+                records._neiqin_finish_step()
+
+    def _neiqin_first_step(self):
+        process = self._neiqin_get_process()
+        step = process.first_step() if process else None
+        if not step:
+            raise UserError(
+                self.env._(
+                    "No back-office process with steps is configured for %s.", self._description
+                )
+            )
+        return step
+
+    def _neiqin_pause(self, reason=None):
+        """Stop the clock (e.g. waiting for the customer)."""
+        logs = self._neiqin_open_logs().filtered(lambda log: log.state == "open")
+        if not logs:
+            raise UserError(self.env._("There is no running step to pause."))
+        self._neiqin_log_engine(logs).write(
+            {"state": "paused", "paused_at": fields.Datetime.now(), "pause_reason": reason or False}
+        )
+        self.filtered(lambda r: r.id in set(logs.mapped("res_id"))).write(
+            {"neiqin_step_state": "paused"}
+        )
+
+    def _neiqin_resume(self):
+        """Restart the clock: the deadline moves by the working hours paused."""
+        logs = self._neiqin_open_logs().filtered(lambda log: log.state == "paused")
+        if not logs:
+            raise UserError(self.env._("There is no paused step to resume."))
+        now = fields.Datetime.now()
+        for log in self._neiqin_log_engine(logs):
+            calendar = log.process_id._effective_calendar()
+            paused = working_hours_between(calendar, log.paused_at, now)
+            vals = {"state": "open", "paused_at": False, "paused_hours": log.paused_hours + paused}
+            if log.deadline_at and not log.alerted_at:
+                vals["deadline_at"] = add_working_hours(calendar, log.deadline_at, paused)
+            if log.escalate_at and not log.escalated_at:
+                vals["escalate_at"] = add_working_hours(calendar, log.escalate_at, paused)
+            log.write(vals)
+            record = self.browse(log.res_id)
+            record.write(
+                {
+                    "neiqin_step_state": "open",
+                    "neiqin_step_deadline_at": vals.get("deadline_at", log.deadline_at),
+                }
+            )
+
+    # ------------------------------------------------------------------ buttons
+    def action_neiqin_next_step(self):
+        self._neiqin_next_step()
+        return True
+
+    def action_neiqin_resume(self):
+        self._neiqin_resume()
+        return True
+
+    def action_neiqin_pause(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Pause Step"),
+            "res_model": "neiqin.step.pause.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"active_model": self._name, "active_ids": self.ids},
+        }
+
+    def action_neiqin_view_step_logs(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("neiqin_base.action_neiqin_step_log")
+        action["domain"] = [("res_model", "=", self._name), ("res_id", "=", self.id)]
+        action["context"] = {}
+        return action

@@ -1,0 +1,289 @@
+import logging
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+# Fields the engine may still change while a passage is open; everything else
+# is fixed once written, and nothing changes after the passage ends.
+ENGINE_FIELDS = {
+    "state",
+    "done_at",
+    "done_by_id",
+    "is_late",
+    "paused_at",
+    "paused_hours",
+    "pause_reason",
+    "deadline_at",
+    "escalate_at",
+    "alerted_at",
+    "escalated_at",
+    "escalated_to_id",
+}
+ENGINE_CONTEXT_KEY = "neiqin_step_engine"
+
+
+class NeiqinStepLog(models.Model):
+    """One passage of one record through one step.
+
+    Rows are written by the process engine only (the mixin and the overdue
+    cron) and are immutable once the passage is done or cancelled.
+    """
+
+    _name = "neiqin.step.log"
+    _description = "Process step log"
+    _order = "entered_at desc, id desc"
+    _rec_name = "step_id"
+
+    res_model = fields.Char(string="Document Model", required=True, readonly=True, index=True)
+    res_id = fields.Many2oneReference(
+        string="Document ID", model_field="res_model", required=True, readonly=True, index=True
+    )
+    res_name = fields.Char(string="Document", readonly=True)
+    process_id = fields.Many2one("neiqin.process", required=True, readonly=True, index=True)
+    step_id = fields.Many2one(
+        "neiqin.process.step", string="Step", required=True, readonly=True, index=True
+    )
+    step_code = fields.Char(related="step_id.code")
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        readonly=True,
+        default=lambda self: self.env.company,
+        index=True,
+    )
+    owner_user_id = fields.Many2one("res.users", string="Owner", readonly=True, index=True)
+    owner_team_id = fields.Many2one("neiqin.team", string="Team", readonly=True, index=True)
+    state = fields.Selection(
+        [("open", "In Progress"), ("paused", "Paused"), ("done", "Done"), ("cancel", "Cancelled")],
+        default="open",
+        required=True,
+        readonly=True,
+    )
+    entered_at = fields.Datetime(
+        string="Entered", required=True, readonly=True, default=fields.Datetime.now
+    )
+    deadline_at = fields.Datetime(string="Deadline", readonly=True)
+    escalate_at = fields.Datetime(string="Escalate At", readonly=True)
+    done_at = fields.Datetime(string="Finished", readonly=True)
+    done_by_id = fields.Many2one("res.users", string="Finished By", readonly=True)
+    is_late = fields.Boolean(
+        string="Late",
+        readonly=True,
+        help="Finished after its deadline, or found overdue while open.",
+    )
+    is_overdue = fields.Boolean(
+        string="Overdue", compute="_compute_is_overdue", search="_search_is_overdue"
+    )
+    paused_at = fields.Datetime(readonly=True)
+    paused_hours = fields.Float(
+        string="Paused (working hours)", readonly=True, help="Working hours the clock was stopped."
+    )
+    pause_reason = fields.Char(readonly=True)
+    alerted_at = fields.Datetime(string="Owner Alerted", readonly=True)
+    escalated_at = fields.Datetime(string="Escalated", readonly=True)
+    escalated_to_id = fields.Many2one("res.users", string="Escalated To", readonly=True)
+    duration_hours = fields.Float(
+        string="Duration (working hours)", compute="_compute_duration_hours"
+    )
+
+    def init(self):
+        # The overdue cron reads only open passages: these partial indexes keep
+        # its query independent of the (ever growing) number of closed ones.
+        self.env.cr.execute(
+            SQL(
+                """
+                CREATE INDEX IF NOT EXISTS neiqin_step_log_alert_due_idx
+                    ON neiqin_step_log (deadline_at)
+                 WHERE state = 'open' AND alerted_at IS NULL;
+                CREATE INDEX IF NOT EXISTS neiqin_step_log_escalation_due_idx
+                    ON neiqin_step_log (escalate_at)
+                 WHERE state = 'open' AND escalated_at IS NULL;
+                CREATE INDEX IF NOT EXISTS neiqin_step_log_current_idx
+                    ON neiqin_step_log (res_model, res_id)
+                 WHERE state IN ('open', 'paused');
+                """
+            )
+        )
+
+    @api.depends("state", "deadline_at")
+    def _compute_is_overdue(self):
+        now = fields.Datetime.now()
+        for log in self:
+            log.is_overdue = log.state == "open" and bool(log.deadline_at) and log.deadline_at < now
+
+    def _search_is_overdue(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on Overdue."))
+        overdue = [("state", "=", "open"), ("deadline_at", "<", fields.Datetime.now())]
+        return overdue if (operator == "=") == value else ["!", *overdue]
+
+    @api.depends("entered_at", "done_at", "paused_hours", "process_id.calendar_id")
+    def _compute_duration_hours(self):
+        from ..engine.deadline import working_hours_between
+
+        now = fields.Datetime.now()
+        for log in self:
+            calendar = log.process_id._effective_calendar() if log.process_id else None
+            end = log.done_at or (log.paused_at if log.state == "paused" else now)
+            log.duration_hours = max(
+                working_hours_between(calendar, log.entered_at, end) - log.paused_hours, 0.0
+            )
+
+    @api.depends("step_id", "res_name")
+    def _compute_display_name(self):
+        for log in self:
+            log.display_name = f"{log.res_name or ''} · {log.step_id.name or ''}"
+
+    # ------------------------------------------------------------------ guard
+    def write(self, vals):
+        if not self.env.context.get(ENGINE_CONTEXT_KEY):
+            raise UserError(
+                self.env._(
+                    "Step logs are written by the process engine only; they cannot be edited."
+                )
+            )
+        forbidden = set(vals) - ENGINE_FIELDS
+        if forbidden:
+            raise UserError(
+                self.env._(
+                    "These step log fields never change once written: %s",
+                    ", ".join(sorted(forbidden)),
+                )
+            )
+        if self.filtered(lambda log: log.state in ("done", "cancel")):
+            raise UserError(self.env._("A finished step log cannot be changed."))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(self.env._("Step logs are an audit trail: they cannot be deleted."))
+
+    # ------------------------------------------------------------------ actions
+    def action_open_document(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self.res_model,
+            "res_id": self.res_id,
+            "views": [(False, "form")],
+        }
+
+    # ------------------------------------------------------------------ cron
+    @api.model
+    def _overdue_query(self, now, limit):
+        """The cron's one query: open passages due for an owner alert or an
+        escalation, locked so that a concurrent worker skips them."""
+        return SQL(
+            """
+            SELECT id FROM neiqin_step_log
+             WHERE state = 'open'
+               AND ((alerted_at IS NULL AND deadline_at < %(now)s)
+                 OR (escalated_at IS NULL AND escalate_at < %(now)s))
+             ORDER BY id
+             LIMIT %(limit)s
+               FOR UPDATE SKIP LOCKED
+            """,
+            now=now,
+            limit=limit,
+        )
+
+    @api.model
+    def _cron_check_overdue(self, batch_size=500):
+        """Alert owners of overdue steps and escalate to the lead past the
+        second threshold. Each passage is alerted and escalated at most once,
+        also when several cron workers run at the same time: rows are claimed
+        with FOR UPDATE SKIP LOCKED and marked in the same transaction."""
+        cron_mode = bool(self.env.context.get("cron_id"))
+        done = 0
+        while True:
+            now = fields.Datetime.now()
+            self.env.flush_all()
+            self.env.cr.execute(self._overdue_query(now, batch_size))
+            logs = self.browse([row[0] for row in self.env.cr.fetchall()])
+            if not logs:
+                break
+            logs._alert_and_escalate(now)
+            done += len(logs)
+            if not cron_mode:
+                # One batch when called by hand or from a test: the caller owns
+                # the transaction (and its row locks).
+                break
+            self.env["ir.cron"]._notify_progress(done=done, remaining=0)
+            self.env.cr.commit()
+        return done
+
+    def _alert_and_escalate(self, now):
+        engine = self.with_context(**{ENGINE_CONTEXT_KEY: True, "mail_activity_quick_update": True})
+        to_alert = engine.filtered(
+            lambda log: not log.alerted_at and log.deadline_at and log.deadline_at < now
+        )
+        to_escalate = engine.filtered(
+            lambda log: not log.escalated_at and log.escalate_at and log.escalate_at < now
+        )
+        Activity = self.env["mail.activity"]
+        activity_vals = []
+        for log in to_alert:
+            if log.owner_user_id:
+                activity_vals.append(log._activity_vals(log.owner_user_id, escalation=False))
+        escalations = {}
+        for log in to_escalate:
+            lead = log._escalation_user()
+            escalations[log] = lead
+            if lead:
+                activity_vals.append(log._activity_vals(lead, escalation=True))
+        # Activities live on the documents; the engine creates them on behalf
+        # of the owner, who may not be the user running the cron.
+        Activity.sudo().create([vals for vals in activity_vals if vals])
+        to_alert.write({"alerted_at": now, "is_late": True})
+        for lead, logs in self._group_by_value(escalations).items():
+            logs.with_context(**{ENGINE_CONTEXT_KEY: True}).write(
+                {"escalated_at": now, "escalated_to_id": lead.id, "is_late": True}
+            )
+
+    @staticmethod
+    def _group_by_value(mapping):
+        grouped = {}
+        for log, value in mapping.items():
+            grouped.setdefault(value, log.browse())
+            grouped[value] |= log
+        return grouped
+
+    def _escalation_user(self):
+        """The owner's lead: the team lead, else the owner's manager."""
+        self.ensure_one()
+        lead = self.owner_team_id.lead_user_id
+        if not lead or lead == self.owner_user_id:
+            employee = self.owner_user_id.employee_ids[:1]
+            lead = employee.parent_id.user_id or lead
+        return lead
+
+    def _activity_vals(self, user, escalation):
+        self.ensure_one()
+        model = self.env["ir.model"]._get(self.res_model)
+        if not model.is_mail_activity:
+            return None
+        step = self.step_id
+        if escalation:
+            activity_type = self.env.ref("neiqin_base.mail_activity_type_step_escalated")
+            summary = self.env._("Escalated: %(step)s is overdue", step=step.name)
+        else:
+            activity_type = step.activity_type_id or self.env.ref(
+                "neiqin_base.mail_activity_type_step_overdue"
+            )
+            summary = self.env._("Overdue: %(step)s", step=step.name)
+        return {
+            "res_model_id": model.id,
+            "res_id": self.res_id,
+            "activity_type_id": activity_type.id,
+            "summary": summary,
+            "note": self.env._(
+                "Deadline was %(deadline)s (owner: %(owner)s).",
+                deadline=fields.Datetime.to_string(self.deadline_at),
+                owner=self.owner_user_id.name or self.owner_team_id.name or "-",
+            ),
+            "user_id": user.id,
+            "date_deadline": fields.Date.context_today(self),
+        }

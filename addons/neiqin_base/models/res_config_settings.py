@@ -1,0 +1,16 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    neiqin_calendar_id = fields.Many2one(related="company_id.neiqin_calendar_id", readonly=False)
+    neiqin_escalation_hours = fields.Float(
+        related="company_id.neiqin_escalation_hours", readonly=False
+    )
+    neiqin_dq_batch_size = fields.Integer(
+        string="Data-quality Scan Batch",
+        config_parameter="neiqin_base.dq_batch_size",
+        default=20000,
+        help="Records checked per batch (and per commit) by the data-quality cron.",
+    )

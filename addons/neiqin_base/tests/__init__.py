@@ -1,0 +1,5 @@
+from . import test_deadline
+from . import test_process
+from . import test_overdue
+from . import test_responsibility
+from . import test_dq_rules

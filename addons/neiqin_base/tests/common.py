@@ -1,0 +1,114 @@
+from datetime import datetime
+
+from odoo import Command
+from odoo.tests import TransactionCase, new_test_user
+
+
+class NeiqinCase(TransactionCase):
+    """Users of every back-office role, two teams and a process on
+    ``neiqin.task`` with a Monday-Friday 9-12 / 13-18 calendar in UTC."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.company = cls.env.company
+        cls.manager = new_test_user(
+            cls.env, "nq_manager", groups="neiqin_base.group_neiqin_manager"
+        )
+        cls.lead = new_test_user(cls.env, "nq_lead", groups="neiqin_base.group_neiqin_lead")
+        cls.clerk = new_test_user(cls.env, "nq_clerk", groups="neiqin_base.group_neiqin_clerk")
+        cls.clerk2 = new_test_user(cls.env, "nq_clerk2", groups="neiqin_base.group_neiqin_clerk")
+        cls.outsider = new_test_user(cls.env, "nq_user", groups="base.group_user")
+        cls.team = cls.env["neiqin.team"].create(
+            {
+                "name": "Test Desk",
+                "lead_user_id": cls.lead.id,
+                "member_ids": [Command.set([cls.clerk.id, cls.lead.id])],
+            }
+        )
+        cls.team2 = cls.env["neiqin.team"].create(
+            {
+                "name": "Other Desk",
+                "lead_user_id": cls.lead.id,
+                "member_ids": [Command.set([cls.clerk2.id])],
+            }
+        )
+        cls.calendar = cls.env["resource.calendar"].create(
+            {
+                "name": "Test 9-18",
+                "tz": "UTC",
+                "attendance_ids": [
+                    Command.create(
+                        {
+                            "name": f"{day} {period}",
+                            "dayofweek": str(day),
+                            "hour_from": start,
+                            "hour_to": end,
+                            "day_period": period,
+                        }
+                    )
+                    for day in range(5)
+                    for start, end, period in ((9, 12, "morning"), (13, 18, "afternoon"))
+                ],
+            }
+        )
+        cls.process = cls.env["neiqin.process"].create(
+            {
+                "name": "Test Process",
+                "code": "test_process",
+                "model_name": "neiqin.task",
+                "calendar_id": cls.calendar.id,
+                "step_ids": [
+                    Command.create(
+                        {
+                            "code": "one",
+                            "name": "One",
+                            "sequence": 1,
+                            "deadline_hours": 4,
+                            "escalation_hours": 2,
+                            "owner_type": "team",
+                            "owner_team_id": cls.team.id,
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "code": "two",
+                            "name": "Two",
+                            "sequence": 2,
+                            "deadline_hours": 8,
+                            "owner_type": "user",
+                            "owner_user_id": cls.clerk2.id,
+                            "owner_team_id": cls.team2.id,
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "code": "three",
+                            "name": "Three",
+                            "sequence": 3,
+                            "deadline_hours": 1,
+                            "owner_type": "team",
+                            "owner_team_id": cls.team.id,
+                        }
+                    ),
+                ],
+            }
+        )
+        cls.step1, cls.step2, cls.step3 = cls.process.step_ids
+
+    @classmethod
+    def _task(cls, name="Task", user=None, **vals):
+        return cls.env["neiqin.task"].create(
+            {
+                "name": name,
+                "process_id": cls.process.id,
+                "user_id": (user or cls.clerk).id,
+                "team_id": cls.team.id,
+                **vals,
+            }
+        )
+
+    @staticmethod
+    def dt(text):
+        return datetime.fromisoformat(text)

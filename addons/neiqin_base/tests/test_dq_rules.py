@@ -1,0 +1,287 @@
+from odoo import Command
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import tagged
+
+from .common import NeiqinCase
+
+SCOPE = "[('ref', '=like', 'DQT-%')]"
+
+
+@tagged("post_install", "-at_install")
+class TestDqRules(NeiqinCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Partner = cls.env["res.partner"]
+        cls.Rule = cls.env["neiqin.dq.rule"]
+        cls.partner_model = cls.env["ir.model"]._get("res.partner")
+        cls.country = cls.env.ref("base.cn")
+
+        def make(ref, **vals):
+            return cls.Partner.create({"name": ref, "ref": f"DQT-{ref}", **vals})
+
+        cls.good = make(
+            "good",
+            email="good@example.com",
+            phone="+86 138 0000 0001",
+            street="1 Road",
+            city="Shanghai",
+            country_id=cls.country.id,
+            partner_latitude=31.2,
+        )
+        cls.no_email = make(
+            "no_email", phone="1", street="2 Road", city="Beijing", country_id=cls.country.id
+        )
+        cls.bad_email = make(
+            "bad_email",
+            email="not-an-email",
+            street="3 Road",
+            city="Beijing",
+            country_id=cls.country.id,
+        )
+        cls.dup_a = make(
+            "dup_a", email="Same@Example.com", country_id=cls.country.id, street="4", city="X"
+        )
+        cls.dup_b = make(
+            "dup_b", email=" same@example.com", country_id=cls.country.id, street="5", city="Y"
+        )
+        cls.no_country = make("no_country", email="nc@example.com", street="6", city="Z")
+        cls.far = make(
+            "far",
+            email="far@example.com",
+            partner_latitude=123.0,
+            country_id=cls.country.id,
+            street="7",
+            city="Z",
+        )
+        cls.all = (
+            cls.good
+            | cls.no_email
+            | cls.bad_email
+            | cls.dup_a
+            | cls.dup_b
+            | cls.no_country
+            | cls.far
+        )
+
+    def _field(self, name):
+        return self.env["ir.model.fields"]._get("res.partner", name)
+
+    def _rule(self, rule_type, **vals):
+        values = {
+            "name": f"Test {rule_type}",
+            "model_id": self.partner_model.id,
+            "rule_type": rule_type,
+            "scope_domain": SCOPE,
+            **vals,
+        }
+        if "fields" in values:
+            values["field_ids"] = [Command.set([self._field(f).id for f in values.pop("fields")])]
+        return self.Rule.create(values)
+
+    def _bad(self, rule):
+        rule._scan()
+        return self.Partner.browse(
+            rule.issue_ids.filtered(lambda i: i.state == "open").mapped("res_id")
+        )
+
+    # ------------------------------------------------------------ each type
+    def test_required_finds_records_missing_a_field(self):
+        rule = self._rule("required", fields=["email", "street"])
+        self.assertEqual(self._bad(rule), self.no_email)
+
+    def test_regex_finds_malformed_values(self):
+        rule = self._rule("regex", fields=["email"], pattern=r"^\s*[^@\s]+@[^@\s]+\.[a-zA-Z]+$")
+        self.assertEqual(self._bad(rule), self.bad_email)
+
+    def test_range_finds_values_out_of_bounds(self):
+        rule = self._rule(
+            "range",
+            fields=["partner_latitude"],
+            has_min=True,
+            min_value=-90,
+            has_max=True,
+            max_value=90,
+        )
+        self.assertEqual(self._bad(rule), self.far)
+
+    def test_domain_finds_matching_records(self):
+        rule = self._rule("domain", domain="[('email', '=', False)]")
+        self.assertEqual(self._bad(rule), self.no_email)
+
+    def test_duplicate_finds_both_sides_ignoring_case_and_spaces(self):
+        rule = self._rule("duplicate", fields=["email"], case_insensitive=True)
+        self.assertEqual(self._bad(rule), self.dup_a | self.dup_b)
+
+    def test_duplicate_is_exact_when_case_matters(self):
+        rule = self._rule("duplicate", fields=["email"])
+        self.assertFalse(self._bad(rule))
+
+    def test_reference_finds_missing_targets(self):
+        rule = self._rule("reference", fields=["country_id"])
+        self.assertEqual(self._bad(rule), self.no_country)
+
+    def test_reference_finds_targets_breaking_the_condition(self):
+        rule = self._rule("reference", fields=["country_id"], domain="[('code', '!=', 'FR')]")
+        self.far.country_id = self.env.ref("base.fr")
+        self.assertEqual(self._bad(rule), self.no_country | self.far)
+
+    def test_reference_finds_archived_targets(self):
+        two = self.good | self.far
+        rule = self._rule(
+            "reference", fields=["user_id"], scope_domain=f"[('id', 'in', {two.ids})]"
+        )
+        self.good.user_id = self.clerk2
+        self.assertEqual(self._bad(rule), self.far)
+        self.clerk2.active = False
+        self.assertEqual(self._bad(rule), self.far | self.good)
+
+    def test_method_rule_calls_the_module_check(self):
+        rule = self._rule("method", method_name="_neiqin_dq_email_undeliverable")
+        self.assertEqual(self._bad(rule), self.bad_email)
+
+    def test_issue_carries_rule_owner_and_message(self):
+        rule = self._rule(
+            "required", fields=["email"], owner_team_id=self.team.id, message="Add an email"
+        )
+        rule._scan()
+        issue = rule.issue_ids
+        self.assertEqual(issue.res_name, "no_email")
+        self.assertEqual(issue.owner_team_id, self.team)
+        self.assertEqual(issue.message, "Add an email")
+        self.assertEqual(self.no_email.with_user(self.clerk).neiqin_dq_issue_count, 1)
+
+    # ------------------------------------------------------------ lifecycle
+    def test_fixed_record_closes_its_issue_and_reopening_is_counted(self):
+        rule = self._rule("required", fields=["email"])
+        rule._scan()
+        issue = rule.issue_ids
+        self.no_email.email = "fixed@example.com"
+        rule._scan()
+        self.assertEqual(issue.state, "closed")
+        self.assertTrue(issue.closed_at)
+        self.no_email.email = False
+        rule._scan()
+        self.assertEqual(issue.state, "open")
+        self.assertEqual(issue.reopen_count, 1)
+        self.assertEqual(len(rule.issue_ids), 1)
+
+    def test_incremental_scan_checks_only_changed_records(self):
+        rule = self._rule("required", fields=["email"])
+        self.assertEqual(rule._scan()[rule], len(self.all))
+        self.env["res.partner"].flush_model()
+        self.env.cr.execute(
+            "UPDATE res_partner SET write_date = now() - interval '1 day' WHERE ref LIKE 'DQT-%%'"
+        )
+        self.env.cr.execute(
+            "UPDATE neiqin_dq_rule SET last_scan_at = now() - interval '1 hour' WHERE id = %s",
+            [rule.id],
+        )
+        rule.invalidate_recordset()
+        self.good.email = False
+        # the changed record and the one with an open issue
+        self.assertEqual(rule._scan()[rule], 2)
+        self.assertEqual(self._bad(rule), self.no_email | self.good)
+
+    def test_interrupted_scan_resumes_after_the_last_batch(self):
+        rule = self._rule("required", fields=["email"])
+        first_ids = self.all.sorted("id")[:3]
+        rule.write(
+            {
+                "scan_started_at": "2026-01-01 00:00:00",
+                "scan_since": False,
+                "scan_resume_id": first_ids[-1].id,
+            }
+        )
+        checked = rule._scan()[rule]
+        self.assertEqual(checked, len(self.all) - 3)
+        self.assertFalse(rule.scan_started_at)
+
+    def test_accepted_issue_is_not_reopened(self):
+        rule = self._rule("required", fields=["email"])
+        rule._scan()
+        rule.issue_ids.with_user(self.lead).action_accept()
+        rule._scan(full=True)
+        self.assertEqual(rule.issue_ids.state, "ignored")
+        self.assertEqual(len(rule.issue_ids), 1)
+
+    def test_record_check_on_demand(self):
+        rule = self._rule("required", fields=["email"], severity="blocking")
+        issues = self.no_email.neiqin_dq_check(rule)
+        self.assertEqual(issues.res_id, self.no_email.id)
+        self.assertTrue(self.no_email.with_user(self.clerk).neiqin_dq_has_blocking)
+
+    def test_scan_query_count_does_not_grow_with_records(self):
+        rules = [
+            self._rule("required", fields=["email"]),
+            self._rule("regex", fields=["email"], pattern="^[^@]+@[^@]+$"),
+            self._rule("duplicate", fields=["email"], case_insensitive=True),
+            self._rule("reference", fields=["country_id"]),
+        ]
+        counts = []
+        for extra in (0, 40):
+            self.Partner.create(
+                [{"name": f"bulk{extra}-{i}", "ref": f"DQT-bulk{extra}-{i}"} for i in range(extra)]
+            )
+            self.env.flush_all()
+            for rule in rules:
+                self.env.cr.execute("SELECT 1")  # warm-up, keeps counts comparable
+                before = self.cr.sql_log_count
+                rule._scan(full=True)
+                counts.append((extra, rule.rule_type, self.cr.sql_log_count - before))
+        small = {t: c for e, t, c in counts if e == 0}
+        large = {t: c for e, t, c in counts if e == 40}
+        for rule_type, count in small.items():
+            # bulk records open new issues: one batched insert, never one per record
+            self.assertLessEqual(large[rule_type], count + 6, f"{rule_type}: {counts}")
+
+    # ------------------------------------------------------------ bad input
+    def test_invalid_regex_is_refused(self):
+        with self.assertRaisesRegex(ValidationError, "not a valid regular expression"):
+            self._rule("regex", fields=["email"], pattern="([a-z")
+
+    def test_field_of_another_model_is_refused(self):
+        with self.assertRaisesRegex(ValidationError, "not a stored field of res.partner"):
+            self._rule(
+                "required",
+                field_ids=[
+                    Command.set([self.env["ir.model.fields"]._get("res.users", "login").id])
+                ],
+            )
+
+    def test_invalid_condition_is_refused(self):
+        with self.assertRaisesRegex(ValidationError, "not valid"):
+            self._rule("domain", domain="[('no_such_field', '=', 1)]")
+
+    def test_unknown_method_is_refused(self):
+        with self.assertRaisesRegex(ValidationError, "not a check method"):
+            self._rule("method", method_name="unlink")
+
+    def test_range_needs_a_number_field_and_ordered_bounds(self):
+        with self.assertRaisesRegex(ValidationError, "number field"):
+            self._rule("range", fields=["email"], has_min=True, min_value=1)
+        with self.assertRaisesRegex(ValidationError, "minimum is above the maximum"):
+            self._rule(
+                "range",
+                fields=["partner_latitude"],
+                has_min=True,
+                min_value=5,
+                has_max=True,
+                max_value=1,
+            )
+
+    def test_clerk_cannot_edit_rules(self):
+        rule = self._rule("required", fields=["email"])
+        with self.assertRaises(AccessError):
+            rule.with_user(self.clerk).write({"severity": "info"})
+        with self.assertRaises(AccessError):
+            self.Rule.with_user(self.clerk).create(
+                {
+                    "name": "x",
+                    "model_id": self.partner_model.id,
+                    "rule_type": "domain",
+                    "domain": "[('id', '=', 0)]",
+                }
+            )
+        rule.with_user(self.lead).write({"severity": "info"})
+        self.assertEqual(rule.severity, "info")

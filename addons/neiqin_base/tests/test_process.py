@@ -1,0 +1,154 @@
+from freezegun import freeze_time
+
+from odoo.exceptions import UserError
+from odoo.tests import Form, tagged
+
+from .common import NeiqinCase
+
+
+@tagged("post_install", "-at_install")
+class TestProcess(NeiqinCase):
+    def test_entering_a_step_writes_a_log_with_deadline_and_owner(self):
+        task = self._task()
+        with freeze_time("2026-11-18 16:00:00"):
+            log = task._neiqin_enter_step("one")
+        self.assertEqual(log.step_id, self.step1)
+        self.assertEqual(log.entered_at, self.dt("2026-11-18 16:00"))
+        # 2 hours today, 2 tomorrow morning
+        self.assertEqual(log.deadline_at, self.dt("2026-11-19 11:00"))
+        # escalation 2 working hours later, over the lunch break
+        self.assertEqual(log.escalate_at, self.dt("2026-11-19 14:00"))
+        # team step: the task's own user, a member of the team, owns it
+        self.assertEqual(log.owner_user_id, self.clerk)
+        self.assertEqual(log.owner_team_id, self.team)
+        self.assertEqual(task.neiqin_step_id, self.step1)
+        self.assertEqual(task.neiqin_step_deadline_at, log.deadline_at)
+        self.assertEqual(task.neiqin_step_owner_id, self.clerk)
+
+    def test_team_step_goes_to_lead_when_user_not_in_team(self):
+        task = self._task(user=self.clerk2)
+        log = task._neiqin_enter_step("one")
+        self.assertEqual(log.owner_user_id, self.lead)
+
+    def test_next_step_closes_the_previous_passage(self):
+        task = self._task()
+        with freeze_time("2026-11-18 09:00:00"):
+            first = task._neiqin_enter_step("one")
+        with freeze_time("2026-11-18 15:00:00"):
+            task.action_neiqin_next_step()
+        self.assertEqual(first.state, "done")
+        self.assertEqual(first.done_at, self.dt("2026-11-18 15:00"))
+        # deadline was 14:00 (4 working hours from 9:00 with lunch): late
+        self.assertTrue(first.is_late)
+        self.assertEqual(task.neiqin_step_id, self.step2)
+        self.assertEqual(task.neiqin_step_owner_id, self.clerk2)
+
+    def test_whole_process_leaves_one_log_per_step(self):
+        task = self._task()
+        task.action_start()
+        task.action_neiqin_next_step()
+        task.action_neiqin_next_step()
+        task.action_neiqin_next_step()
+        logs = task.neiqin_step_log_ids.sorted("id")
+        self.assertEqual(logs.step_id, self.step1 | self.step2 | self.step3)
+        self.assertEqual(set(logs.mapped("state")), {"done"})
+        self.assertEqual(task.neiqin_step_state, "done")
+
+    def test_entering_the_current_step_again_changes_nothing(self):
+        task = self._task()
+        log = task._neiqin_enter_step("one")
+        again = task._neiqin_enter_step("one")
+        self.assertEqual(again, log)
+        self.assertEqual(len(task.neiqin_step_log_ids), 1)
+
+    def test_batch_enter_computes_deadline_once(self):
+        tasks = self._task("a") | self._task("b") | self._task("c")
+        logs = tasks._neiqin_enter_step("one")
+        self.assertEqual(len(logs), 3)
+        self.assertEqual(len(set(logs.mapped("deadline_at"))), 1)
+
+    def test_pause_and_resume_move_the_deadline_by_paused_working_hours(self):
+        task = self._task()
+        with freeze_time("2026-11-18 09:00:00"):
+            log = task._neiqin_enter_step("one")
+        self.assertEqual(log.deadline_at, self.dt("2026-11-18 14:00"))
+        with freeze_time("2026-11-18 10:00:00"):
+            task._neiqin_pause("waiting for the customer")
+        self.assertEqual(log.state, "paused")
+        self.assertEqual(task.neiqin_step_state, "paused")
+        # paused over the night: 10:00-12:00 and 13:00-18:00 today, 9:00-10:00 tomorrow = 8 h
+        with freeze_time("2026-11-19 10:00:00"):
+            task._neiqin_resume()
+        self.assertEqual(log.state, "open")
+        self.assertAlmostEqual(log.paused_hours, 8.0)
+        self.assertEqual(log.deadline_at, self.dt("2026-11-19 14:00"))
+        self.assertEqual(task.neiqin_step_deadline_at, log.deadline_at)
+
+    def test_paused_step_is_not_overdue(self):
+        task = self._task()
+        with freeze_time("2026-11-18 09:00:00"):
+            task._neiqin_enter_step("one")
+            task._neiqin_pause("waiting")
+        with freeze_time("2026-11-25 09:00:00"):
+            self.assertFalse(task.neiqin_step_is_overdue)
+            self.assertNotIn(
+                task, self.env["neiqin.task"].search([("neiqin_step_is_overdue", "=", True)])
+            )
+
+    def test_pause_wizard_stops_the_clock(self):
+        task = self._task()
+        task._neiqin_enter_step("one")
+        action = task.action_neiqin_pause()
+        wizard = Form(self.env[action["res_model"]].with_context(action["context"]))
+        wizard.reason = "Customer on holiday"
+        wizard.save().action_pause()
+        self.assertEqual(task.neiqin_step_log_ids.pause_reason, "Customer on holiday")
+
+    def test_resume_without_pause_is_refused(self):
+        task = self._task()
+        task._neiqin_enter_step("one")
+        with self.assertRaisesRegex(UserError, "no paused step"):
+            task._neiqin_resume()
+
+    def test_unknown_step_code_is_refused(self):
+        with self.assertRaisesRegex(UserError, "no active step nope"):
+            self._task()._neiqin_enter_step("nope")
+
+    def test_logs_cannot_be_edited_or_deleted(self):
+        task = self._task()
+        log = task._neiqin_enter_step("one")
+        with self.assertRaisesRegex(UserError, "process engine only"):
+            log.write({"deadline_at": self.dt("2030-01-01 00:00")})
+        with self.assertRaisesRegex(UserError, "cannot be deleted"):
+            log.unlink()
+        task.action_neiqin_next_step()
+        with self.assertRaisesRegex(UserError, "finished step log"):
+            log.with_context(neiqin_step_engine=True).write({"is_late": True})
+
+    def test_clerk_moves_a_task_through_another_teams_step(self):
+        task = self._task()
+        task._neiqin_enter_step("one")
+        task.with_user(self.clerk).action_neiqin_next_step()
+        # step two belongs to the other team: the clerk no longer sees its log
+        self.assertEqual(task.neiqin_step_id, self.step2)
+        visible = (
+            self.env["neiqin.step.log"]
+            .with_user(self.clerk)
+            .search([("res_id", "=", task.id), ("res_model", "=", "neiqin.task")])
+        )
+        self.assertEqual(visible.step_id, self.step1)
+
+    def test_step_owner_must_be_set(self):
+        with self.assertRaisesRegex(Exception, "choose the"):
+            self.env["neiqin.process.step"].create(
+                {"process_id": self.process.id, "code": "x", "name": "X", "owner_type": "user"}
+            )
+
+    def test_process_counts_open_and_late_steps(self):
+        task = self._task()
+        with freeze_time("2026-11-18 09:00:00"):
+            task._neiqin_enter_step("one")
+        with freeze_time("2026-11-19 09:00:00"):
+            self.process.invalidate_recordset(["open_log_count", "late_log_count"])
+            self.assertEqual(self.process.open_log_count, 1)
+            self.assertEqual(self.process.late_log_count, 1)

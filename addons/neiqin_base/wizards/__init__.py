@@ -1,0 +1,1 @@
+from . import neiqin_step_pause_wizard

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Databases for `make run` and `make test`.
+#   tools/db.sh run-db    create (once) or update the demo database `neiqin`
+#   tools/db.sh test-db   copy a fresh `neiqin_test` from the installed template
+# The template is keyed by the add-ons' content and the virtualenv, so it is
+# installed once and copied (createdb -T) by every later test run.
+set -euo pipefail
+# shellcheck source=tools/common.sh
+. "$(dirname "$0")/common.sh"
+# shellcheck source=/dev/null
+. "$DATA/pg.env"
+
+CONF="$DATA/odoo.conf"
+FILESTORE="$DATA/filestore-root/filestore"
+ODOO=("$VENV/bin/python" "$VENV/bin/odoo" -c "$CONF")
+
+db_exists() { [ "$(psql -Atqc "select 1 from pg_database where datname = '$1'")" = 1 ]; }
+
+drop_db() {
+    db_exists "$1" || { rm -rf "${FILESTORE:?}/$1"; return 0; }
+    psql -qc "select pg_terminate_backend(pid) from pg_stat_activity where datname = '$1' and pid <> pg_backend_pid()" >/dev/null
+    dropdb "$1"
+    rm -rf "${FILESTORE:?}/$1"
+}
+
+copy_db() {  # template target
+    drop_db "$2"
+    createdb -T "$1" "$2"
+    if [ -d "$FILESTORE/$1" ]; then
+        mkdir -p "$FILESTORE"
+        cp -a "$FILESTORE/$1" "$FILESTORE/$2"
+    fi
+}
+
+install_modules() {  # db, extra odoo args...
+    local db="$1"; shift
+    local mods; mods="$(neiqin_modules)"
+    "${ODOO[@]}" -d "$db" -i "$mods" --load-language=zh_CN,zh_TW --stop-after-init \
+        --no-http --log-level=warn "$@"
+}
+
+addons_key() {
+    printf '%s-%s' "$(content_hash addons)" "$(cut -c1-8 "$VENV/.neiqin-stamp")"
+}
+
+test_db() {
+    local key tpl
+    key="$(addons_key)"
+    tpl="neiqin_tpl_$key"
+    if ! db_exists "$tpl"; then
+        say "installing the add-ons into a new test template ($tpl)"
+        drop_db "${tpl}_build"
+        local t0=$SECONDS
+        install_modules "${tpl}_build" || { drop_db "${tpl}_build"; die "installing the add-ons failed (see above)"; }
+        psql -qc "alter database \"${tpl}_build\" rename to \"$tpl\""
+        [ -d "$FILESTORE/${tpl}_build" ] && mv "$FILESTORE/${tpl}_build" "$FILESTORE/$tpl"
+        say "template ready in $((SECONDS - t0)) s"
+        # Older templates are of no further use.
+        local old
+        for old in $(psql -Atqc "select datname from pg_database where datname like 'neiqin\\_tpl\\_%' and datname <> '$tpl'"); do
+            drop_db "$old"
+        done
+    fi
+    copy_db "$tpl" neiqin_test
+}
+
+run_db() {
+    local key stamp="$DATA/run-db.key"
+    key="$(addons_key)"
+    if ! db_exists neiqin; then
+        say "creating the database 'neiqin' with every Neiqin add-on and demo data"
+        install_modules neiqin || { drop_db neiqin; die "installing the add-ons failed (see above)"; }
+        "${ODOO[@]}" shell -d neiqin --no-http --log-level=warn <<'PY' >/dev/null
+env.ref("base.user_admin").write({"login": "admin", "password": "admin"})
+env.cr.commit()
+PY
+    elif [ "$(cat "$stamp" 2>/dev/null)" != "$key" ]; then
+        say "updating the Neiqin add-ons in the database 'neiqin'"
+        install_modules neiqin -u "$(neiqin_modules)"
+    fi
+    echo "$key" >"$stamp"
+}
+
+case "${1:-}" in
+    test-db) test_db ;;
+    run-db) run_db ;;
+    drop) drop_db "$2" ;;
+    *) die "usage: tools/db.sh run-db|test-db|drop DB" ;;
+esac
