@@ -1,44 +1,58 @@
 import { registry } from "@web/core/registry";
 
-// Opens the Back Office menu, the processes and one process with its steps.
-// Run at desktop width and at phone width by tests/test_tour.py.
-registry.category("web_tour.tours").add("neiqin_base_process_tour", {
+const APP = "[data-menu-xmlid='neiqin_base.menu_neiqin_root']";
+
+function openAppSteps() {
+    if (window.innerWidth < 768) {
+        // Phone: the apps live in the sidebar behind the menu toggle.
+        return [
+            { content: "Open the menu", trigger: ".o_main_navbar .o_menu_toggle", run: "click" },
+            { content: "Show all apps", trigger: ".o_app_menu_sidebar .o_sidebar_topbar a.btn-primary", run: "click" },
+            { content: "Open the Back Office app", trigger: `.o_app_menu_sidebar li.o_app${APP}`, run: "click" },
+        ];
+    }
+    return [
+        { content: "Open the apps menu", trigger: ".o_navbar_apps_menu button", run: "click" },
+        { content: "Open the Back Office app", trigger: `.o_app${APP}`, run: "click" },
+    ];
+}
+
+// Run at desktop width and at phone width by tests/test_tours.py. Selectors
+// avoid translated labels: the tours pass in any language.
+registry.category("web_tour.tours").add("neiqin_base_menu_tour", {
     url: "/odoo",
     steps: () => [
+        ...openAppSteps(),
         {
-            trigger: ".o_app[data-menu-xmlid='neiqin_base.menu_neiqin_root']",
-            run: "click",
+            content: "The step board shows",
+            trigger: ".o_action_manager .o_kanban_view, .o_action_manager .o_list_view",
         },
         {
-            trigger: ".o_action_manager .o_view_controller",
-        },
-        {
-            trigger: "body",
-            run() {
-                // Processes live under Configuration; go there by URL-independent menu action.
-            },
-        },
-        {
-            trigger: ".o_menu_sections, .o_menu_toggle",
+            content: "with its search bar",
+            trigger: ".o_control_panel .o_searchview, .o_control_panel .fa-search",
         },
     ],
 });
 
-registry.category("web_tour.tours").add("neiqin_base_process_form_tour", {
+registry.category("web_tour.tours").add("neiqin_base_process_tour", {
     url: "/odoo/action-neiqin_base.action_neiqin_process",
     steps: () => [
         {
-            trigger: ".o_data_row:contains('Order Processing'), .o_kanban_record:contains('Order Processing')",
+            content: "Open the order process",
+            trigger: ".o_data_row td[name='code']:contains('order'), .o_kanban_record span:contains('order')",
             run: "click",
         },
         {
-            trigger: ".o_form_view .o_field_widget[name='name']:contains('Order Processing'), .o_form_view input#name_0",
+            content: "The form shows the process",
+            trigger: ".o_form_view .o_field_widget[name='model_name']:contains('sale.order'), .o_form_view .o_field_widget[name='model_name'] input",
         },
         {
-            trigger: ".o_field_one2many[name='step_ids'] .o_data_row:contains('Verify Payment')",
+            content: "Its steps are listed",
+            trigger: ".o_field_one2many[name='step_ids'] td[name='code']:contains('payment')",
         },
         {
-            trigger: ".o_field_one2many[name='step_ids'] .o_data_row:contains('Notify Customer')",
+            content: "down to the last one",
+            trigger: ".o_field_one2many[name='step_ids'] td[name='code']:contains('aftersales')",
         },
     ],
 });
