@@ -49,9 +49,13 @@ class TestAccessMatrix(TransactionCase):
             "user": new_test_user(cls.env, "am_user", groups="base.group_user"),
             "clerk": new_test_user(cls.env, "am_clerk", groups="neiqin_base.group_neiqin_clerk"),
             "lead": new_test_user(cls.env, "am_lead", groups="neiqin_base.group_neiqin_lead"),
-            "manager": new_test_user(cls.env, "am_manager", groups="neiqin_base.group_neiqin_manager"),
+            "manager": new_test_user(
+                cls.env, "am_manager", groups="neiqin_base.group_neiqin_manager"
+            ),
         }
-        cls.stranger = new_test_user(cls.env, "am_stranger", groups="neiqin_base.group_neiqin_clerk")
+        cls.stranger = new_test_user(
+            cls.env, "am_stranger", groups="neiqin_base.group_neiqin_clerk"
+        )
         cls.foreign_team = cls.env["neiqin.team"].create(
             {"name": "Foreign Desk", "member_ids": [Command.set(cls.stranger.ids)]}
         )
@@ -59,8 +63,12 @@ class TestAccessMatrix(TransactionCase):
     def test_every_neiqin_model_has_a_row(self):
         models = self.env["ir.model"].search([("model", "=like", "neiqin.%")]).mapped("model")
         concrete = {m for m in models if m in self.env and not self.env[m]._abstract}
-        self.assertEqual(concrete - set(MATRIX), set(), "Neiqin models missing from the access matrix")
-        self.assertEqual(set(MATRIX) - concrete, set(), "Access matrix rows for models that do not exist")
+        self.assertEqual(
+            concrete - set(MATRIX), set(), "Neiqin models missing from the access matrix"
+        )
+        self.assertEqual(
+            set(MATRIX) - concrete, set(), "Access matrix rows for models that do not exist"
+        )
 
     def test_access_rights_match_the_matrix(self):
         for model, expected in MATRIX.items():
@@ -74,30 +82,62 @@ class TestAccessMatrix(TransactionCase):
     def _foreign_records(self):
         """One record per ruled model, owned by the stranger's team."""
         task = self.env["neiqin.task"].create(
-            {"name": "Foreign", "user_id": self.stranger.id, "team_id": self.foreign_team.id,
-             "process_id": self.env.ref("neiqin_base.process_data").id}
+            {
+                "name": "Foreign",
+                "user_id": self.stranger.id,
+                "team_id": self.foreign_team.id,
+                "process_id": self.env.ref("neiqin_base.process_data").id,
+            }
         )
         step = self.env.ref("neiqin_base.step_data_entry")
-        log = self.env["neiqin.step.log"].sudo().create(
-            {"res_model": "neiqin.task", "res_id": task.id, "res_name": task.name,
-             "process_id": step.process_id.id, "step_id": step.id,
-             "owner_user_id": self.stranger.id, "owner_team_id": self.foreign_team.id}
+        log = (
+            self.env["neiqin.step.log"]
+            .sudo()
+            .create(
+                {
+                    "res_model": "neiqin.task",
+                    "res_id": task.id,
+                    "res_name": task.name,
+                    "process_id": step.process_id.id,
+                    "step_id": step.id,
+                    "owner_user_id": self.stranger.id,
+                    "owner_team_id": self.foreign_team.id,
+                }
+            )
         )
         responsibility = self.env["neiqin.responsibility"].create(
-            {"owner_user_id": self.stranger.id, "owner_team_id": self.foreign_team.id, "cause": "x",
-             "reported_by_id": self.stranger.id}
+            {
+                "owner_user_id": self.stranger.id,
+                "owner_team_id": self.foreign_team.id,
+                "cause": "x",
+                "reported_by_id": self.stranger.id,
+            }
         )
         rule = self.env["neiqin.dq.rule"].create(
-            {"name": "r", "model_id": self.env["ir.model"]._get("res.partner").id, "rule_type": "domain",
-             "domain": "[('id', '=', 0)]", "owner_user_id": self.stranger.id,
-             "owner_team_id": self.foreign_team.id}
+            {
+                "name": "r",
+                "model_id": self.env["ir.model"]._get("res.partner").id,
+                "rule_type": "domain",
+                "domain": "[('id', '=', 0)]",
+                "owner_user_id": self.stranger.id,
+                "owner_team_id": self.foreign_team.id,
+            }
         )
         issue = self.env["neiqin.dq.issue"].create(
-            {"rule_id": rule.id, "res_model": "res.partner", "res_id": self.stranger.partner_id.id,
-             "owner_user_id": self.stranger.id, "owner_team_id": self.foreign_team.id}
+            {
+                "rule_id": rule.id,
+                "res_model": "res.partner",
+                "res_id": self.stranger.partner_id.id,
+                "owner_user_id": self.stranger.id,
+                "owner_team_id": self.foreign_team.id,
+            }
         )
-        return {"neiqin.task": task, "neiqin.step.log": log, "neiqin.responsibility": responsibility,
-                "neiqin.dq.issue": issue}
+        return {
+            "neiqin.task": task,
+            "neiqin.step.log": log,
+            "neiqin.responsibility": responsibility,
+            "neiqin.dq.issue": issue,
+        }
 
     def test_record_rules_match_the_matrix(self):
         records = self._foreign_records()
@@ -106,7 +146,9 @@ class TestAccessMatrix(TransactionCase):
             for role, can_read in expected.items():
                 with self.subTest(model=model, role=role):
                     record = records[model].with_user(self.users[role])
-                    self.assertEqual(record.has_access("read"), can_read, f"{role} reads a foreign {model}")
+                    self.assertEqual(
+                        record.has_access("read"), can_read, f"{role} reads a foreign {model}"
+                    )
 
     def test_stranger_reads_own_team_records(self):
         for model, record in self._foreign_records().items():
@@ -119,4 +161,6 @@ class TestAccessMatrix(TransactionCase):
         manager = self.users["manager"]
         self.assertFalse(team.with_user(manager).has_access("read"))
         manager.write({"company_ids": [Command.link(other.id)]})
-        self.assertTrue(team.with_user(manager).with_context(allowed_company_ids=[other.id]).has_access("read"))
+        self.assertTrue(
+            team.with_user(manager).with_context(allowed_company_ids=[other.id]).has_access("read")
+        )

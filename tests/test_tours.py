@@ -11,7 +11,11 @@ class TestToursDesktop(HttpCase):
         self.start_tour("/odoo", "neiqin_base_menu_tour", login="admin")
 
     def test_process_and_its_steps(self):
-        self.start_tour("/odoo/action-neiqin_base.action_neiqin_process", "neiqin_base_process_tour", login="admin")
+        self.start_tour(
+            "/odoo/action-neiqin_base.action_neiqin_process",
+            "neiqin_base_process_tour",
+            login="admin",
+        )
 
 
 @as_neiqin_test
@@ -23,4 +27,8 @@ class TestToursPhone(HttpCase):
         self.start_tour("/odoo", "neiqin_base_menu_tour", login="admin")
 
     def test_process_and_its_steps(self):
-        self.start_tour("/odoo/action-neiqin_base.action_neiqin_process", "neiqin_base_process_tour", login="admin")
+        self.start_tour(
+            "/odoo/action-neiqin_base.action_neiqin_process",
+            "neiqin_base_process_tour",
+            login="admin",
+        )

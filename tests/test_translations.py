@@ -17,7 +17,9 @@ LANGS = ("zh_CN", "zh_TW")
 
 def neiqin_modules():
     return sorted(
-        name for name in os.listdir(ADDONS) if os.path.isfile(os.path.join(ADDONS, name, "__manifest__.py"))
+        name
+        for name in os.listdir(ADDONS)
+        if os.path.isfile(os.path.join(ADDONS, name, "__manifest__.py"))
     )
 
 
@@ -32,7 +34,11 @@ class TestTranslations(TransactionCase):
                 path = os.path.join(ADDONS, module, "i18n", f"{lang}.po")
                 done = set()
                 if os.path.exists(path):
-                    done = {(e.msgctxt, e.msgid) for e in polib.pofile(path) if e.msgstr and not e.obsolete}
+                    done = {
+                        (e.msgctxt, e.msgid)
+                        for e in polib.pofile(path)
+                        if e.msgstr and not e.obsolete
+                    }
                 gap = sorted(msgid for _ctx, msgid in terms - done)
                 if gap:
                     missing[f"{module} {lang}"] = gap

@@ -50,7 +50,6 @@ class NeiqinDqRule(models.Model):
     )
     model_id = fields.Many2one(
         "ir.model",
-        string="Model",
         required=True,
         ondelete="cascade",
         domain=[("transient", "=", False)],
@@ -88,7 +87,8 @@ class NeiqinDqRule(models.Model):
     max_value = fields.Float(string="Maximum Value")
     domain = fields.Char(
         string="Condition",
-        help="Condition: records matching it are wrong. Reference: the linked record must match it.",
+        help="Condition: records matching it are wrong. "
+        "Reference: the linked record must match it.",
     )
     scope_domain = fields.Char(
         string="Applies To", default="[]", help="Only records matching this are checked."
@@ -98,17 +98,19 @@ class NeiqinDqRule(models.Model):
     )
     method_name = fields.Char(
         string="Method",
-        help="Name of a check method provided by a module on the model; it starts with _neiqin_dq_.",
+        help="Name of a check method provided by a module on the model; "
+        "it starts with _neiqin_dq_.",
     )
     severity = fields.Selection(
         [("info", "Info"), ("warning", "Warning"), ("blocking", "Blocking")],
         required=True,
         default="warning",
         tracking=True,
-        help="Blocking issues stop the documents that use this rule as a gate (order review, publishing).",
+        help="Blocking issues stop the documents that use this rule as a gate "
+        "(order review, publishing).",
     )
     owner_user_id = fields.Many2one("res.users", string="Owner", tracking=True)
-    owner_team_id = fields.Many2one("neiqin.team", string="Owner Team", tracking=True)
+    owner_team_id = fields.Many2one("neiqin.team", tracking=True)
     message = fields.Char(translate=True, help="Shown on each issue; the rule's name when empty.")
     issue_ids = fields.One2many("neiqin.dq.issue", "rule_id", string="Issues")
     open_issue_count = fields.Integer(compute="_compute_open_issue_count", string="Open Issues")
@@ -254,7 +256,8 @@ class NeiqinDqRule(models.Model):
         except re.error as exc:
             raise ValidationError(
                 self.env._(
-                    "Rule %(rule)s: the pattern %(pattern)s is not a valid regular expression: %(error)s",
+                    "Rule %(rule)s: the pattern %(pattern)s is not a valid regular "
+                    "expression: %(error)s",
                     rule=self.name,
                     pattern=self.pattern,
                     error=exc,
@@ -363,7 +366,8 @@ class NeiqinDqRule(models.Model):
             after_id = candidates[-1]
             self.write({"scan_resume_id": after_id})
             if commit:
-                self.env.cr.commit()
+                # Commit per batch: an interrupted scan resumes after it.
+                self.env.cr.commit()  # pylint: disable=invalid-commit
             if len(candidates) < batch:
                 break
         self.write(
@@ -377,7 +381,7 @@ class NeiqinDqRule(models.Model):
             }
         )
         if commit:
-            self.env.cr.commit()
+            self.env.cr.commit()  # pylint: disable=invalid-commit
         return checked
 
     def _open_issue_res_ids(self):

@@ -88,7 +88,8 @@ class NeiqinProcessMixin(models.AbstractModel):
 
     # ------------------------------------------------------------------ hooks
     def _neiqin_process_code(self):
-        return None
+        """Code of the process these records go through; empty: by model."""
+        return ""
 
     def _neiqin_preferred_owner(self):
         self.ensure_one()

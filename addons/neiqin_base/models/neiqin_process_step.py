@@ -32,7 +32,7 @@ class NeiqinProcessStep(models.Model):
         default="team",
     )
     owner_user_id = fields.Many2one("res.users", string="Owner")
-    owner_team_id = fields.Many2one("neiqin.team", string="Owner Team")
+    owner_team_id = fields.Many2one("neiqin.team")
     owner_job_id = fields.Many2one("hr.job", string="Owner Job Position")
     activity_type_id = fields.Many2one(
         "mail.activity.type",

@@ -41,7 +41,6 @@ class NeiqinResponsibility(models.Model):
     )
     step_id = fields.Many2one(
         "neiqin.process.step",
-        string="Step",
         compute="_compute_step_id",
         store=True,
         precompute=True,
@@ -72,9 +71,7 @@ class NeiqinResponsibility(models.Model):
         precompute=True,
         readonly=False,
     )
-    reported_by_id = fields.Many2one(
-        "res.users", string="Reported By", default=lambda self: self.env.user, readonly=True
-    )
+    reported_by_id = fields.Many2one("res.users", default=lambda self: self.env.user, readonly=True)
     occurred_on = fields.Date(default=fields.Date.context_today, required=True, tracking=True)
     cause = fields.Text(required=True, tracking=True)
     correction = fields.Text(tracking=True, help="What was done to fix it and to avoid it again.")
@@ -83,7 +80,7 @@ class NeiqinResponsibility(models.Model):
         tracking=True,
         help="Points deducted from the owner's appraisal (a positive number).",
     )
-    confirmed_by_id = fields.Many2one("res.users", string="Confirmed By", readonly=True, copy=False)
+    confirmed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     confirmed_at = fields.Datetime(readonly=True, copy=False)
     closed_at = fields.Datetime(readonly=True, copy=False)
 

@@ -43,9 +43,7 @@ class NeiqinStepLog(models.Model):
     )
     res_name = fields.Char(string="Document", readonly=True)
     process_id = fields.Many2one("neiqin.process", required=True, readonly=True, index=True)
-    step_id = fields.Many2one(
-        "neiqin.process.step", string="Step", required=True, readonly=True, index=True
-    )
+    step_id = fields.Many2one("neiqin.process.step", required=True, readonly=True, index=True)
     step_code = fields.Char(related="step_id.code")
     company_id = fields.Many2one(
         "res.company",
@@ -66,7 +64,7 @@ class NeiqinStepLog(models.Model):
         string="Entered", required=True, readonly=True, default=fields.Datetime.now
     )
     deadline_at = fields.Datetime(string="Deadline", readonly=True)
-    escalate_at = fields.Datetime(string="Escalate At", readonly=True)
+    escalate_at = fields.Datetime(readonly=True)
     done_at = fields.Datetime(string="Finished", readonly=True)
     done_by_id = fields.Many2one("res.users", string="Finished By", readonly=True)
     is_late = fields.Boolean(
@@ -84,7 +82,7 @@ class NeiqinStepLog(models.Model):
     pause_reason = fields.Char(readonly=True)
     alerted_at = fields.Datetime(string="Owner Alerted", readonly=True)
     escalated_at = fields.Datetime(string="Escalated", readonly=True)
-    escalated_to_id = fields.Many2one("res.users", string="Escalated To", readonly=True)
+    escalated_to_id = fields.Many2one("res.users", readonly=True)
     duration_hours = fields.Float(
         string="Duration (working hours)", compute="_compute_duration_hours"
     )
@@ -212,7 +210,9 @@ class NeiqinStepLog(models.Model):
                 # the transaction (and its row locks).
                 break
             self.env["ir.cron"]._notify_progress(done=done, remaining=0)
-            self.env.cr.commit()
+            # Commit per batch: a long scan keeps what it has done and frees
+            # its row locks for the other workers (CONVENTIONS: batched crons).
+            self.env.cr.commit()  # pylint: disable=invalid-commit
         return done
 
     def _alert_and_escalate(self, now):

@@ -18,7 +18,6 @@ class NeiqinTask(models.Model):
     )
     process_id = fields.Many2one(
         "neiqin.process",
-        string="Process",
         required=True,
         tracking=True,
         check_company=True,
@@ -31,7 +30,7 @@ class NeiqinTask(models.Model):
         tracking=True,
         check_company=True,
     )
-    team_id = fields.Many2one("neiqin.team", string="Team", tracking=True, check_company=True)
+    team_id = fields.Many2one("neiqin.team", tracking=True, check_company=True)
     priority = fields.Selection([("0", "Normal"), ("1", "Urgent")], default="0")
     description = fields.Html()
     date = fields.Date(default=fields.Date.context_today, required=True)

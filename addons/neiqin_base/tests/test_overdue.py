@@ -23,7 +23,8 @@ class TestOverdue(NeiqinCase):
         self.env["neiqin.step.log"].flush_model()
         self.env.cr.execute(
             SQL(
-                "UPDATE neiqin_step_log SET alerted_at = now(), escalated_at = now() WHERE process_id != %s",
+                "UPDATE neiqin_step_log SET alerted_at = now(), escalated_at = now() "
+                "WHERE process_id != %s",
                 self.process.id,
             )
         )
@@ -111,7 +112,8 @@ class TestOverdueConcurrency(NeiqinCase):
             env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
             cr.execute(
                 SQL(
-                    "UPDATE neiqin_step_log SET alerted_at = now(), escalated_at = now() WHERE state = 'open'"
+                    "UPDATE neiqin_step_log SET alerted_at = now(), escalated_at = now() "
+                    "WHERE state = 'open'"
                 )
             )
             team = env["neiqin.team"].create(
@@ -161,7 +163,8 @@ class TestOverdueConcurrency(NeiqinCase):
             with registry.cursor() as cr:
                 cr.execute(
                     SQL(
-                        "SELECT count(*) FROM mail_activity WHERE res_model = 'neiqin.task' AND res_id = %s",
+                        "SELECT count(*) FROM mail_activity "
+                        "WHERE res_model = 'neiqin.task' AND res_id = %s",
                         ids["task"],
                     )
                 )

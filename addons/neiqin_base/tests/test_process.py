@@ -99,7 +99,7 @@ class TestProcess(NeiqinCase):
         task = self._task()
         task._neiqin_enter_step("one")
         action = task.action_neiqin_pause()
-        wizard = Form(self.env[action["res_model"]].with_context(action["context"]))
+        wizard = Form(self.env[action["res_model"]].with_context(**action["context"]))
         wizard.reason = "Customer on holiday"
         wizard.save().action_pause()
         self.assertEqual(task.neiqin_step_log_ids.pause_reason, "Customer on holiday")
