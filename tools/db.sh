@@ -69,11 +69,8 @@ run_db() {
     key="$(addons_key)"
     if ! db_exists neiqin; then
         say "creating the database 'neiqin' with every Neiqin add-on and demo data"
+        # Demo data gives the administrator the login admin / admin.
         install_modules neiqin || { drop_db neiqin; die "installing the add-ons failed (see above)"; }
-        "${ODOO[@]}" shell -d neiqin --no-http --log-level=warn <<'PY' >/dev/null
-env.ref("base.user_admin").write({"login": "admin", "password": "admin"})
-env.cr.commit()
-PY
     elif [ "$(cat "$stamp" 2>/dev/null)" != "$key" ]; then
         say "updating the Neiqin add-ons in the database 'neiqin'"
         install_modules neiqin -u "$(neiqin_modules)"

@@ -95,7 +95,7 @@ setup_odoo_source() {
             if [[ "$src" =~ ^(https?|ftp):// ]]; then
                 archive="$CACHE_DIR/download.tar.gz"
                 say "downloading the Odoo source from ODOO_SRC"
-                curl -fsSL --retry 2 -o "$archive" "$src" || { reasons+=("ODOO_SRC: download of $src failed"); archive=""; }
+                curl -fsL --retry 2 -o "$archive" "$src" || { reasons+=("ODOO_SRC: download of $src failed"); archive=""; }
             fi
             if [ -n "$archive" ]; then
                 if [ -f "$archive" ] && why="$(unpack_archive "$archive" "$ODOO_CACHE")" \
@@ -117,7 +117,7 @@ setup_odoo_source() {
     fi
     say "fetching the official Odoo 18.0 nightly source archive"
     local archive="$CACHE_DIR/odoo_18.0.latest.tar.gz"
-    if curl -fsSL --retry 2 --connect-timeout 20 -o "$archive.part" "$ODOO_NIGHTLY_URL" && mv "$archive.part" "$archive" \
+    if curl -fsL --retry 2 --connect-timeout 20 -o "$archive.part" "$ODOO_NIGHTLY_URL" && mv "$archive.part" "$archive" \
         && why="$(unpack_archive "$archive" "$ODOO_CACHE")" && why="$(check_odoo_tree "$ODOO_CACHE.new")"; then
         rm -rf "$ODOO_CACHE" && mv "$ODOO_CACHE.new" "$ODOO_CACHE"
         return 0
@@ -128,7 +128,7 @@ setup_odoo_source() {
     1. ODOO_SRC=/path/to/odoo-18.0 (a source tree, a .tar.gz/.zip of one, or a URL to such an archive) make ...
     2. a tree left in the cache by an earlier setup: $ODOO_CACHE
     3. network access to the official nightly archive: $ODOO_NIGHTLY_URL
-  what was tried: ${reasons[*]}"
+  what was tried: $(IFS=";"; echo "${reasons[*]}")"
 }
 
 # ---------------------------------------------------------------- python
