@@ -12,18 +12,27 @@ from .common import as_neiqin_test
 
 ROLES = ("public", "portal", "user", "clerk", "lead", "manager")
 NONE = dict.fromkeys(("public", "portal", "user"), "")
+# Process definitions are shown on the documents every employee works on.
+CONFIG = {"public": "", "portal": "", "user": "r"}
 
 MATRIX = {
     # neiqin_base
-    "neiqin.team": {**NONE, "clerk": "r", "lead": "r", "manager": "rwcu"},
-    "neiqin.process": {**NONE, "clerk": "r", "lead": "r", "manager": "rwcu"},
-    "neiqin.process.step": {**NONE, "clerk": "r", "lead": "r", "manager": "rwcu"},
+    "neiqin.team": {**CONFIG, "clerk": "r", "lead": "r", "manager": "rwcu"},
+    "neiqin.process": {**CONFIG, "clerk": "r", "lead": "r", "manager": "rwcu"},
+    "neiqin.process.step": {**CONFIG, "clerk": "r", "lead": "r", "manager": "rwcu"},
     "neiqin.step.log": {**NONE, "clerk": "r", "lead": "r", "manager": "r"},
     "neiqin.responsibility": {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwcu"},
     "neiqin.dq.rule": {**NONE, "clerk": "r", "lead": "rwc", "manager": "rwcu"},
     "neiqin.dq.issue": {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwcu"},
     "neiqin.task": {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwcu"},
     "neiqin.step.pause.wizard": {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwc"},
+    # neiqin_orders
+    "neiqin.dispatch.rule": {**NONE, "clerk": "r", "lead": "rwc", "manager": "rwcu"},
+    "neiqin.logistics.event": {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwcu"},
+    "neiqin.order.notice": {**NONE, "clerk": "r", "lead": "r", "manager": "rwcu"},
+    "neiqin.order.override.wizard": {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwc"},
+    "neiqin.tracking.import.wizard": {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwc"},
+    "neiqin.tracking.import.line": {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwc"},
 }
 
 # Record rules: may the role read a record owned by another user of another

@@ -101,6 +101,10 @@ class NeiqinDqRule(models.Model):
         help="Name of a check method provided by a module on the model; "
         "it starts with _neiqin_dq_.",
     )
+    threshold = fields.Float(
+        string="Parameter",
+        help="A number the module check reads, as its description says: hours, percent, amount.",
+    )
     severity = fields.Selection(
         [("info", "Info"), ("warning", "Warning"), ("blocking", "Blocking")],
         required=True,

@@ -95,6 +95,11 @@ class NeiqinProcessMixin(models.AbstractModel):
         self.ensure_one()
         return self["user_id"] if "user_id" in self._fields else None
 
+    def _neiqin_steps_overdue(self, logs):
+        """Hook called by the overdue cron on the documents whose passages
+        ``logs`` were just found overdue (e.g. to tell the customer of a delay)."""
+        return None
+
     def _neiqin_get_process(self):
         code = self._neiqin_process_code()
         Process = self.env["neiqin.process"]

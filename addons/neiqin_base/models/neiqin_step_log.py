@@ -224,20 +224,28 @@ class NeiqinStepLog(models.Model):
             lambda log: not log.escalated_at and log.escalate_at and log.escalate_at < now
         )
         Activity = self.env["mail.activity"]
-        activity_vals = []
+        # One activity per document and user: when the owner is also the lead
+        # who gets the escalation, the escalation says it all.
+        activity_vals = {}
         for log in to_alert:
             if log.owner_user_id:
-                activity_vals.append(log._activity_vals(log.owner_user_id, escalation=False))
+                vals = log._activity_vals(log.owner_user_id, escalation=False)
+                if vals:
+                    activity_vals[(vals["res_model_id"], vals["res_id"], vals["user_id"])] = vals
         escalations = {}
         for log in to_escalate:
             lead = log._escalation_user()
             escalations[log] = lead
-            if lead:
-                activity_vals.append(log._activity_vals(lead, escalation=True))
+            vals = lead and log._activity_vals(lead, escalation=True)
+            if vals:
+                activity_vals[(vals["res_model_id"], vals["res_id"], vals["user_id"])] = vals
         # Activities live on the documents; the engine creates them on behalf
         # of the owner, who may not be the user running the cron.
-        Activity.sudo().create([vals for vals in activity_vals if vals])
+        Activity.sudo().create(list(activity_vals.values()))
         to_alert.write({"alerted_at": now, "is_late": True})
+        for model, logs in self._group_by_value({log: log.res_model for log in to_alert}).items():
+            if model in self.env and hasattr(self.env[model], "_neiqin_steps_overdue"):
+                self.env[model].browse(logs.mapped("res_id"))._neiqin_steps_overdue(logs)
         for lead, logs in self._group_by_value(escalations).items():
             logs.with_context(**{ENGINE_CONTEXT_KEY: True}).write(
                 {"escalated_at": now, "escalated_to_id": lead.id, "is_late": True}

@@ -11,7 +11,7 @@ class NeiqinCase(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True, lang="en_US"))
         cls.company = cls.env.company
         cls.manager = new_test_user(
             cls.env, "nq_manager", groups="neiqin_base.group_neiqin_manager"
@@ -20,6 +20,8 @@ class NeiqinCase(TransactionCase):
         cls.clerk = new_test_user(cls.env, "nq_clerk", groups="neiqin_base.group_neiqin_clerk")
         cls.clerk2 = new_test_user(cls.env, "nq_clerk2", groups="neiqin_base.group_neiqin_clerk")
         cls.outsider = new_test_user(cls.env, "nq_user", groups="base.group_user")
+        # Messages are asserted in English whatever languages are installed.
+        (cls.manager | cls.lead | cls.clerk | cls.clerk2 | cls.outsider).lang = "en_US"
         cls.team = cls.env["neiqin.team"].create(
             {
                 "name": "Test Desk",

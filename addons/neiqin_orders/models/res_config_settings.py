@@ -1,0 +1,8 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    neiqin_auto_approve = fields.Boolean(related="company_id.neiqin_auto_approve", readonly=False)
+    neiqin_send_notices = fields.Boolean(related="company_id.neiqin_send_notices", readonly=False)

@@ -1,0 +1,588 @@
+import logging
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL, float_compare
+
+from odoo.addons.phone_validation.tools.phone_validation import phone_parse
+
+_logger = logging.getLogger(__name__)
+
+REVIEW_STATES = [
+    ("to_review", "To Review"),
+    ("exception", "Exception"),
+    ("approved", "Approved"),
+    ("rejected", "Rejected"),
+]
+PAYMENT_STATES = [
+    ("not_paid", "Not Paid"),
+    ("partial", "Partially Paid"),
+    ("paid", "Paid"),
+    ("over", "Overpaid"),
+]
+REFUND_STATES = [
+    ("none", "None"),
+    ("requested", "Requested"),
+    ("in_progress", "In Progress"),
+    ("refunded", "Refunded"),
+]
+
+
+class SaleOrder(models.Model):
+    _name = "sale.order"
+    _inherit = ["sale.order", "neiqin.process.mixin", "neiqin.dq.mixin"]
+
+    # ------------------------------------------------------------ platform
+    neiqin_platform = fields.Char(
+        string="Platform",
+        index=True,
+        copy=False,
+        help="Marketplace or storefront, e.g. tmall, jd, shop.",
+    )
+    neiqin_platform_order_no = fields.Char(
+        string="Platform Order No.", index=True, copy=False, tracking=True
+    )
+    neiqin_buyer_remark = fields.Text(string="Buyer Remark", tracking=True)
+    neiqin_remark_read = fields.Boolean(
+        string="Remark Read",
+        copy=False,
+        tracking=True,
+        help="A clerk has read the buyer's remark and acted on it.",
+    )
+    neiqin_refund_state = fields.Selection(
+        REFUND_STATES, string="Refund", default="none", required=True, copy=False, tracking=True
+    )
+    # ------------------------------------------------------------ review
+    neiqin_review_state = fields.Selection(
+        REVIEW_STATES,
+        string="Review",
+        default="to_review",
+        required=True,
+        copy=False,
+        tracking=True,
+        index=True,
+    )
+    neiqin_reviewed_by_id = fields.Many2one(
+        "res.users", string="Reviewed By", copy=False, readonly=True
+    )
+    neiqin_reviewed_at = fields.Datetime(string="Reviewed On", copy=False, readonly=True)
+    neiqin_exception_summary = fields.Char(
+        string="Exceptions",
+        compute="_compute_neiqin_exception_summary",
+        groups="neiqin_base.group_neiqin_clerk",
+    )
+    neiqin_override_reason = fields.Text(
+        string="Override Reason", copy=False, readonly=True, tracking=True
+    )
+    neiqin_override_by_id = fields.Many2one(
+        "res.users", string="Overridden By", copy=False, readonly=True
+    )
+    neiqin_override_at = fields.Datetime(string="Overridden On", copy=False, readonly=True)
+    # ------------------------------------------------------------ payment
+    neiqin_paid_amount = fields.Monetary(
+        string="Paid on Platform",
+        copy=False,
+        tracking=True,
+        help="Amount the platform or the payment provider reports as paid.",
+    )
+    neiqin_payment_ref = fields.Char(string="Payment Reference", copy=False, tracking=True)
+    neiqin_amount_paid = fields.Monetary(
+        string="Amount Paid",
+        compute="_compute_neiqin_payment",
+        store=True,
+        help="The platform's paid amount, else the confirmed payment transactions, "
+        "else the invoice payments.",
+    )
+    neiqin_payment_state = fields.Selection(
+        PAYMENT_STATES, string="Payment", compute="_compute_neiqin_payment", store=True, index=True
+    )
+    neiqin_notice_ids = fields.One2many(
+        "neiqin.order.notice", "order_id", string="Customer Notices"
+    )
+
+    _sql_constraints = [
+        (
+            "neiqin_platform_order_uniq",
+            "unique(company_id, neiqin_platform, neiqin_platform_order_no)",
+            "This platform order number already exists.",
+        ),
+    ]
+
+    # ------------------------------------------------------------ computes
+    @api.depends(
+        "neiqin_paid_amount",
+        "neiqin_payment_ref",
+        "amount_total",
+        "transaction_ids.state",
+        "transaction_ids.amount",
+        "invoice_ids.state",
+        "invoice_ids.amount_residual",
+    )
+    def _compute_neiqin_payment(self):
+        for order in self:
+            if order.neiqin_payment_ref or order.neiqin_paid_amount:
+                paid = order.neiqin_paid_amount
+            else:
+                paid = sum(
+                    order.transaction_ids.filtered(lambda t: t.state == "done").mapped("amount")
+                )
+                if not paid:
+                    invoices = order.invoice_ids.filtered(
+                        lambda m: m.state == "posted" and m.move_type == "out_invoice"
+                    )
+                    paid = sum(invoices.mapped("amount_total")) - sum(
+                        invoices.mapped("amount_residual")
+                    )
+            order.neiqin_amount_paid = paid
+            rounding = order.currency_id.rounding or 0.01
+            if float_compare(paid, 0.0, precision_rounding=rounding) <= 0:
+                state = "not_paid"
+            else:
+                cmp = float_compare(paid, order.amount_total, precision_rounding=rounding)
+                state = "paid" if cmp == 0 else ("partial" if cmp < 0 else "over")
+            order.neiqin_payment_state = state
+
+    def _compute_neiqin_exception_summary(self):
+        issues = self.env["neiqin.dq.issue"].search(
+            [("res_model", "=", "sale.order"), ("res_id", "in", self.ids), ("state", "=", "open")]
+        )
+        by_order = {}
+        for issue in issues:
+            by_order.setdefault(issue.res_id, []).append(issue.rule_id.name)
+        for order in self:
+            order.neiqin_exception_summary = ", ".join(sorted(set(by_order.get(order.id, []))))
+
+    # ------------------------------------------------------------ process hooks
+    def _neiqin_process_code(self):
+        return "order"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        orders = super().create(vals_list)
+        if not self.env.context.get("neiqin_no_process"):
+            process = self.env["neiqin.process"]._get_by_code("order")
+            if process and process.first_step():
+                orders._neiqin_enter_step(process.first_step())
+        return orders
+
+    def _neiqin_steps_overdue(self, logs):
+        late = self.browse(logs.filtered(lambda log: log.step_code == "tracking").mapped("res_id"))
+        late._neiqin_send_notice("delayed")
+
+    # ------------------------------------------------------------ review
+    def _neiqin_review_rules(self):
+        return self.env["neiqin.dq.rule"].search([("model_name", "=", "sale.order")])
+
+    def _neiqin_blocking_issues(self):
+        """Open blocking issues of these orders, by order id (one query).
+
+        Read as the engine: a salesperson confirming an order is told which
+        exceptions stop it, even without back-office rights."""
+        issues = (
+            self.env["neiqin.dq.issue"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", "sale.order"),
+                    ("res_id", "in", self.ids),
+                    ("state", "=", "open"),
+                    ("severity", "=", "blocking"),
+                ]
+            )
+        )
+        by_order = {}
+        for issue in issues:
+            by_order.setdefault(issue.res_id, self.env["neiqin.dq.issue"])
+            by_order[issue.res_id] |= issue
+        return by_order
+
+    def _neiqin_review(self, auto_approve=None):
+        """Run every review rule on these orders (one query per rule), then set
+        their review state: exception when a blocking rule fails, approved
+        when the company approves clean orders automatically."""
+        orders = self.filtered(
+            lambda o: o.state != "cancel" and o.neiqin_review_state != "rejected"
+        )
+        if not orders:
+            return {}
+        # Issues are the review engine's bookkeeping: whoever confirms an order
+        # (a salesperson too) runs every check, whatever their rights on
+        # issues and rules. Their right on the order itself is sale's own.
+        engine = orders.sudo()
+        engine.neiqin_dq_check(engine._neiqin_review_rules())
+        blocking = orders._neiqin_blocking_issues()
+        now = fields.Datetime.now()
+        exception = orders.filtered(lambda o: o.id in blocking and not o.neiqin_override_at)
+        clean = orders - exception
+        if exception:
+            exception.filtered(lambda o: o.neiqin_review_state != "exception").write(
+                {"neiqin_review_state": "exception"}
+            )
+        to_approve = clean.filtered(
+            lambda o: o.neiqin_review_state != "approved"
+            and (
+                o.neiqin_override_at
+                or (auto_approve if auto_approve is not None else o.company_id.neiqin_auto_approve)
+            )
+        )
+        if to_approve:
+            to_approve.write(
+                {
+                    "neiqin_review_state": "approved",
+                    "neiqin_reviewed_by_id": self.env.uid,
+                    "neiqin_reviewed_at": now,
+                }
+            )
+            self.env["neiqin.dispatch.rule"]._apply(to_approve)
+        back_to_review = clean.filtered(lambda o: o.neiqin_review_state == "exception") - to_approve
+        if back_to_review:
+            back_to_review.write({"neiqin_review_state": "to_review"})
+        return blocking
+
+    def _neiqin_exception_message(self, blocking):
+        lines = [
+            self.env._(
+                "%(order)s: %(exceptions)s",
+                order=order.display_name,
+                exceptions=", ".join(blocking[order.id].rule_id.mapped("name")),
+            )
+            for order in self
+            if order.id in blocking
+        ]
+        return "\n".join(lines)
+
+    def _neiqin_check_can_proceed(self, action):
+        """Refuse ``action`` for orders with a blocking exception and no override."""
+        blocking = self._neiqin_review()
+        stopped = self.filtered(lambda o: o.id in blocking and not o.neiqin_override_at)
+        rejected = self.filtered(lambda o: o.neiqin_review_state == "rejected")
+        if rejected:
+            raise UserError(
+                self.env._(
+                    "These orders were rejected at review: %s",
+                    ", ".join(rejected.mapped("display_name")),
+                )
+            )
+        if stopped:
+            raise UserError(
+                self.env._(
+                    "%(action)s is blocked by review exceptions. Fix the data, or ask a lead to "
+                    "override them with a reason:\n%(details)s",
+                    action=action,
+                    details=stopped._neiqin_exception_message(blocking),
+                )
+            )
+
+    def action_neiqin_review(self):
+        """Button: check the orders now."""
+        self._neiqin_review()
+        return True
+
+    def action_neiqin_approve(self):
+        """Button: a clerk approves orders that have no blocking exception."""
+        self._neiqin_check_can_proceed(self.env._("Approval"))
+        self.filtered(lambda o: o.neiqin_review_state != "approved").write(
+            {
+                "neiqin_review_state": "approved",
+                "neiqin_reviewed_by_id": self.env.uid,
+                "neiqin_reviewed_at": fields.Datetime.now(),
+            }
+        )
+        self.env["neiqin.dispatch.rule"]._apply(self)
+        return True
+
+    def action_neiqin_reject(self):
+        for order in self:
+            if order.state not in ("draft", "sent"):
+                raise UserError(
+                    self.env._(
+                        "%s is already confirmed: cancel it instead of rejecting it.",
+                        order.display_name,
+                    )
+                )
+        self.write(
+            {
+                "neiqin_review_state": "rejected",
+                "neiqin_reviewed_by_id": self.env.uid,
+                "neiqin_reviewed_at": fields.Datetime.now(),
+            }
+        )
+        self._neiqin_cancel_process()
+        return True
+
+    def action_neiqin_mark_remark_read(self):
+        self.write({"neiqin_remark_read": True})
+        self._neiqin_review()
+        return True
+
+    def action_neiqin_override(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Override Review Exceptions"),
+            "res_model": "neiqin.order.override.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"active_model": "sale.order", "active_ids": self.ids},
+        }
+
+    def _neiqin_override(self, reason):
+        if not self.env.user.has_group("neiqin_base.group_neiqin_lead"):
+            raise AccessError(self.env._("Only a back-office lead can override review exceptions."))
+        if not (reason or "").strip():
+            raise UserError(self.env._("Write why the exceptions are overridden."))
+        now = fields.Datetime.now()
+        self.write(
+            {
+                "neiqin_override_reason": reason.strip(),
+                "neiqin_override_by_id": self.env.uid,
+                "neiqin_override_at": now,
+                "neiqin_review_state": "approved",
+                "neiqin_reviewed_by_id": self.env.uid,
+                "neiqin_reviewed_at": now,
+            }
+        )
+        self.env["neiqin.dispatch.rule"]._apply(self)
+
+    @api.model
+    def _cron_neiqin_review(self, batch_size=500):
+        """Review new orders and orders in exception, in batches, committing
+        after each batch; then move paid orders past the payment step."""
+        cron_mode = bool(self.env.context.get("cron_id"))
+        last_id = 0
+        while True:
+            orders = self.search(
+                [
+                    ("id", ">", last_id),
+                    ("state", "in", ("draft", "sent", "sale")),
+                    ("neiqin_review_state", "in", ("to_review", "exception")),
+                ],
+                order="id",
+                limit=batch_size,
+            )
+            if not orders:
+                break
+            orders._neiqin_review()
+            last_id = orders[-1].id
+            if cron_mode:
+                self.env["ir.cron"]._notify_progress(done=len(orders), remaining=0)
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        self.search(
+            [("neiqin_step_id.code", "=", "payment"), ("neiqin_payment_state", "=", "paid")]
+        )._neiqin_payment_verified()
+
+    # ------------------------------------------------------------ confirm, pay, dispatch
+    def action_confirm(self):
+        # Every rule runs, for every order, before anything is confirmed:
+        # no side effect of the confirmation leaks when one order is refused.
+        self._neiqin_check_can_proceed(self.env._("Confirmation"))
+        result = super().action_confirm()
+        self.filtered(lambda o: o.neiqin_review_state != "approved").write(
+            {
+                "neiqin_review_state": "approved",
+                "neiqin_reviewed_by_id": self.env.uid,
+                "neiqin_reviewed_at": fields.Datetime.now(),
+            }
+        )
+        self._neiqin_send_notice("confirmed")
+        self._neiqin_enter_step("payment")
+        self._neiqin_payment_verified()
+        return result
+
+    def _neiqin_payment_verified(self):
+        """Orders in the payment step whose payment matches move on to dispatch."""
+        paid = self.filtered(
+            lambda o: o.neiqin_payment_state == "paid" and o.neiqin_step_id.code == "payment"
+        )
+        if paid:
+            paid._neiqin_enter_step("dispatch")
+
+    def _neiqin_shipped(self):
+        """Called when an outgoing delivery of these orders is done."""
+        self._neiqin_enter_step("tracking")
+        self._neiqin_send_notice("shipped")
+
+    def _neiqin_delivered(self):
+        self._neiqin_enter_step("notify")
+        self._neiqin_send_notice("delivered")
+        self._neiqin_finish_step()
+
+    # ------------------------------------------------------------ notices
+    def _neiqin_send_notice(self, kind):
+        """Mail the customer the notice ``kind`` once per order."""
+        orders = self.filtered(lambda o: o.company_id.neiqin_send_notices and o.partner_id.email)
+        if not orders:
+            return
+        sent = set(
+            self.env["neiqin.order.notice"]
+            .search([("order_id", "in", orders.ids), ("kind", "=", kind)])
+            .mapped("order_id")
+            .ids
+        )
+        template = self.env.ref(
+            f"neiqin_orders.mail_template_order_{kind}", raise_if_not_found=False
+        )
+        if not template:
+            return
+        notices = []
+        for order in orders.filtered(lambda o: o.id not in sent):
+            message = order.message_post_with_source(
+                template,
+                subtype_xmlid="mail.mt_comment",
+                email_layout_xmlid="mail.mail_notification_light",
+            )
+            notices.append(
+                {
+                    "order_id": order.id,
+                    "kind": kind,
+                    "template_id": template.id,
+                    "message_id": message.id if message else False,
+                }
+            )
+        if notices:
+            # Notices are the log of what the customer was told; whoever
+            # triggers the step writes it, whatever their rights on the log.
+            self.env["neiqin.order.notice"].sudo().create(notices)
+
+    # ------------------------------------------------------------ review checks (set-based)
+    def _neiqin_dq_stock_insufficient(self, rule):
+        """Draft orders with a storable product short of free stock in the
+        order's warehouse (on hand minus reserved)."""
+        drafts = self.filtered(lambda o: o.state in ("draft", "sent"))
+        if not drafts:
+            return self.browse()
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH need AS (
+                    SELECT l.order_id, l.product_id, o.warehouse_id,
+                           SUM(l.product_uom_qty / lu.factor * pu.factor) AS qty
+                      FROM sale_order_line l
+                      JOIN sale_order o ON o.id = l.order_id
+                      JOIN product_product p ON p.id = l.product_id
+                      JOIN product_template t ON t.id = p.product_tmpl_id AND t.is_storable
+                      JOIN uom_uom lu ON lu.id = l.product_uom
+                      JOIN uom_uom pu ON pu.id = t.uom_id
+                     WHERE l.order_id = ANY(%(ids)s) AND l.display_type IS NULL
+                     GROUP BY l.order_id, l.product_id, o.warehouse_id
+                ), free AS (
+                    SELECT n.warehouse_id, q.product_id,
+                           SUM(q.quantity - q.reserved_quantity) AS qty
+                      FROM (SELECT DISTINCT warehouse_id, product_id FROM need) n
+                      JOIN stock_warehouse w ON w.id = n.warehouse_id
+                      JOIN stock_location wl ON wl.id = w.lot_stock_id
+                      JOIN stock_location l ON l.parent_path LIKE wl.parent_path || %(wildcard)s
+                      JOIN stock_quant q ON q.location_id = l.id AND q.product_id = n.product_id
+                     GROUP BY n.warehouse_id, q.product_id
+                )
+                SELECT DISTINCT need.order_id
+                  FROM need
+                  LEFT JOIN free ON free.warehouse_id = need.warehouse_id
+                                AND free.product_id = need.product_id
+                 WHERE COALESCE(free.qty, 0) < need.qty
+                """,
+                ids=drafts.ids,
+                wildcard="%",
+            )
+        )
+        return self.browse([row[0] for row in self.env.cr.fetchall()])
+
+    def _neiqin_dq_address_incomplete(self, rule):
+        """Orders whose delivery address lacks street, city, country, or the
+        ZIP code or province the country requires."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT o.id
+                  FROM sale_order o
+                  JOIN res_partner a ON a.id = o.partner_shipping_id
+                  LEFT JOIN res_country c ON c.id = a.country_id
+                 WHERE o.id = ANY(%(ids)s)
+                   AND (COALESCE(btrim(a.street), '') = ''
+                        OR COALESCE(btrim(a.city), '') = ''
+                        OR a.country_id IS NULL
+                        OR (c.zip_required AND COALESCE(btrim(a.zip), '') = '')
+                        OR (c.state_required AND a.state_id IS NULL))
+                """,
+                ids=self.ids,
+            )
+        )
+        return self.browse([row[0] for row in self.env.cr.fetchall()])
+
+    def _neiqin_dq_phone_invalid(self, rule):
+        """Orders whose delivery contact has no phone, or one that is not a
+        valid number for the address's country."""
+        bad = self.browse()
+        default_country = self.env.company.country_id
+        for order in self:
+            address = order.partner_shipping_id
+            number = address.mobile or address.phone
+            if not number:
+                bad |= order
+                continue
+            country = address.country_id or default_country
+            try:
+                phone_parse(number, country.code or None)
+            except UserError:
+                bad |= order
+        return bad
+
+    def _neiqin_dq_probable_duplicate(self, rule):
+        """Orders of the same customer to the same address placed within the
+        rule's Parameter hours (24 by default) of another open order."""
+        hours = rule.threshold or 24.0
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT DISTINCT o.id
+                  FROM sale_order o
+                  JOIN res_partner p ON p.id = o.partner_id
+                  JOIN res_partner a ON a.id = o.partner_shipping_id
+                  JOIN sale_order o2 ON o2.id <> o.id AND o2.state <> 'cancel'
+                  JOIN res_partner p2 ON p2.id = o2.partner_id
+                                     AND p2.commercial_partner_id = p.commercial_partner_id
+                  JOIN res_partner a2 ON a2.id = o2.partner_shipping_id
+                 WHERE o.id = ANY(%(ids)s)
+                   AND o.state <> 'cancel'
+                   AND (a2.id = a.id OR (lower(btrim(a2.street)) = lower(btrim(a.street))
+                                         AND COALESCE(a2.zip, '') = COALESCE(a.zip, '')))
+                   AND abs(extract(epoch FROM o2.date_order - o.date_order)) <= %(seconds)s
+                """,
+                ids=self.ids,
+                seconds=hours * 3600,
+            )
+        )
+        return self.browse([row[0] for row in self.env.cr.fetchall()])
+
+    def _neiqin_dq_price_deviation(self, rule):
+        """Orders with a line below the product's price floor, or whose net
+        unit price deviates from the product's list price by more than the
+        rule's Parameter percent (30 by default)."""
+        percent = rule.threshold or 30.0
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT DISTINCT l.order_id
+                  FROM sale_order_line l
+                  JOIN product_product p ON p.id = l.product_id
+                  JOIN product_template t ON t.id = p.product_tmpl_id
+                 WHERE l.order_id = ANY(%(ids)s)
+                   AND l.display_type IS NULL
+                   AND NOT COALESCE(l.is_downpayment, false)
+                   AND (
+                        (t.neiqin_price_floor > 0
+                         AND l.price_unit * (1 - COALESCE(l.discount, 0) / 100)
+                             < t.neiqin_price_floor)
+                     OR (t.list_price > 0
+                         AND abs(l.price_unit * (1 - COALESCE(l.discount, 0) / 100) - t.list_price)
+                             > t.list_price * %(ratio)s)
+                   )
+                """,
+                ids=self.ids,
+                ratio=percent / 100.0,
+            )
+        )
+        return self.browse([row[0] for row in self.env.cr.fetchall()])

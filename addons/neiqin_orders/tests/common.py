@@ -1,0 +1,113 @@
+from odoo import Command
+from odoo.tests import TransactionCase, new_test_user
+
+
+class OrdersData:
+    """A warehouse with stock, a carrier with a tracking pattern, back-office
+    users and a customer with a complete address and a valid phone."""
+
+    @classmethod
+    def _setup_orders_data(cls):
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True, lang="en_US"))
+        cls.clerk = new_test_user(
+            cls.env,
+            "ord_clerk",
+            groups="neiqin_base.group_neiqin_clerk,sales_team.group_sale_salesman,stock.group_stock_user",
+        )
+        cls.lead = new_test_user(
+            cls.env,
+            "ord_lead",
+            groups="neiqin_base.group_neiqin_lead,sales_team.group_sale_salesman,stock.group_stock_user",
+        )
+        cls.salesman = new_test_user(cls.env, "ord_sales", groups="sales_team.group_sale_salesman")
+        cls.env.company.neiqin_auto_approve = True
+        cls.warehouse = cls.env["stock.warehouse"].search(
+            [("company_id", "=", cls.env.company.id)], limit=1
+        )
+        cls.carrier = cls.env["delivery.carrier"].create(
+            {
+                "name": "Test Express",
+                "neiqin_code": "TX",
+                "neiqin_tracking_pattern": r"^TX[0-9]{8}$",
+                "delivery_type": "fixed",
+                "product_id": cls.env.ref("delivery.product_product_delivery").id,
+            }
+        )
+        cls.env["neiqin.dispatch.rule"].search([]).active = False
+        cls.env["neiqin.dispatch.rule"].create({"name": "All by TX", "carrier_id": cls.carrier.id})
+
+        def product(code, price, qty=0.0, **vals):
+            prod = cls.env["product.product"].create(
+                {
+                    "name": code,
+                    "default_code": code,
+                    "type": "consu",
+                    "is_storable": True,
+                    "list_price": price,
+                    "taxes_id": [Command.clear()],
+                    **vals,
+                }
+            )
+            if qty:
+                cls.env["stock.quant"]._update_available_quantity(
+                    prod, cls.warehouse.lot_stock_id, qty
+                )
+            return prod
+
+        cls.tee = product("T-TEE", 80.0, qty=100)
+        cls.mug = product("T-MUG", 40.0, qty=5)
+        cls.lamp = product("T-LAMP", 200.0)  # no stock
+        cls.country = cls.env.ref("base.cn")
+        cls.customer = cls.env["res.partner"].create(
+            {
+                "name": "Wu Min",
+                "email": "wu.min@example.com",
+                "mobile": "+86 139 1234 5678",
+                "street": "100 Century Avenue",
+                "city": "Shanghai",
+                "zip": "200120",
+                "country_id": cls.country.id,
+                "state_id": cls.env.ref("base.state_cn_SH").id,
+            }
+        )
+
+    @classmethod
+    def _user(cls, login, groups, **vals):
+        user = new_test_user(cls.env, login, groups=groups, **vals)
+        # Messages are asserted in English whatever languages are installed.
+        user.lang = "en_US"
+        return user
+
+    @classmethod
+    def _customer(cls, **vals):
+        return cls.customer.copy({"name": vals.pop("name", "Other Customer"), **vals})
+
+    @classmethod
+    def _order(cls, partner=None, lines=None, **vals):
+        lines = lines or [(cls.tee, 1, 80.0)]
+        return cls.env["sale.order"].create(
+            {
+                "partner_id": (partner or cls.customer).id,
+                # unassigned: every salesperson may work on it
+                "user_id": False,
+                "order_line": [
+                    Command.create({"product_id": p.id, "product_uom_qty": q, "price_unit": price})
+                    for p, q, price in lines
+                ],
+                **vals,
+            }
+        )
+
+
+class OrdersCase(OrdersData, TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_orders_data()
+
+    def _flagged(self, orders, rule_xmlid):
+        rule = self.env.ref(rule_xmlid)
+        issues = self.env["neiqin.dq.issue"].search(
+            [("rule_id", "=", rule.id), ("res_id", "in", orders.ids), ("state", "=", "open")]
+        )
+        return orders.filtered(lambda o: o.id in issues.mapped("res_id"))

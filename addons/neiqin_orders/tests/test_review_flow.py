@@ -1,0 +1,110 @@
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form, tagged
+
+from .common import OrdersCase
+
+
+@tagged("post_install", "-at_install")
+class TestReviewFlow(OrdersCase):
+    def test_new_order_enters_the_confirm_step(self):
+        order = self._order()
+        self.assertEqual(order.neiqin_step_id, self.env.ref("neiqin_base.step_order_confirm"))
+        self.assertTrue(order.neiqin_step_deadline_at)
+        self.assertEqual(order.neiqin_review_state, "to_review")
+
+    def test_cron_approves_clean_orders_and_applies_dispatch_rules(self):
+        clean = self._order()
+        bad = self._order(lines=[(self.lamp, 1, 200.0)])
+        self.env["sale.order"]._cron_neiqin_review()
+        self.assertEqual(clean.neiqin_review_state, "approved")
+        self.assertEqual(clean.carrier_id, self.carrier)
+        self.assertEqual(bad.neiqin_review_state, "exception")
+        self.assertFalse(bad.carrier_id)
+
+    def test_no_auto_approval_when_the_setting_is_off(self):
+        self.env.company.neiqin_auto_approve = False
+        order = self._order()
+        self.env["sale.order"]._cron_neiqin_review()
+        self.assertEqual(order.neiqin_review_state, "to_review")
+        order.with_user(self.clerk).action_neiqin_approve()
+        self.assertEqual(order.neiqin_review_state, "approved")
+        self.assertEqual(order.neiqin_reviewed_by_id, self.clerk)
+
+    def test_confirmation_with_blocking_exception_is_refused_with_the_list(self):
+        order = self._order(lines=[(self.lamp, 1, 200.0)], neiqin_buyer_remark="Call me first")
+        with self.assertRaisesRegex(UserError, "Stock insufficient") as caught:
+            order.with_user(self.salesman).action_confirm()
+        self.assertIn("Buyer remark to read", str(caught.exception))
+        self.assertEqual(order.state, "draft")
+
+    def test_one_bad_order_stops_the_whole_batch_before_any_side_effect(self):
+        good = self._order()
+        bad = self._order(lines=[(self.lamp, 1, 200.0)])
+        with self.assertRaises(UserError):
+            (good | bad).action_confirm()
+        self.assertEqual(good.state, "draft")
+        self.assertFalse(good.picking_ids)
+        self.assertFalse(good.neiqin_notice_ids)
+
+    def test_clerk_cannot_override(self):
+        order = self._order(lines=[(self.lamp, 1, 200.0)])
+        order._neiqin_review()
+        with self.assertRaises(AccessError):
+            order.with_user(self.clerk)._neiqin_override("I say so")
+        action = order.with_user(self.clerk).action_neiqin_override()
+        wizard = Form(
+            self.env[action["res_model"]].with_user(self.clerk).with_context(**action["context"])
+        )
+        wizard.reason = "I say so"
+        with self.assertRaises(AccessError):
+            wizard.save().action_override()
+        self.assertFalse(order.neiqin_override_at)
+
+    def test_lead_override_with_reason_lets_the_order_through(self):
+        order = self._order(lines=[(self.lamp, 1, 200.0)])
+        order._neiqin_review()
+        action = order.with_user(self.lead).action_neiqin_override()
+        wizard = Form(
+            self.env[action["res_model"]].with_user(self.lead).with_context(**action["context"])
+        )
+        self.assertIn("Stock insufficient", wizard.exception_summary)
+        wizard.reason = "Back-order agreed with the customer"
+        wizard.save().action_override()
+        self.assertEqual(order.neiqin_override_reason, "Back-order agreed with the customer")
+        self.assertEqual(order.neiqin_override_by_id, self.lead)
+        self.assertEqual(order.neiqin_review_state, "approved")
+        order.with_user(self.salesman).action_confirm()
+        self.assertEqual(order.state, "sale")
+
+    def test_override_needs_a_reason(self):
+        order = self._order(lines=[(self.lamp, 1, 200.0)])
+        with self.assertRaisesRegex(UserError, "why"):
+            order.with_user(self.lead)._neiqin_override("  ")
+
+    def test_fixing_the_data_clears_the_exception(self):
+        order = self._order(lines=[(self.mug, 6, 40.0)])
+        order._neiqin_review()
+        self.assertEqual(order.neiqin_review_state, "exception")
+        order.order_line.product_uom_qty = 5
+        self.env["neiqin.dq.issue"].search(
+            [("res_id", "=", order.id), ("res_model", "=", "sale.order")]
+        ).action_recheck()
+        order._neiqin_review()
+        self.assertEqual(order.neiqin_review_state, "approved")
+
+    def test_rejected_order_cannot_be_confirmed(self):
+        order = self._order()
+        order.with_user(self.clerk).action_neiqin_reject()
+        self.assertEqual(order.neiqin_review_state, "rejected")
+        with self.assertRaisesRegex(UserError, "rejected"):
+            order.action_confirm()
+
+    def test_shipping_is_refused_when_a_refund_is_requested_after_confirmation(self):
+        order = self._order()
+        order.action_confirm()
+        order.neiqin_refund_state = "requested"
+        picking = order.picking_ids
+        picking.move_ids.quantity = 1
+        with self.assertRaisesRegex(UserError, "Refund requested"):
+            picking.button_validate()
+        self.assertNotEqual(picking.state, "done")

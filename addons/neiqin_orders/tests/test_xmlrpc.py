@@ -1,0 +1,148 @@
+import xmlrpc.client
+
+from odoo.tests import HttpCase, tagged
+
+from .common import OrdersData
+
+
+@tagged("post_install", "-at_install")
+class TestXmlRpc(OrdersData, HttpCase):
+    """The integration API over real XML-RPC, as a connector would call it."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_orders_data()
+        cls.api_user = cls._user(
+            "ord_api",
+            "neiqin_base.group_neiqin_clerk,sales_team.group_sale_salesman,stock.group_stock_user,"
+            "base.group_partner_manager",
+            password="ord_api_pw",
+        )
+
+    def call(self, method, *args):
+        uid = self.xmlrpc_common.authenticate(self.env.cr.dbname, "ord_api", "ord_api_pw", {})
+        return self.xmlrpc_object.execute_kw(
+            self.env.cr.dbname, uid, "ord_api_pw", "sale.order", method, list(args)
+        )
+
+    def _payload(self, number, **extra):
+        return {
+            "platform": "tmall",
+            "platform_order_no": number,
+            "customer": {
+                "name": "Zhou Jie",
+                "external_id": "buyer-77",
+                "email": "zhou.jie@example.com",
+                "phone": "+86 138 1111 2222",
+                "street": "9 Nanjing Road",
+                "city": "Shanghai",
+                "zip": "200001",
+                "country_code": "CN",
+                "state_code": "上海市",
+            },
+            "lines": [{"sku": "T-TEE", "qty": 2, "price_unit": 80}],
+            "paid_amount": 160,
+            "payment_ref": f"ALI-{number}",
+            **extra,
+        }
+
+    def test_upsert_valid_invalid_and_repeated(self):
+        results = self.call(
+            "api_upsert_orders",
+            [
+                self._payload("X-1"),
+                self._payload("X-2", lines=[{"sku": "NOPE", "qty": 1}]),
+                {"platform": "tmall"},
+                self._payload("X-3", customer={"name": "A", "country_code": "ZZ"}),
+            ],
+        )
+        self.assertEqual(
+            [r["status"] for r in results], ["created", "error", "error", "error"], results
+        )
+        self.assertIn("unknown SKU NOPE", results[1]["message"])
+        self.assertIn("platform_order_no is required", results[2]["message"])
+        self.assertIn("Unknown country code ZZ", results[3]["message"])
+        order = self.env["sale.order"].browse(results[0]["id"])
+        self.assertEqual(order.neiqin_platform_order_no, "X-1")
+        self.assertEqual(order.amount_total, 160)
+        self.assertEqual(order.neiqin_payment_state, "paid")
+        self.assertFalse(
+            self.env["sale.order"].search([("neiqin_platform_order_no", "in", ["X-2", "X-3"])])
+        )
+
+        again = self.call("api_upsert_orders", [self._payload("X-1")])
+        self.assertEqual(again[0]["status"], "unchanged")
+        changed = self.call(
+            "api_upsert_orders", [self._payload("X-1", buyer_remark="Leave at the door")]
+        )
+        self.assertEqual(changed[0]["status"], "updated")
+        self.assertEqual(
+            self.env["sale.order"].search_count([("neiqin_platform_order_no", "=", "X-1")]), 1
+        )
+        self.assertEqual(
+            self.env["res.partner"].search_count([("ref", "=", "tmall:buyer-77")]),
+            1,
+            "customer matched, not duplicated",
+        )
+
+    def test_tracking_events_and_status(self):
+        created = self.call("api_upsert_orders", [self._payload("Y-1")])[0]
+        order = self.env["sale.order"].browse(created["id"])
+        order.action_confirm()
+        results = self.call(
+            "api_set_tracking_numbers",
+            [
+                {
+                    "platform": "tmall",
+                    "platform_order_no": "Y-1",
+                    "tracking_number": "TX55555555",
+                    "carrier": "TX",
+                },
+                {"platform_order_no": "Y-1", "tracking_number": "123", "carrier": "TX"},
+                {"order": "NOPE", "tracking_number": "TX55555556"},
+            ],
+        )
+        self.assertEqual([r["status"] for r in results], ["updated", "error", "error"])
+        picking = order.picking_ids
+        self.assertEqual(picking.carrier_tracking_ref, "TX55555555")
+        repeat = self.call(
+            "api_set_tracking_numbers",
+            [{"picking": picking.name, "tracking_number": "TX55555555", "carrier": "TX"}],
+        )
+        self.assertEqual(repeat[0]["status"], "unchanged")
+
+        events = self.call(
+            "api_push_logistics_events",
+            [
+                {
+                    "tracking_number": "TX55555555",
+                    "status": "in_transit",
+                    "event_id": "ev-1",
+                    "location": "Shanghai",
+                },
+                {"tracking_number": "TX55555555", "status": "teleported", "event_id": "ev-2"},
+                {"tracking_number": "TX00000000", "status": "delivered", "event_id": "ev-3"},
+            ],
+        )
+        self.assertEqual([e["status"] for e in events], ["created", "error", "error"])
+
+        status = self.call("api_get_order_status", ["Y-1", "UNKNOWN"])
+        self.assertEqual(status[0]["review_state"], "approved")
+        self.assertEqual(status[0]["payment_state"], "paid")
+        self.assertEqual(status[0]["deliveries"][0]["tracking_number"], "TX55555555")
+        self.assertEqual(status[0]["deliveries"][0]["logistics_state"], "in_transit")
+        self.assertEqual(status[1], {"platform_order_no": "UNKNOWN", "found": False})
+
+    def test_api_respects_access_rights(self):
+        portal = self._user("ord_portal", "base.group_portal", password="ord_portal_pw")
+        uid = self.xmlrpc_common.authenticate(self.env.cr.dbname, portal.login, "ord_portal_pw", {})
+        with self.assertRaisesRegex(xmlrpc.client.Fault, "AccessError|not allowed"):
+            self.xmlrpc_object.execute_kw(
+                self.env.cr.dbname,
+                uid,
+                "ord_portal_pw",
+                "sale.order",
+                "api_upsert_orders",
+                [[self._payload("Z-1")]],
+            )
