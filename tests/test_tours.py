@@ -32,3 +32,10 @@ class TestToursPhone(HttpCase):
             "neiqin_base_process_tour",
             login="admin",
         )
+
+    def test_order_board(self):
+        self.start_tour(
+            "/odoo/action-neiqin_orders.action_neiqin_order_board",
+            "neiqin_orders_board_tour",
+            login="admin",
+        )

@@ -35,5 +35,10 @@
     "demo": [
         "demo/neiqin_orders_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "neiqin_orders/static/tests/tours/*.js",
+        ],
+    },
     "installable": True,
 }

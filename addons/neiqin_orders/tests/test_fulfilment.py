@@ -52,8 +52,10 @@ class TestFulfilment(OrdersCase):
         order._neiqin_send_notice("confirmed")
         order._neiqin_send_notice("confirmed")
         self.assertEqual(self._notices(order), ["confirmed"])
-        messages = order.message_ids.filtered(lambda m: m.subject and "confirmed" in m.subject)
-        self.assertEqual(len(messages), 1)
+        notice = order.neiqin_notice_ids
+        self.assertTrue(notice.message_id)
+        same_mail = order.message_ids.filtered(lambda m: m.subject == notice.message_id.subject)
+        self.assertEqual(len(same_mail), 1)
 
     def test_overdue_tracking_step_tells_the_customer_once(self):
         order = self._order(neiqin_paid_amount=80.0, neiqin_payment_ref="PAY-3")
