@@ -6,3 +6,6 @@ class ResConfigSettings(models.TransientModel):
 
     neiqin_auto_approve = fields.Boolean(related="company_id.neiqin_auto_approve", readonly=False)
     neiqin_send_notices = fields.Boolean(related="company_id.neiqin_send_notices", readonly=False)
+    neiqin_confirm_approved = fields.Boolean(
+        related="company_id.neiqin_confirm_approved", readonly=False
+    )

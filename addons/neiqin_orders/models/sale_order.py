@@ -196,7 +196,7 @@ class SaleOrder(models.Model):
             by_order[issue.res_id] |= issue
         return by_order
 
-    def _neiqin_review(self, auto_approve=None):
+    def _neiqin_review(self, auto_approve=None, confirm_approved=True):
         """Run every review rule on these orders (one query per rule), then set
         their review state: exception when a blocking rule fails, approved
         when the company approves clean orders automatically."""
@@ -233,7 +233,7 @@ class SaleOrder(models.Model):
                     "neiqin_reviewed_at": now,
                 }
             )
-            self.env["neiqin.dispatch.rule"]._apply(to_approve)
+            to_approve._neiqin_on_approval(confirm=confirm_approved)
         back_to_review = clean.filtered(lambda o: o.neiqin_review_state == "exception") - to_approve
         if back_to_review:
             back_to_review.write({"neiqin_review_state": "to_review"})
@@ -252,8 +252,10 @@ class SaleOrder(models.Model):
         return "\n".join(lines)
 
     def _neiqin_check_can_proceed(self, action):
-        """Refuse ``action`` for orders with a blocking exception and no override."""
-        blocking = self._neiqin_review()
+        """Refuse ``action`` for orders with a blocking exception and no override.
+
+        The review it runs confirms nothing itself: ``action`` goes on."""
+        blocking = self._neiqin_review(confirm_approved=False)
         stopped = self.filtered(lambda o: o.id in blocking and not o.neiqin_override_at)
         rejected = self.filtered(lambda o: o.neiqin_review_state == "rejected")
         if rejected:
@@ -288,8 +290,22 @@ class SaleOrder(models.Model):
                 "neiqin_reviewed_at": fields.Datetime.now(),
             }
         )
-        self.env["neiqin.dispatch.rule"]._apply(self)
+        self._neiqin_on_approval()
         return True
+
+    def _neiqin_on_approval(self, confirm=True):
+        """Approved orders get their warehouse and carrier; platform orders
+        (already placed by the customer) are confirmed when the company says so."""
+        self.env["neiqin.dispatch.rule"]._apply(self)
+        if not confirm:
+            return
+        to_confirm = self.filtered(
+            lambda o: o.neiqin_platform
+            and o.state in ("draft", "sent")
+            and o.company_id.neiqin_confirm_approved
+        )
+        if to_confirm:
+            to_confirm.action_confirm()
 
     def action_neiqin_reject(self):
         for order in self:
@@ -341,7 +357,7 @@ class SaleOrder(models.Model):
                 "neiqin_reviewed_at": now,
             }
         )
-        self.env["neiqin.dispatch.rule"]._apply(self)
+        self._neiqin_on_approval()
 
     @api.model
     def _cron_neiqin_review(self, batch_size=500):

@@ -21,6 +21,28 @@ class TestReviewFlow(OrdersCase):
         self.assertEqual(bad.neiqin_review_state, "exception")
         self.assertFalse(bad.carrier_id)
 
+    def test_approved_platform_order_is_confirmed(self):
+        platform = self._order(
+            neiqin_platform="tmall",
+            neiqin_platform_order_no="TM-A1",
+            neiqin_paid_amount=80.0,
+            neiqin_payment_ref="ALI-A1",
+        )
+        quotation = self._order()
+        self.env["sale.order"]._cron_neiqin_review()
+        self.assertEqual(platform.state, "sale")
+        self.assertEqual(platform.neiqin_step_id.code, "dispatch")
+        self.assertEqual(platform.picking_ids.carrier_id, self.carrier)
+        self.assertEqual(quotation.state, "draft")
+        self.assertEqual(quotation.neiqin_review_state, "approved")
+
+    def test_approved_platform_order_waits_when_the_setting_is_off(self):
+        self.env.company.neiqin_confirm_approved = False
+        platform = self._order(neiqin_platform="tmall", neiqin_platform_order_no="TM-A2")
+        self.env["sale.order"]._cron_neiqin_review()
+        self.assertEqual(platform.neiqin_review_state, "approved")
+        self.assertEqual(platform.state, "draft")
+
     def test_no_auto_approval_when_the_setting_is_off(self):
         self.env.company.neiqin_auto_approve = False
         order = self._order()
