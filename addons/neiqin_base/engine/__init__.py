@@ -1,2 +1,3 @@
+from . import actions
 from . import deadline
 from . import rule_sql

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from ..engine.actions import document_action
+
 
 class NeiqinDqIssue(models.Model):
     """A record found breaking a data-quality rule. Scans open, reopen and
@@ -75,9 +77,4 @@ class NeiqinDqIssue(models.Model):
 
     def action_open_record(self):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self.res_model,
-            "res_id": self.res_id,
-            "views": [(False, "form")],
-        }
+        return document_action(self.res_model, self.res_id)

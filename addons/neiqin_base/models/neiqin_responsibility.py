@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ..engine.actions import document_action
+
 
 class NeiqinResponsibility(models.Model):
     """Responsibility record (责任追踪): an error, delay or complaint traced to
@@ -168,9 +170,4 @@ class NeiqinResponsibility(models.Model):
         self.ensure_one()
         if not self.res_model or not self.res_id:
             return False
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self.res_model,
-            "res_id": self.res_id,
-            "views": [(False, "form")],
-        }
+        return document_action(self.res_model, self.res_id)

@@ -4,6 +4,9 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from ..engine.actions import document_action
+from ..engine.deadline import working_hours_between
+
 _logger = logging.getLogger(__name__)
 
 # Fields the engine may still change while a passage is open; everything else
@@ -120,8 +123,6 @@ class NeiqinStepLog(models.Model):
 
     @api.depends("entered_at", "done_at", "paused_hours", "process_id.calendar_id")
     def _compute_duration_hours(self):
-        from ..engine.deadline import working_hours_between
-
         now = fields.Datetime.now()
         for log in self:
             calendar = log.process_id._effective_calendar() if log.process_id else None
@@ -162,12 +163,7 @@ class NeiqinStepLog(models.Model):
     # ------------------------------------------------------------------ actions
     def action_open_document(self):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self.res_model,
-            "res_id": self.res_id,
-            "views": [(False, "form")],
-        }
+        return document_action(self.res_model, self.res_id)
 
     # ------------------------------------------------------------------ cron
     @api.model

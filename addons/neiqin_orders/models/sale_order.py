@@ -460,14 +460,19 @@ class SaleOrder(models.Model):
             self.env["neiqin.order.notice"].sudo().create(notices)
 
     # ------------------------------------------------------------ review checks (set-based)
+    def _neiqin_orders_from_sql(self, query):
+        """The orders whose ids ``query`` selects (pending writes flushed first)."""
+        self.env.flush_all()
+        self.env.cr.execute(query)
+        return self.browse([row[0] for row in self.env.cr.fetchall()])
+
     def _neiqin_dq_stock_insufficient(self, rule):
         """Draft orders with a storable product short of free stock in the
         order's warehouse (on hand minus reserved)."""
         drafts = self.filtered(lambda o: o.state in ("draft", "sent"))
         if not drafts:
             return self.browse()
-        self.env.flush_all()
-        self.env.cr.execute(
+        return self._neiqin_orders_from_sql(
             SQL(
                 """
                 WITH need AS (
@@ -501,13 +506,11 @@ class SaleOrder(models.Model):
                 wildcard="%",
             )
         )
-        return self.browse([row[0] for row in self.env.cr.fetchall()])
 
     def _neiqin_dq_address_incomplete(self, rule):
         """Orders whose delivery address lacks street, city, country, or the
         ZIP code or province the country requires."""
-        self.env.flush_all()
-        self.env.cr.execute(
+        return self._neiqin_orders_from_sql(
             SQL(
                 """
                 SELECT o.id
@@ -524,7 +527,6 @@ class SaleOrder(models.Model):
                 ids=self.ids,
             )
         )
-        return self.browse([row[0] for row in self.env.cr.fetchall()])
 
     def _neiqin_dq_phone_invalid(self, rule):
         """Orders whose delivery contact has no phone, or one that is not a
@@ -548,8 +550,7 @@ class SaleOrder(models.Model):
         """Orders of the same customer to the same address placed within the
         rule's Parameter hours (24 by default) of another open order."""
         hours = rule.threshold or 24.0
-        self.env.flush_all()
-        self.env.cr.execute(
+        return self._neiqin_orders_from_sql(
             SQL(
                 """
                 SELECT DISTINCT o.id
@@ -570,15 +571,13 @@ class SaleOrder(models.Model):
                 seconds=hours * 3600,
             )
         )
-        return self.browse([row[0] for row in self.env.cr.fetchall()])
 
     def _neiqin_dq_price_deviation(self, rule):
         """Orders with a line below the product's price floor, or whose net
         unit price deviates from the product's list price by more than the
         rule's Parameter percent (30 by default)."""
         percent = rule.threshold or 30.0
-        self.env.flush_all()
-        self.env.cr.execute(
+        return self._neiqin_orders_from_sql(
             SQL(
                 """
                 SELECT DISTINCT l.order_id
@@ -601,4 +600,3 @@ class SaleOrder(models.Model):
                 ratio=percent / 100.0,
             )
         )
-        return self.browse([row[0] for row in self.env.cr.fetchall()])
