@@ -156,6 +156,8 @@ setup_venv() {
     fi
     local pip=("$VENV/bin/python" -m pip --disable-pip-version-check -q)
     export PIP_BUILD_CONSTRAINT="$ROOT/tools/build-constraints.txt"
+    # The old sdists' builds print pages of setuptools deprecation notices.
+    export PYTHONWARNINGS=ignore
     "${pip[@]}" install -U pip wheel "setuptools<81"
     say "installing Odoo's Python requirements"
     "${pip[@]}" install -r "$ODOO_CACHE/requirements.txt"
