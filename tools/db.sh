@@ -2,6 +2,7 @@
 # Databases for `make run` and `make test`.
 #   tools/db.sh run-db    create (once) or update the demo database `neiqin`
 #   tools/db.sh test-db   copy a fresh `neiqin_test` from the installed template
+#   tools/db.sh bench-db SCALE   the benchmark database of that scale (made once)
 # The template is keyed by the add-ons' content and the virtualenv, so it is
 # installed once and copied (createdb -T) by every later test run.
 set -euo pipefail
@@ -43,7 +44,7 @@ addons_key() {
     printf '%s-%s' "$(content_hash addons)" "$(cut -c1-8 "$VENV/.neiqin-stamp")"
 }
 
-test_db() {
+ensure_template() {  # prints the template's name
     local key tpl
     key="$(addons_key)"
     tpl="neiqin_tpl_$key"
@@ -51,7 +52,7 @@ test_db() {
         say "installing the add-ons into a new test template ($tpl)"
         drop_db "${tpl}_build"
         local t0=$SECONDS
-        install_modules "${tpl}_build" || { drop_db "${tpl}_build"; die "installing the add-ons failed (see above)"; }
+        install_modules "${tpl}_build" >&2 || { drop_db "${tpl}_build"; die "installing the add-ons failed (see above)"; }
         psql -qc "alter database \"${tpl}_build\" rename to \"$tpl\""
         [ -d "$FILESTORE/${tpl}_build" ] && mv "$FILESTORE/${tpl}_build" "$FILESTORE/$tpl"
         say "template ready in $((SECONDS - t0)) s"
@@ -61,7 +62,28 @@ test_db() {
             drop_db "$old"
         done
     fi
+    echo "$tpl"
+}
+
+test_db() {
+    local tpl
+    tpl="$(ensure_template)"
     copy_db "$tpl" neiqin_test
+}
+
+# A benchmark database per scale and template; built once, kept for reuse.
+bench_db() {
+    local scale="$1" tpl db old
+    tpl="$(ensure_template)"
+    db="neiqin_bench_s${scale//./_}_${tpl#neiqin_tpl_}"
+    if ! db_exists "$db"; then
+        for old in $(psql -Atqc "select datname from pg_database where datname like 'neiqin\\_bench\\_s${scale//./_}\\_%'"); do
+            drop_db "$old" >&2
+        done
+        say "creating the benchmark database $db"
+        copy_db "$tpl" "$db" >&2
+    fi
+    echo "$db"
 }
 
 run_db() {
@@ -80,6 +102,7 @@ run_db() {
 
 case "${1:-}" in
     test-db) test_db ;;
+    bench-db) bench_db "${2:-1}" ;;
     run-db) run_db ;;
     drop) drop_db "$2" ;;
     *) die "usage: tools/db.sh run-db|test-db|drop DB" ;;
