@@ -26,6 +26,7 @@ class Scenario:
     ours: callable
     naive: callable = None
     sql: callable = None
+    setup: callable = None
     notes: str = ""
     results: dict = field(default_factory=dict)
 
@@ -41,24 +42,31 @@ def progress(message):
 
 
 def build_data(env, scale):
-    done = env["ir.config_parameter"].sudo().get_param(DATA_KEY)
-    if done == str(scale):
-        progress(f"data set for scale {scale} already built")
-        return
+    """Run each generator not yet run at this scale (each is marked when done,
+    so a new generator runs on an existing benchmark database too)."""
+    params = env["ir.config_parameter"].sudo()
     for plugin in _plugins("bench.data"):
+        name = plugin.__name__.rsplit(".", 1)[-1]
+        key = f"{DATA_KEY}.{name}"
+        if params.get_param(key) == str(scale):
+            progress(f"{name}: already built")
+            continue
         started = time.perf_counter()
-        progress(f"building {plugin.__name__.rsplit('.', 1)[-1]} ...")
+        progress(f"building {name} ...")
         plugin.generate(env, scale, progress)
+        params.set_param(key, str(scale))
         env.cr.commit()
         progress(f"... done in {time.perf_counter() - started:.1f} s")
-    env["ir.config_parameter"].sudo().set_param(DATA_KEY, str(scale))
-    env.cr.commit()
 
 
-def measure(env, func):
-    """Wall time and queries of ``func(env)``; its writes are rolled back."""
+def measure(env, func, setup=None):
+    """Wall time and queries of ``func(env)``, after the untimed ``setup(env)``;
+    the writes of both are rolled back."""
     env.invalidate_all()
     env.cr.rollback()
+    if setup:
+        setup(env)
+        env.flush_all()
     before = env.cr.sql_log_count
     started = time.perf_counter()
     func(env)
@@ -79,7 +87,7 @@ def run(env, scale):
             for way in ("ours", "naive", "sql"):
                 func = getattr(scenario, way)
                 if func:
-                    row[way] = measure(env, func)
+                    row[way] = measure(env, func, scenario.setup)
             ours = row["ours"]
             ours["queries_per_1000"] = (
                 round(ours["queries"] * 1000 / records, 2) if records else None
