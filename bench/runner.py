@@ -3,11 +3,13 @@
 Run through ``make bench``; arguments: database name, scale, output folder.
 """
 
+import contextlib
 import importlib
 import json
 import os
 import pkgutil
 import platform
+import socket
 import sys
 import time
 from dataclasses import dataclass, field
@@ -16,18 +18,35 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DATA_KEY = "neiqin_bench.data_scale"
 
 
+WAYS = ("ours", "naive", "sql", "peer")
+
+
 @dataclass
 class Scenario:
     """One measured task. Each callable takes an Odoo environment; ``records``
-    returns how many records the task covers."""
+    returns how many records the task covers.
+
+    ``ours`` is the way Neiqin does it; ``naive`` the per-record loop;
+    ``sql`` a single hand-written query (the lower bound); ``peer`` the same
+    task done by another product (``peer_name``). ``setup`` runs untimed
+    before each way (``peer_setup`` before the peer), ``teardown`` after it
+    (for ways whose writes are committed by another process or connection,
+    such as XML-RPC calls).
+    ``max_queries_per_1000`` is the bound the smoke tests assert."""
 
     name: str
     records: callable
     ours: callable
     naive: callable = None
     sql: callable = None
+    peer: callable = None
+    peer_name: str = ""
+    peer_setup: callable = None
     setup: callable = None
+    teardown: callable = None
     notes: str = ""
+    max_queries: int = None
+    max_queries_per_1000: float = None
     results: dict = field(default_factory=dict)
 
 
@@ -59,46 +78,121 @@ def build_data(env, scale):
         progress(f"... done in {time.perf_counter() - started:.1f} s")
 
 
-def measure(env, func, setup=None):
-    """Wall time and queries of ``func(env)``, after the untimed ``setup(env)``;
-    the writes of both are rolled back."""
+def scenarios():
+    """Every scenario of every plugin, in file-name order."""
+    for plugin in _plugins("bench.scenarios"):
+        yield from plugin.SCENARIOS
+
+
+def _query_count():
+    # Counted over every cursor of the process: XML-RPC calls are served by
+    # the in-process HTTP server's threads, with cursors of their own.
+    from odoo import sql_db
+
+    return sql_db.sql_counter
+
+
+@contextlib.contextmanager
+def _isolated(env, savepoint):
+    """Undo the writes of the block: roll the transaction back, or (inside a
+    test, whose transaction must survive) a savepoint."""
     env.invalidate_all()
-    env.cr.rollback()
-    if setup:
-        setup(env)
+    if savepoint:
         env.flush_all()
-    before = env.cr.sql_log_count
-    started = time.perf_counter()
-    func(env)
-    env.flush_all()
-    elapsed = time.perf_counter() - started
-    queries = env.cr.sql_log_count - before
-    env.cr.rollback()
-    env.invalidate_all()
+        env.cr.execute("SAVEPOINT neiqin_bench")
+        try:
+            yield
+        finally:
+            env.invalidate_all(flush=False)
+            env.cr.execute("ROLLBACK TO SAVEPOINT neiqin_bench")
+            env.invalidate_all()
+    else:
+        env.cr.rollback()
+        try:
+            yield
+        finally:
+            env.cr.rollback()
+            env.invalidate_all()
+
+
+def measure(env, func, setup=None, teardown=None, savepoint=False):
+    """Wall time and queries of ``func(env)``, after the untimed ``setup(env)``;
+    the writes of both are undone, then ``teardown(env)`` runs (committed
+    outside a test)."""
+    with _isolated(env, savepoint):
+        if setup:
+            setup(env)
+            env.flush_all()
+        before = _query_count()
+        started = time.perf_counter()
+        func(env)
+        env.flush_all()
+        elapsed = time.perf_counter() - started
+        queries = _query_count() - before
+    if teardown:
+        teardown(env)
+        env.flush_all()
+        if not savepoint:
+            env.cr.commit()
     return {"seconds": round(elapsed, 4), "queries": queries}
 
 
-def run(env, scale):
+def run_scenario(env, scenario, ways=WAYS, savepoint=False):
+    records = scenario.records(env)
+    row = {"scenario": scenario.name, "records": records, "notes": scenario.notes}
+    for way in ways:
+        func = getattr(scenario, way)
+        if func:
+            setup = (way == "peer" and scenario.peer_setup) or scenario.setup
+            row[way] = measure(env, func, setup, scenario.teardown, savepoint)
+    ours = row["ours"]
+    ours["queries_per_1000"] = round(ours["queries"] * 1000 / records, 2) if records else None
+    for way in ("naive", "peer"):
+        if way in row and ours["seconds"]:
+            row[f"{way}_ratio"] = round(row[way]["seconds"] / ours["seconds"], 2)
+    if "peer" in row:
+        row["peer_name"] = scenario.peer_name
+    if "sql" in row and row["sql"]["seconds"]:
+        row["sql_ratio"] = round(ours["seconds"] / row["sql"]["seconds"], 2)
+    return row
+
+
+def run(env, scale, only=None):
     rows = []
-    for plugin in _plugins("bench.scenarios"):
-        for scenario in plugin.SCENARIOS:
-            records = scenario.records(env)
-            row = {"scenario": scenario.name, "records": records, "notes": scenario.notes}
-            for way in ("ours", "naive", "sql"):
-                func = getattr(scenario, way)
-                if func:
-                    row[way] = measure(env, func, scenario.setup)
-            ours = row["ours"]
-            ours["queries_per_1000"] = (
-                round(ours["queries"] * 1000 / records, 2) if records else None
-            )
-            if "naive" in row and ours["seconds"]:
-                row["naive_ratio"] = round(row["naive"]["seconds"] / ours["seconds"], 2)
-            if "sql" in row and row["sql"]["seconds"]:
-                row["sql_ratio"] = round(ours["seconds"] / row["sql"]["seconds"], 2)
-            rows.append(row)
-            progress(f"{scenario.name}: {ours['seconds']} s, {ours['queries']} queries")
+    for scenario in scenarios():
+        if only and not any(word in scenario.name for word in only):
+            continue
+        progress(f"{scenario.name} ...")
+        ways = [w for w in os.environ.get("WAYS", "").split(",") if w] or WAYS
+        row = run_scenario(env, scenario, ways=ways)
+        rows.append(row)
+        parts = [f"{way} {row[way]['seconds']} s" for way in WAYS if way in row]
+        progress(f"... {', '.join(parts)}; {row['ours']['queries']} queries")
     return rows
+
+
+_SERVER = {}
+
+
+def server_url(env):
+    """The address of an XML-RPC server on this database: the test server
+    inside tests (context key ``bench_url``), else an HTTP server started
+    once in this process on a free loopback port."""
+    if env.context.get("bench_url"):
+        return env.context["bench_url"]
+    if "url" not in _SERVER:
+        import odoo
+        from odoo.service.server import ThreadedServer
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        odoo.tools.config["http_interface"] = "127.0.0.1"
+        odoo.tools.config["http_port"] = port
+        server = ThreadedServer(odoo.http.root)
+        server.http_spawn()
+        _SERVER.update(server=server, url=f"http://127.0.0.1:{port}")
+    return _SERVER["url"]
 
 
 def table(rows):
@@ -112,6 +206,8 @@ def table(rows):
         "naive/ours",
         "sql s",
         "ours/sql",
+        "peer s",
+        "peer/ours",
     )
     lines = [header]
     for r in rows:
@@ -126,13 +222,50 @@ def table(rows):
                 str(r.get("naive_ratio", "-")),
                 f"{r['sql']['seconds']:.4f}" if "sql" in r else "-",
                 str(r.get("sql_ratio", "-")),
+                f"{r['peer']['seconds']:.4f}" if "peer" in r else "-",
+                str(r.get("peer_ratio", "-")),
             )
         )
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
     return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(line, widths)) for line in lines)
 
 
-def main(dbname, scale, outdir):
+def scaling(rows, scale, outdir):
+    """Compare with the full run at scale 1, when this is another scale:
+    time and records ratios per scenario (linear or better: time ratio at
+    most the records ratio, within the target of 6 for scale 5)."""
+    path = os.path.join(outdir, "results-scale-1.json")
+    if scale == 1 or not os.path.exists(path):
+        return None
+    with open(path, encoding="utf-8") as fh:
+        base = {r["scenario"]: r for r in json.load(fh)["rows"]}
+    lines = [("scenario", "records x", "ours s at 1", f"ours s at {scale:g}", "time x")]
+    result = []
+    for row in rows:
+        before = base.get(row["scenario"])
+        if not before or not before["ours"]["seconds"]:
+            continue
+        time_ratio = round(row["ours"]["seconds"] / before["ours"]["seconds"], 2)
+        records_ratio = round(row["records"] / before["records"], 2) if before["records"] else None
+        result.append(
+            {"scenario": row["scenario"], "records_ratio": records_ratio, "time_ratio": time_ratio}
+        )
+        lines.append(
+            (
+                row["scenario"],
+                str(records_ratio),
+                f"{before['ours']['seconds']:.4f}",
+                f"{row['ours']['seconds']:.4f}",
+                str(time_ratio),
+            )
+        )
+    widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
+    print()
+    print("\n".join("  ".join(c.ljust(w) for c, w in zip(line, widths)) for line in lines))
+    return result
+
+
+def main(dbname, scale, outdir, only=""):
     sys.path.insert(0, ROOT)
     import odoo
     from odoo.modules.registry import Registry
@@ -149,11 +282,13 @@ def main(dbname, scale, outdir):
             flush=True,
         )
         build_data(env, scale)
-        rows = run(env, scale)
+        rows = run(env, scale, [w for w in only.split(",") if w])
     print()
     print(table(rows))
+    scaled = scaling(rows, scale, outdir)
     os.makedirs(outdir, exist_ok=True)
-    path = os.path.join(outdir, f"results-scale-{scale:g}.json")
+    suffix = "-partial" if only else ""
+    path = os.path.join(outdir, f"results-scale-{scale:g}{suffix}.json")
     with open(path, "w", encoding="utf-8") as fh:
         json.dump(
             {
@@ -162,6 +297,7 @@ def main(dbname, scale, outdir):
                 "python": platform.python_version(),
                 "when": time.strftime("%Y-%m-%d %H:%M:%S"),
                 "rows": rows,
+                "scaling_from_scale_1": scaled,
             },
             fh,
             indent=2,
@@ -170,4 +306,4 @@ def main(dbname, scale, outdir):
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:4])
+    main(*sys.argv[1:5])

@@ -9,4 +9,7 @@ set -euo pipefail
 SCALE="${SCALE:-1}"
 db="$("$ROOT/tools/db.sh" bench-db "$SCALE")"
 cd "$ROOT"
-"$VENV/bin/python" -m bench.runner "$db" "$SCALE" "$ROOT/bench/out"
+# ONLY=word,word runs just the scenarios whose names hold one of the words;
+# WAYS=ours,sql just those ways of running them (a partial run's JSON is
+# written apart, as results-scale-N-partial.json).
+"$VENV/bin/python" -m bench.runner "$db" "$SCALE" "$ROOT/bench/out" "${ONLY:-}"

@@ -7,6 +7,8 @@ import random
 
 from odoo import fields
 
+from bench.copy import recompute
+
 PER_SCALE = 20_000
 COLUMNS = (
     "name",
@@ -88,5 +90,7 @@ def generate(env, scale, progress):
     env.cr.execute(
         "UPDATE res_partner SET commercial_partner_id = id WHERE ref LIKE %s", ["BENCH-%"]
     )
+    env.cr.execute("SELECT id FROM res_partner WHERE ref LIKE %s ORDER BY id", ["BENCH-%"])
+    recompute(env, "res.partner", [row[0] for row in env.cr.fetchall()], ["neiqin_phone_valid"])
     env.cr.execute("ANALYZE res_partner")
     progress(f"partners: {total:,}")

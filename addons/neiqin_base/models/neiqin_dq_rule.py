@@ -328,9 +328,11 @@ class NeiqinDqRule(models.Model):
         """Scan each rule; return {rule: number of records checked}.
 
         Candidates are the records in scope changed since the last finished
-        scan (all of them when ``full`` or never scanned), plus the records
-        that have an open issue for the rule, so that fixes made elsewhere
-        (an archived category, a deleted duplicate) close their issues too.
+        scan (all of them when ``full`` or never scanned), plus records that
+        have an open issue for the rule: all of them when the rule reads other
+        records (so that fixes made elsewhere, an archived category or a
+        deleted duplicate, close their issues too), else those changed or
+        deleted since (so that a record leaving the scope closes its issue).
         """
         result = {}
         for rule in self:
@@ -352,7 +354,9 @@ class NeiqinDqRule(models.Model):
             self.write({"scan_started_at": started, "scan_since": since, "scan_resume_id": 0})
         batch = self._batch_size()
         checked = 0
-        recheck = self._open_issue_res_ids()
+        recheck = self._open_issue_res_ids(
+            since=since if since and not self._reads_other_records() else None
+        )
         while True:
             domain = expression.AND([spec.scope, [("id", ">", after_id)]])
             if since:
@@ -388,13 +392,59 @@ class NeiqinDqRule(models.Model):
             self.env.cr.commit()  # pylint: disable=invalid-commit
         return checked
 
-    def _open_issue_res_ids(self):
+    def _open_issue_res_ids(self, since=None):
+        """Records with an open issue of this rule; with ``since``, only those
+        written since then or deleted."""
         self.ensure_one()
         self.env["neiqin.dq.issue"].flush_model(["rule_id", "state", "res_id"])
-        self.env.cr.execute(
-            SQL("SELECT res_id FROM neiqin_dq_issue WHERE rule_id = %s AND state = 'open'", self.id)
-        )
+        if since:
+            model = self.env[self.model_name]
+            model.flush_model(["write_date"])
+            query = SQL(
+                """SELECT i.res_id FROM neiqin_dq_issue i
+                     LEFT JOIN %s r ON r.id = i.res_id
+                    WHERE i.rule_id = %s AND i.state = 'open'
+                      AND (r.id IS NULL OR r.write_date >= %s)""",
+                SQL.identifier(model._table),
+                self.id,
+                since,
+            )
+        else:
+            query = SQL(
+                "SELECT res_id FROM neiqin_dq_issue WHERE rule_id = %s AND state = 'open'", self.id
+            )
+        self.env.cr.execute(query)
         return {row[0] for row in self.env.cr.fetchall()}
+
+    def _reads_other_records(self):
+        """Whether a record's verdict may change while the record itself does
+        not: the rule (or its scope) reads related records, non-stored fields
+        or a whole group of records."""
+        self.ensure_one()
+        if self.rule_type in ("duplicate", "reference", "method"):
+            return True
+        model = self.env[self.model_name]
+        domains = [self.scope_domain] + ([self.domain] if self.rule_type == "domain" else [])
+        for text in domains:
+            for leaf in self._eval_domain(text):
+                if not expression.is_leaf(leaf) or leaf in (
+                    expression.TRUE_LEAF,
+                    expression.FALSE_LEAF,
+                ):
+                    continue
+                field = model._fields.get(str(leaf[0]))
+                if (
+                    "." in str(leaf[0])
+                    or not field
+                    or not field.store
+                    or field.type
+                    in (
+                        "one2many",
+                        "many2many",
+                    )
+                ):
+                    return True
+        return False
 
     def _check_records(self, records):
         """Check ``records`` now against these rules; return their open issues."""

@@ -166,9 +166,8 @@ class TestDqRules(NeiqinCase):
         self.assertEqual(issue.reopen_count, 1)
         self.assertEqual(len(rule.issue_ids), 1)
 
-    def test_incremental_scan_checks_only_changed_records(self):
-        rule = self._rule("required", fields=["email"])
-        self.assertEqual(rule._scan()[rule], len(self.all))
+    def _age_data_and_scan(self, rule):
+        """Make every test partner older than the rule's last scan."""
         self.env["res.partner"].flush_model()
         self.env.cr.execute(
             "UPDATE res_partner SET write_date = now() - interval '1 day' WHERE ref LIKE 'DQT-%%'"
@@ -178,10 +177,39 @@ class TestDqRules(NeiqinCase):
             [rule.id],
         )
         rule.invalidate_recordset()
+
+    def test_incremental_scan_checks_only_changed_records(self):
+        rule = self._rule("required", fields=["email"])
+        self.assertEqual(rule._scan()[rule], len(self.all))
+        self.assertFalse(rule._reads_other_records())
+        self._age_data_and_scan(rule)
         self.good.email = False
-        # the changed record and the one with an open issue
-        self.assertEqual(rule._scan()[rule], 2)
+        # Only the changed record: the unchanged one with an open issue
+        # cannot have changed its verdict, and its issue stays open.
+        self.assertEqual(rule._scan()[rule], 1)
         self.assertEqual(self._bad(rule), self.no_email | self.good)
+
+    def test_incremental_scan_closes_issue_of_record_leaving_the_scope(self):
+        rule = self._rule("required", fields=["email"])
+        rule._scan()
+        issue = rule.issue_ids
+        self._age_data_and_scan(rule)
+        self.no_email.ref = "OUT-no_email"
+        self.assertEqual(rule._scan()[rule], 1)
+        self.assertEqual(issue.state, "closed")
+
+    def test_incremental_scan_rechecks_open_issues_of_rules_reading_other_records(self):
+        rule = self._rule("duplicate", fields=["email"], case_insensitive=True)
+        self.assertTrue(rule._reads_other_records())
+        self.assertTrue(
+            self._rule("domain", domain="[('country_id.code', '=', 'FR')]")._reads_other_records()
+        )
+        rule._scan()
+        self._age_data_and_scan(rule)
+        # dup_b changes its email: dup_a, unchanged, is no longer a duplicate.
+        self.dup_b.email = "other@example.com"
+        self.assertEqual(rule._scan()[rule], 2)
+        self.assertFalse(self._bad(rule))
 
     def test_interrupted_scan_resumes_after_the_last_batch(self):
         rule = self._rule("required", fields=["email"])

@@ -69,6 +69,8 @@ class NeiqinDispatchRule(models.Model):
         amount = order.amount_total
         if amount < self.min_amount or (self.max_amount and amount > self.max_amount):
             return False
+        if not (self.product_ids or self.categ_ids):
+            return True
         products = order.order_line.product_id
         if self.product_ids and not (products & self.product_ids):
             return False
@@ -81,9 +83,11 @@ class NeiqinDispatchRule(models.Model):
         return True
 
     @api.model
-    def _apply(self, orders):
-        """Set each order's warehouse and carrier from the first matching rule.
-        Orders already confirmed keep their warehouse (their pickings exist)."""
+    def _apply(self, orders, vals=None):
+        """Set each order's warehouse and carrier from the first matching rule,
+        writing ``vals`` on every order in the same writes (one per distinct
+        set of values). Orders already confirmed keep their warehouse (their
+        pickings exist); values an order already has are not written again."""
         rules_by_company = {}
         grouped = {}
         for order in orders:
@@ -93,21 +97,32 @@ class NeiqinDispatchRule(models.Model):
                 # depend on the approving user's right to read them.
                 rules = self.sudo().search([("company_id", "=", order.company_id.id)])
                 rules_by_company[order.company_id] = rules
-            weight = sum(
-                line.product_id.weight * line.product_uom_qty
-                for line in order.order_line
-                if line.product_id
+            rule = rules and next(
+                (r for r in rules if r._matches(order, self._weight(order, rules))), None
             )
-            rule = next((r for r in rules if r._matches(order, weight)), None)
-            if not rule:
-                continue
-            vals = {}
-            if rule.warehouse_id and order.state in ("draft", "sent"):
-                vals["warehouse_id"] = rule.warehouse_id.id
-            if rule.carrier_id:
-                vals["carrier_id"] = rule.carrier_id.id
-            if vals:
-                key = tuple(sorted(vals.items()))
-                grouped[key] = grouped.get(key, order.browse()) | order
-        for key, group in grouped.items():
-            group.write(dict(key))
+            order_vals = {}
+            if rule:
+                if (
+                    rule.warehouse_id
+                    and order.state in ("draft", "sent")
+                    and order.warehouse_id != rule.warehouse_id
+                ):
+                    order_vals["warehouse_id"] = rule.warehouse_id.id
+                if rule.carrier_id and order.carrier_id != rule.carrier_id:
+                    order_vals["carrier_id"] = rule.carrier_id.id
+            grouped.setdefault(tuple(sorted(order_vals.items())), []).append(order.id)
+        for key, ids in grouped.items():
+            values = {**(vals or {}), **dict(key)}
+            if values:
+                orders.browse(ids).write(values)
+
+    @api.model
+    def _weight(self, order, rules):
+        """The order's weight in kg, when one of ``rules`` looks at weight."""
+        if not any(r.min_weight or r.max_weight for r in rules):
+            return 0.0
+        return sum(
+            line.product_id.weight * line.product_uom_qty
+            for line in order.order_line
+            if line.product_id
+        )

@@ -4,8 +4,6 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, float_compare
 
-from odoo.addons.phone_validation.tools.phone_validation import phone_parse
-
 _logger = logging.getLogger(__name__)
 
 REVIEW_STATES = [
@@ -226,14 +224,14 @@ class SaleOrder(models.Model):
             )
         )
         if to_approve:
-            to_approve.write(
-                {
+            to_approve._neiqin_on_approval(
+                confirm=confirm_approved,
+                vals={
                     "neiqin_review_state": "approved",
                     "neiqin_reviewed_by_id": self.env.uid,
                     "neiqin_reviewed_at": now,
-                }
+                },
             )
-            to_approve._neiqin_on_approval(confirm=confirm_approved)
         back_to_review = clean.filtered(lambda o: o.neiqin_review_state == "exception") - to_approve
         if back_to_review:
             back_to_review.write({"neiqin_review_state": "to_review"})
@@ -293,10 +291,11 @@ class SaleOrder(models.Model):
         self._neiqin_on_approval()
         return True
 
-    def _neiqin_on_approval(self, confirm=True):
-        """Approved orders get their warehouse and carrier; platform orders
-        (already placed by the customer) are confirmed when the company says so."""
-        self.env["neiqin.dispatch.rule"]._apply(self)
+    def _neiqin_on_approval(self, confirm=True, vals=None):
+        """Approved orders get their warehouse and carrier (and ``vals``, in
+        the same writes); platform orders (already placed by the customer)
+        are confirmed when the company says so."""
+        self.env["neiqin.dispatch.rule"]._apply(self, vals)
         if not confirm:
             return
         to_confirm = self.filtered(
@@ -360,7 +359,7 @@ class SaleOrder(models.Model):
         self._neiqin_on_approval()
 
     @api.model
-    def _cron_neiqin_review(self, batch_size=500):
+    def _cron_neiqin_review(self, batch_size=2000):
         """Review new orders and orders in exception, in batches, committing
         after each batch; then move paid orders past the payment step."""
         cron_mode = bool(self.env.context.get("cron_id"))
@@ -530,21 +529,19 @@ class SaleOrder(models.Model):
 
     def _neiqin_dq_phone_invalid(self, rule):
         """Orders whose delivery contact has no phone, or one that is not a
-        valid number for the address's country."""
-        bad = self.browse()
-        default_country = self.env.company.country_id
-        for order in self:
-            address = order.partner_shipping_id
-            number = address.mobile or address.phone
-            if not number:
-                bad |= order
-                continue
-            country = address.country_id or default_country
-            try:
-                phone_parse(number, country.code or None)
-            except UserError:
-                bad |= order
-        return bad
+        valid number for the address's country (checked when the contact's
+        number changes: ``res.partner.neiqin_phone_valid``)."""
+        return self._neiqin_orders_from_sql(
+            SQL(
+                """
+                SELECT o.id
+                  FROM sale_order o
+                  JOIN res_partner a ON a.id = o.partner_shipping_id
+                 WHERE o.id = ANY(%(ids)s) AND NOT COALESCE(a.neiqin_phone_valid, false)
+                """,
+                ids=self.ids,
+            )
+        )
 
     def _neiqin_dq_probable_duplicate(self, rule):
         """Orders of the same customer to the same address placed within the

@@ -56,6 +56,18 @@ class TestReviewRules(OrdersCase):
             "phone", self._order(), self._order(partner=no_phone) | self._order(partner=bad_phone)
         )
 
+    def test_phone_fixed_on_the_contact_clears_the_exception(self):
+        bad_phone = self._customer(name="Bad Phone", mobile="12345")
+        order = self._order(partner=bad_phone)
+        self.assertFalse(bad_phone.neiqin_phone_valid)
+        self._check("phone", self.env["sale.order"], order)
+        bad_phone.mobile = "+86 139 1234 5678"
+        self.assertTrue(bad_phone.neiqin_phone_valid)
+        order._neiqin_review()
+        self.assertFalse(self._flagged(order, "neiqin_orders.rule_order_phone"))
+        bad_phone.write({"mobile": False, "phone": False})
+        self.assertFalse(bad_phone.neiqin_phone_valid)
+
     def test_buyer_remark_until_read(self):
         remark = self._order(neiqin_buyer_remark="Gift wrap, please")
         self._check("remark", self._order(), remark)
