@@ -98,14 +98,10 @@ def _isolated(env, savepoint):
     test, whose transaction must survive) a savepoint."""
     env.invalidate_all()
     if savepoint:
-        env.flush_all()
-        env.cr.execute("SAVEPOINT neiqin_bench")
-        try:
+        # A flushing savepoint: closing it clears the caches and rolls back.
+        with contextlib.closing(env.cr.savepoint()):
             yield
-        finally:
-            env.invalidate_all(flush=False)
-            env.cr.execute("ROLLBACK TO SAVEPOINT neiqin_bench")
-            env.invalidate_all()
+        env.invalidate_all()
     else:
         env.cr.rollback()
         try:

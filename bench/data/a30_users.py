@@ -38,7 +38,7 @@ def generate(env, scale, progress):
                     0,
                     [
                         clerk.id,
-                        salesman.id,
+                        env.ref("sales_team.group_sale_salesman_all_leads").id,
                         env.ref("stock.group_stock_user").id,
                         env.ref("base.group_partner_manager").id,
                     ],

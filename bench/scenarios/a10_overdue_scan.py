@@ -51,5 +51,6 @@ SCENARIOS = [
         naive=_naive,
         sql=_sql,
         notes="one indexed query claims a batch of due passages",
+        max_queries=1,
     )
 ]

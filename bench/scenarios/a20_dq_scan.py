@@ -176,7 +176,7 @@ def _naive(env):
             not -90 <= partner.partner_latitude <= 90,
             not partner.city,
             emails.get((partner.email or "").strip().lower(), 0) > 1,
-            not partner.country_id or not partner.country_id.active,
+            not partner.country_id,
             bool(partner.email) and not email_normalize(partner.email),
         )
         for rule, failed in zip(partner_rules, checks):
@@ -203,13 +203,14 @@ def _naive(env):
 def _prepare_rescan(env):
     """The last scan was an hour ago, the data older; then 1 % changes."""
     rules = _rules(env)
-    for table, where in (
-        ("res_partner", "ref LIKE 'BENCH-%%'"),
-        ("product_product", "barcode LIKE '69%%'"),
+    for table, column, pattern in (
+        ("res_partner", "ref", "BENCH-%"),
+        ("product_product", "barcode", "69%"),
     ):
         env.cr.execute(
             f"UPDATE {table} SET write_date = CASE WHEN id %% 100 = 0 THEN now() "  # noqa: S608
-            f"ELSE now() - interval '2 days' END WHERE {where}"
+            f"ELSE now() - interval '2 days' END WHERE {column} LIKE %s",
+            [pattern],
         )
     env.cr.execute(
         "UPDATE neiqin_dq_rule SET last_scan_at = now() - interval '1 hour' WHERE id = ANY(%s)",

@@ -115,26 +115,37 @@ def bad_ids_query(model, spec, candidate_ids=None):
     raise ValueError(f"rule type {spec.rule_type!r} does not compile to SQL")
 
 
-def _duplicate_query(model, spec, candidate_ids):
-    query = model._search(list(spec.scope))
+def _duplicate_keys(model, spec, query):
     keys = []
     for fname in spec.field_names:
         column = model._field_to_sql(query.table, fname, query)
         if spec.case_insensitive and model._fields[fname].type in ("char", "text", "html"):
             column = SQL("lower(btrim((%s)::text))", column)
         keys.append(column)
+    return keys
+
+
+def _duplicate_query(model, spec, candidate_ids):
+    query = model._search(list(spec.scope))
+    keys = _duplicate_keys(model, spec, query)
+    for fname, column in zip(spec.field_names, keys):
         query.add_where(SQL("%s IS NOT NULL", column))
         if model._fields[fname].type in ("char", "text", "html"):
             query.add_where(SQL("(%s)::text <> ''", column))
+    if candidate_ids is not None:
+        # Only the groups of the candidates' keys, found through their ids:
+        # the whole table is not grouped.
+        wanted = model._search(_scope(model, spec, candidate_ids))
+        query.add_where(
+            SQL(
+                "(%s) IN (%s)",
+                SQL(", ").join(keys),
+                wanted.select(SQL(", ").join(_duplicate_keys(model, spec, wanted))),
+            )
+        )
     groups = SQL(
         "%s GROUP BY %s HAVING count(*) > 1",
         query.select(SQL("array_agg(%s) AS ids", SQL.identifier(query.table, "id"))),
         SQL(", ").join(keys),
     )
-    if candidate_ids is None:
-        return SQL("SELECT unnest(g.ids) AS id FROM (%s) AS g", groups)
-    return SQL(
-        "SELECT unnest(g.ids) AS id FROM (%s) AS g WHERE g.ids && %s::int[]",
-        groups,
-        list(candidate_ids),
-    )
+    return SQL("SELECT unnest(g.ids) AS id FROM (%s) AS g", groups)

@@ -8,7 +8,7 @@ from psycopg2 import DataError, ProgrammingError
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import SQL
+from odoo.tools import SQL, sql
 from odoo.tools.safe_eval import datetime as safe_datetime
 from odoo.tools.safe_eval import safe_eval
 
@@ -285,6 +285,34 @@ class NeiqinDqRule(models.Model):
                 )
             ) from exc
 
+    # ------------------------------------------------------------------ index
+    @api.model_create_multi
+    def create(self, vals_list):
+        rules = super().create(vals_list)
+        rules._ensure_scan_index()
+        return rules
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "model_id" in vals:
+            self._ensure_scan_index()
+        return result
+
+    def _ensure_scan_index(self):
+        """Give each scanned model's table an index on ``write_date``, so that
+        an incremental scan reads the records changed since the last one
+        instead of the whole table."""
+        for model_name in set(self.mapped("model_name")):
+            model = self.env.get(model_name)
+            if model is None or not model._auto or not model._log_access:
+                continue
+            sql.create_index(
+                self.env.cr,
+                sql.make_index_name(model._table, "neiqin_write_date"),
+                model._table,
+                ['"write_date"'],
+            )
+
     # ------------------------------------------------------------------ scan
     def _spec(self):
         self.ensure_one()
@@ -399,7 +427,7 @@ class NeiqinDqRule(models.Model):
         self.env["neiqin.dq.issue"].flush_model(["rule_id", "state", "res_id"])
         if since:
             model = self.env[self.model_name]
-            model.flush_model(["write_date"])
+            model.flush_model()
             query = SQL(
                 """SELECT i.res_id FROM neiqin_dq_issue i
                      LEFT JOIN %s r ON r.id = i.res_id

@@ -53,24 +53,86 @@ class SaleOrder(models.Model):
         for index, item in enumerate(items):
             key = item.get(key_name) if isinstance(item, dict) else None
             try:
-                if not isinstance(item, dict):
-                    raise UserError(self.env._("Item %s is not a structure (dict).", index))
+                self._api_check_item(item, index)
                 with self.env.cr.savepoint():
                     result = handler(item)
             except ITEM_ERRORS as exc:
                 self.env.invalidate_all()
-                message = (
-                    exc.args[0]
-                    if isinstance(exc, UserError | ValidationError | AccessError)
-                    else str(exc)
-                )
-                if isinstance(exc, psycopg2.Error):
-                    message = exc.pgerror or str(exc)
-                results.append(
-                    {"index": index, key_name: key, "status": "error", "message": message}
-                )
+                results.append(self._api_error(index, key_name, key, exc))
                 continue
             results.append({"index": index, key_name: key, **result})
+        return self._api_results(results)
+
+    def _api_run_prepared(self, items, prepare, apply, key_name, apply_many=None):
+        """Batch variant of ``_api_run`` for items whose checks and look-ups
+        can all happen before any write.
+
+        ``prepare(item)`` checks an item without writing and returns either
+        a result (a dict with a ``status``: nothing to write) or a plan;
+        ``apply(plan)`` writes a plan and returns its result. The plans are
+        applied together in one savepoint and flushed once; if that fails,
+        each is applied again in a savepoint of its own, so that only the
+        failing items fail, each with its own error. ``apply_many(plans)``,
+        when given, applies the plans together (one ``create`` for many
+        records, say) and returns their results in the same order."""
+        if not isinstance(items, list | tuple):
+            raise UserError(self.env._("Send a list of items."))
+        results = [None] * len(items)
+        plans = []
+        for index, item in enumerate(items):
+            key = item.get(key_name) if isinstance(item, dict) else None
+            try:
+                self._api_check_item(item, index)
+                plan = prepare(item)
+            except ITEM_ERRORS as exc:
+                results[index] = self._api_error(index, key_name, key, exc)
+                continue
+            if isinstance(plan, dict) and "status" in plan:
+                results[index] = {"index": index, key_name: key, **plan}
+            else:
+                plans.append((index, key, plan))
+        done = []
+        if plans:
+            try:
+                with self.env.cr.savepoint():
+                    if apply_many:
+                        applied = apply_many([plan for _index, _key, plan in plans])
+                    else:
+                        applied = [apply(plan) for _index, _key, plan in plans]
+                    done = [
+                        (index, key, result)
+                        for (index, key, _plan), result in zip(plans, applied, strict=True)
+                    ]
+                    self.env.flush_all()
+            except ITEM_ERRORS:
+                self.env.invalidate_all()
+                done = []
+                for index, key, plan in plans:
+                    try:
+                        with self.env.cr.savepoint():
+                            done.append((index, key, apply(plan)))
+                    except ITEM_ERRORS as exc:
+                        self.env.invalidate_all()
+                        results[index] = self._api_error(index, key_name, key, exc)
+        for index, key, result in done:
+            results[index] = {"index": index, key_name: key, **result}
+        return self._api_results(results)
+
+    def _api_check_item(self, item, index):
+        if not isinstance(item, dict):
+            raise UserError(self.env._("Item %s is not a structure (dict).", index))
+
+    @staticmethod
+    def _api_error(index, key_name, key, exc):
+        message = (
+            exc.args[0] if isinstance(exc, UserError | ValidationError | AccessError) else str(exc)
+        )
+        if isinstance(exc, psycopg2.Error):
+            message = exc.pgerror or str(exc)
+        return {"index": index, key_name: key, "status": "error", "message": message}
+
+    @staticmethod
+    def _api_results(results):
         # XML-RPC has no None: absent values travel as False.
         return [{k: (False if v is None else v) for k, v in r.items()} for r in results]
 
@@ -115,49 +177,85 @@ class SaleOrder(models.Model):
         remark and refund changes. Result items carry ``id`` and ``name``.
         """
         self._api_check_access("sale.order", "create", "write")
+        index = self._api_upsert_index(orders)
+        return self._api_run_prepared(
+            orders,
+            lambda item: self._api_upsert_plan(item, index),
+            lambda plan: self._api_upsert_apply([plan], index)[0],
+            "platform_order_no",
+            apply_many=lambda plans: self._api_upsert_apply(plans, index),
+        )
+
+    @api.model
+    def _api_upsert_index(self, orders):
+        """What the items of one call refer to, found with one search each:
+        products by SKU, existing orders by platform number, customers by
+        platform buyer id, countries and their provinces."""
+        items = [o for o in orders if isinstance(o, dict)] if isinstance(orders, list) else []
+        customers = [i["customer"] for i in items if isinstance(i.get("customer"), dict)]
         skus = {
             _text(line.get("sku"))
-            for order in orders
-            if isinstance(order, dict)
-            for line in (order.get("lines") or [])
+            for item in items
+            for line in (item.get("lines") or [])
             if isinstance(line, dict)
         }
         products = self.env["product.product"].search([("default_code", "in", list(skus))])
-        context = {"by_sku": {p.default_code: p for p in products}}
-        return self._api_run(
-            orders, lambda item: self._api_upsert_order(item, context), "platform_order_no"
+        numbers = [_text(i.get("platform_order_no")) for i in items]
+        existing = self.search(
+            [
+                ("neiqin_platform_order_no", "in", [n for n in numbers if n]),
+                ("company_id", "=", self.env.company.id),
+            ]
         )
+        refs = [
+            f"{_text(i.get('platform')) or 'api'}:{_text(i['customer'].get('external_id'))}"
+            for i in items
+            if isinstance(i.get("customer"), dict) and i["customer"].get("external_id")
+        ]
+        partners = self.env["res.partner"].search([("ref", "in", refs)]) if refs else []
+        codes = {_text(c.get("country_code")).upper() for c in customers if c.get("country_code")}
+        countries = self.env["res.country"].search([("code", "in", list(codes))]) if codes else []
+        states = (
+            self.env["res.country.state"].search([("country_id", "in", countries.ids)])
+            if countries
+            else []
+        )
+        return {
+            "by_sku": {p.default_code: p for p in products},
+            "orders": {
+                (o.neiqin_platform or False, o.neiqin_platform_order_no): o for o in existing
+            },
+            "partners": {p.ref: p for p in reversed(partners)},
+            "countries": {c.code.upper(): c for c in countries},
+            "states": states,
+            "seen": set(),
+        }
 
-    def _api_upsert_order(self, data, context):
+    def _api_upsert_plan(self, data, index):
+        """Check one order; return what to create or write, or its result."""
         _ = self.env._
         number = _text(data.get("platform_order_no"))
         if not number:
             raise UserError(_("platform_order_no is required."))
         platform = _text(data.get("platform")) or False
-        lines = self._api_order_lines(data.get("lines"), context["by_sku"])
-        existing = self.search(
-            [
-                ("neiqin_platform_order_no", "=", number),
-                ("neiqin_platform", "=", platform),
-                ("company_id", "=", self.env.company.id),
-            ],
-            limit=1,
-        )
+        if (platform, number) in index["seen"]:
+            raise UserError(_("%s appears more than once in this call.", number))
+        index["seen"].add((platform, number))
+        lines = self._api_order_lines(data.get("lines"), index["by_sku"])
+        existing = index["orders"].get((platform, number))
         header = self._api_order_header(data)
         if not existing:
-            partner, shipping = self._api_partner(data.get("customer"), platform)
-            order = self.create(
-                {
-                    **header,
-                    "neiqin_platform": platform,
-                    "neiqin_platform_order_no": number,
-                    "partner_id": partner.id,
-                    "partner_shipping_id": shipping.id,
-                    "date_order": self._api_datetime(data.get("date_order")),
-                    "order_line": [fields.Command.create(vals) for vals in lines],
-                }
-            )
-            return {"status": "created", "id": order.id, "name": order.name}
+            customer = data.get("customer")
+            if not isinstance(customer, dict) or not _text(customer.get("name")):
+                raise UserError(_("customer.name is required."))
+            vals = {
+                **header,
+                "neiqin_platform": platform,
+                "neiqin_platform_order_no": number,
+                "date_order": self._api_datetime(data.get("date_order")),
+                "order_line": [fields.Command.create(v) for v in lines],
+            }
+            return ("create", vals, customer, self._api_address(customer, index), platform)
         order = existing
         changes = {
             k: v for k, v in header.items() if order[k] != v and not (not order[k] and not v)
@@ -173,15 +271,34 @@ class SaleOrder(models.Model):
             ]
         if not changes:
             return {"status": "unchanged", "id": order.id, "name": order.name}
-        order.write(changes)
-        if order.state == "sale":
-            order._neiqin_payment_verified()
-        if order.neiqin_review_state in ("approved", "exception") and order.state in (
-            "draft",
-            "sent",
-        ):
-            order.neiqin_review_state = "to_review"
-        return {"status": "updated", "id": order.id, "name": order.name}
+        return ("update", order, changes)
+
+    def _api_upsert_apply(self, plans, index):
+        """Apply upsert plans: the new orders with one ``create``, then the
+        updates; return one result per plan, in order."""
+        creates = [plan for plan in plans if plan[0] == "create"]
+        vals_list = []
+        for _kind, vals, customer, address, platform in creates:
+            partner, shipping = self._api_partner(customer, platform, address, index)
+            vals_list.append({**vals, "partner_id": partner.id, "partner_shipping_id": shipping.id})
+        created = iter(self.create(vals_list) if vals_list else [])
+        results = []
+        for plan in plans:
+            if plan[0] == "create":
+                order = next(created)
+                results.append({"status": "created", "id": order.id, "name": order.name})
+                continue
+            _kind, order, changes = plan
+            order.write(changes)
+            if order.state == "sale":
+                order._neiqin_payment_verified()
+            if order.neiqin_review_state in ("approved", "exception") and order.state in (
+                "draft",
+                "sent",
+            ):
+                order.neiqin_review_state = "to_review"
+            results.append({"status": "updated", "id": order.id, "name": order.name})
+        return results
 
     def _api_order_header(self, data):
         vals = {"neiqin_buyer_remark": _text(data.get("buyer_remark")) or False}
@@ -247,22 +364,16 @@ class SaleOrder(models.Model):
             current = [(c[0], c[1], -1, c[3]) for c in current]
         return current == wanted
 
-    def _api_partner(self, customer, platform):
+    def _api_partner(self, customer, platform, address, index):
         """The customer (matched by platform buyer id, then email) and its
         delivery address (matched on the address itself, else created)."""
-        _ = self.env._
-        if not isinstance(customer, dict) or not _text(customer.get("name")):
-            raise UserError(_("customer.name is required."))
         Partner = self.env["res.partner"]
-        address = self._api_address(customer)
         ref = (
             f"{platform or 'api'}:{_text(customer.get('external_id'))}"
             if customer.get("external_id")
             else False
         )
-        partner = Partner.browse()
-        if ref:
-            partner = Partner.search([("ref", "=", ref)], limit=1)
+        partner = index["partners"].get(ref, Partner) if ref else Partner
         if not partner and customer.get("email"):
             partner = Partner.search(
                 [("email", "=ilike", _text(customer["email"])), ("parent_id", "=", False)], limit=1
@@ -277,6 +388,9 @@ class SaleOrder(models.Model):
                     **address,
                 }
             )
+            if ref:
+                # The same new buyer may come again later in this call.
+                index["partners"][ref] = partner
             return partner, partner
         same = all(
             (partner[k].id if hasattr(partner[k], "id") else partner[k] or False) == (v or False)
@@ -303,7 +417,7 @@ class SaleOrder(models.Model):
             )
         return partner, shipping
 
-    def _api_address(self, customer):
+    def _api_address(self, customer, index):
         _ = self.env._
         vals = {
             key: _text(customer.get(key)) or False
@@ -311,7 +425,7 @@ class SaleOrder(models.Model):
         }
         country = self.env["res.country"]
         if customer.get("country_code"):
-            country = country.search([("code", "=ilike", _text(customer["country_code"]))], limit=1)
+            country = index["countries"].get(_text(customer["country_code"]).upper(), country)
             if not country:
                 raise UserError(_("Unknown country code %s.", customer["country_code"]))
         vals["country_id"] = country.id or False
@@ -319,15 +433,15 @@ class SaleOrder(models.Model):
         if customer.get("state_code"):
             if not country:
                 raise UserError(_("state_code needs a country_code."))
-            wanted = _text(customer["state_code"])
-            state = state.search(
-                [
-                    ("country_id", "=", country.id),
-                    "|",
-                    ("code", "=ilike", wanted),
-                    ("name", "=ilike", wanted),
-                ],
-                limit=1,
+            wanted = _text(customer["state_code"]).lower()
+            state = next(
+                (
+                    s
+                    for s in index["states"]
+                    if s.country_id == country
+                    and wanted in ((s.code or "").lower(), (s.name or "").lower())
+                ),
+                state,
             )
             if not state:
                 raise UserError(

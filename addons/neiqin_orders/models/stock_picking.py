@@ -87,34 +87,78 @@ class StockPicking(models.Model):
     @api.model
     def _neiqin_set_tracking(self, items):
         """Set tracking numbers (see ``sale.order.api_set_tracking_numbers``);
-        used by the XML-RPC API and the bulk import wizard alike."""
+        used by the XML-RPC API and the bulk import wizard alike. Deliveries
+        are looked up for the whole list at once and the numbers written
+        together (``sale.order._api_run_prepared``)."""
         carriers = self.env["delivery.carrier"].search([("neiqin_code", "!=", False)])
         by_code = {c.neiqin_code.lower(): c for c in carriers}
-        return self.env["sale.order"]._api_run(
-            items, lambda item: self._neiqin_set_tracking_one(item, by_code), "tracking_number"
+        index = self._neiqin_delivery_index(items)
+        return self.env["sale.order"]._api_run_prepared(
+            items,
+            lambda item: self._neiqin_tracking_plan(item, by_code, index),
+            self._neiqin_tracking_apply,
+            "tracking_number",
         )
 
-    def _neiqin_find_delivery(self, item):
-        _ = self.env._
+    @api.model
+    def _neiqin_delivery_index(self, items):
+        """The deliveries and orders ``items`` name, found with one search per
+        kind of reference (picking, order, platform order number)."""
+        items = [i for i in items if isinstance(i, dict)] if isinstance(items, list | tuple) else []
+
+        def refs(key):
+            return list({str(i[key]).strip() for i in items if i.get(key)})
+
         outgoing = [("picking_type_code", "=", "outgoing"), ("state", "!=", "cancel")]
+        index = {"picking": {}, "order": {}, "platform_order_no": {}}
+        if names := refs("picking"):
+            for picking in self.search([("name", "in", names), *outgoing]):
+                index["picking"].setdefault(picking.name, self.browse())
+                index["picking"][picking.name] |= picking
+        orders = self.env["sale.order"]
+        if names := refs("order"):
+            found = orders.search([("name", "in", names)])
+            for order in found:
+                index["order"].setdefault(order.name, orders)
+                index["order"][order.name] |= order
+            orders |= found
+        if numbers := refs("platform_order_no"):
+            found = orders.search([("neiqin_platform_order_no", "in", numbers)])
+            for order in found:
+                index["platform_order_no"].setdefault(
+                    order.neiqin_platform_order_no, orders.browse()
+                )
+                index["platform_order_no"][order.neiqin_platform_order_no] |= order
+            orders |= found
+        # One read of every order's deliveries.
+        index["deliveries"] = {
+            order.id: order.picking_ids.filtered_domain(outgoing) for order in orders
+        }
+        return index
+
+    def _neiqin_find_delivery(self, item, index=None):
+        _ = self.env._
+        index = index if index is not None else self._neiqin_delivery_index([item])
         if item.get("picking"):
-            pickings = self.search([("name", "=", str(item["picking"]).strip()), *outgoing])
             label = item["picking"]
+            pickings = index["picking"].get(str(label).strip(), self.browse())
         else:
             if item.get("order"):
-                orders = self.env["sale.order"].search([("name", "=", str(item["order"]).strip())])
                 label = item["order"]
+                orders = index["order"].get(str(label).strip(), self.env["sale.order"])
             elif item.get("platform_order_no"):
-                domain = [("neiqin_platform_order_no", "=", str(item["platform_order_no"]).strip())]
-                if item.get("platform"):
-                    domain.append(("neiqin_platform", "=", str(item["platform"]).strip()))
-                orders = self.env["sale.order"].search(domain)
                 label = item["platform_order_no"]
+                orders = index["platform_order_no"].get(str(label).strip(), self.env["sale.order"])
+                if item.get("platform"):
+                    platform = str(item["platform"]).strip()
+                    orders = orders.filtered(lambda o: o.neiqin_platform == platform)
             else:
                 raise UserError(_("Name the delivery: picking, order or platform_order_no."))
+            if not orders:
+                raise UserError(_("No order %s found.", label))
             if len(orders) > 1:
                 raise UserError(_("%s matches several orders.", label))
-            pickings = orders.picking_ids.filtered_domain(outgoing)
+            pickings = index["deliveries"].get(orders.id, self.browse())
         if not pickings:
             raise UserError(_("No open delivery found for %s.", label))
         if len(pickings) > 1:
@@ -124,12 +168,13 @@ class StockPicking(models.Model):
             pickings = pending
         return pickings
 
-    def _neiqin_set_tracking_one(self, item, carriers_by_code):
+    def _neiqin_tracking_plan(self, item, carriers_by_code, index):
+        """Check one item; return what to write, or its result if nothing."""
         _ = self.env._
         number = str(item.get("tracking_number") or "").strip()
         if not number:
             raise UserError(_("tracking_number is required."))
-        picking = self._neiqin_find_delivery(item)
+        picking = self._neiqin_find_delivery(item, index)
         carrier = picking.carrier_id
         code = str(item.get("carrier") or "").strip()
         if code:
@@ -142,5 +187,10 @@ class StockPicking(models.Model):
                 raise UserError(error)
         if picking.carrier_tracking_ref == number and picking.carrier_id == carrier:
             return {"status": "unchanged", "picking": picking.name}
+        return picking, number, carrier
+
+    @api.model
+    def _neiqin_tracking_apply(self, plan):
+        picking, number, carrier = plan
         picking.write({"carrier_tracking_ref": number, "carrier_id": carrier.id})
         return {"status": "updated", "picking": picking.name}

@@ -67,7 +67,7 @@ class TestTrackingImport(OrdersCase):
         errors = wizard.line_ids.filtered(lambda line: line.status == "error").sorted("row")
         self.assertEqual(errors.mapped("row"), [4, 5, 6])
         self.assertIn("BAD-NUMBER is not a Test Express tracking number", errors[0].message)
-        self.assertIn("No open delivery found for NO-SUCH-ORDER", errors[1].message)
+        self.assertIn("No order NO-SUCH-ORDER found", errors[1].message)
         self.assertIn("Unknown carrier code NOPE", errors[2].message)
 
     def test_same_rows_again_change_nothing(self):
