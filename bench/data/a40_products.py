@@ -6,6 +6,9 @@ unsorted category); a few are archived or not for sale, for order review.
 Written with COPY from one model product made through the ORM."""
 
 import random
+from datetime import timedelta
+
+from odoo import fields
 
 from bench.copy import copy_rows, next_ids, sample_rows
 
@@ -47,6 +50,10 @@ def generate(env, scale, progress):
         return sample, variant, quant
 
     tmpl_row, variant_row, quant_row = sample_rows(env, build)
+    # Entered some time ago, unchanged for two days at least.
+    written = fields.Datetime.now() - timedelta(days=2)
+    tmpl_row.update(create_date=written, write_date=written)
+    variant_row.update(create_date=written, write_date=written)
     tmpl_ids = next_ids(env, "product_template", total)
     variant_ids = next_ids(env, "product_product", total)
     templates, variants, quants = [], [], []

@@ -208,8 +208,8 @@ def _prepare_rescan(env):
         ("product_product", "barcode", "69%"),
     ):
         env.cr.execute(
-            f"UPDATE {table} SET write_date = CASE WHEN id %% 100 = 0 THEN now() "  # noqa: S608
-            f"ELSE now() - interval '2 days' END WHERE {column} LIKE %s",
+            f"UPDATE {table} SET write_date = now() "  # noqa: S608
+            f"WHERE id %% 100 = 0 AND {column} LIKE %s",
             [pattern],
         )
     env.cr.execute(

@@ -380,32 +380,25 @@ class NeiqinDqRule(models.Model):
             since = False if full or not self.last_scan_at else self.last_scan_at - WATERMARK_MARGIN
             after_id = 0
             self.write({"scan_started_at": started, "scan_since": since, "scan_resume_id": 0})
-        batch = self._batch_size()
         checked = 0
         recheck = self._open_issue_res_ids(
             since=since if since and not self._reads_other_records() else None
         )
-        while True:
-            domain = expression.AND([spec.scope, [("id", ">", after_id)]])
-            if since:
-                domain = expression.AND([domain, [("write_date", ">=", since)]])
-            candidates = model.search(domain, order="id", limit=batch).ids
+        for candidates in self._candidate_batches(model, spec.scope, since, after_id):
             ids = set(candidates) | recheck
             recheck = set()
-            if not ids:
-                break
             bad = self._bad_ids(ids)
             self._apply_results(ids | bad, bad)
             checked += len(ids)
-            if not candidates:
-                break
-            after_id = candidates[-1]
-            self.write({"scan_resume_id": after_id})
+            self.write({"scan_resume_id": candidates[-1]})
             if commit:
                 # Commit per batch: an interrupted scan resumes after it.
                 self.env.cr.commit()  # pylint: disable=invalid-commit
-            if len(candidates) < batch:
-                break
+        if recheck:
+            # Nothing changed in scope, but open issues may have been fixed.
+            bad = self._bad_ids(recheck)
+            self._apply_results(recheck | bad, bad)
+            checked += len(recheck)
         self.write(
             {
                 "last_scan_at": started,
@@ -419,6 +412,33 @@ class NeiqinDqRule(models.Model):
         if commit:
             self.env.cr.commit()  # pylint: disable=invalid-commit
         return checked
+
+    def _candidate_batches(self, model, scope, since, after_id):
+        """Ids to check, in batches of the configured size, in id order.
+
+        An incremental scan (``since``) takes every record written since then
+        in one query, which the write_date index serves (a LIMIT in id order
+        would make PostgreSQL walk the whole table by id instead); a full
+        scan pages through the table by id."""
+        size = self._batch_size()
+        if since:
+            ids = model.search(
+                expression.AND([scope, [("id", ">", after_id), ("write_date", ">=", since)]]),
+                order="id",
+            ).ids
+            for start in range(0, len(ids), size):
+                yield ids[start : start + size]
+            return
+        while True:
+            ids = model.search(
+                expression.AND([scope, [("id", ">", after_id)]]), order="id", limit=size
+            ).ids
+            if not ids:
+                return
+            yield ids
+            if len(ids) < size:
+                return
+            after_id = ids[-1]
 
     def _open_issue_res_ids(self, since=None):
         """Records with an open issue of this rule; with ``since``, only those

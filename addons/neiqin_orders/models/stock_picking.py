@@ -98,6 +98,7 @@ class StockPicking(models.Model):
             lambda item: self._neiqin_tracking_plan(item, by_code, index),
             self._neiqin_tracking_apply,
             "tracking_number",
+            apply_many=self._neiqin_tracking_apply_many,
         )
 
     @api.model
@@ -131,9 +132,10 @@ class StockPicking(models.Model):
                 index["platform_order_no"][order.neiqin_platform_order_no] |= order
             orders |= found
         # One read of every order's deliveries.
-        index["deliveries"] = {
-            order.id: order.picking_ids.filtered_domain(outgoing) for order in orders
-        }
+        index["deliveries"] = {}
+        for picking in orders.picking_ids.filtered_domain(outgoing):
+            index["deliveries"].setdefault(picking.sale_id.id, self.browse())
+            index["deliveries"][picking.sale_id.id] |= picking
         return index
 
     def _neiqin_find_delivery(self, item, index=None):
@@ -188,6 +190,14 @@ class StockPicking(models.Model):
         if picking.carrier_tracking_ref == number and picking.carrier_id == carrier:
             return {"status": "unchanged", "picking": picking.name}
         return picking, number, carrier
+
+    @api.model
+    def _neiqin_tracking_apply_many(self, plans):
+        pickings = self.browse([picking.id for picking, _number, _carrier in plans])
+        # What depends on a delivery's carrier is recomputed through its move
+        # lines: read them for all deliveries at once, not once per write.
+        pickings.mapped("move_line_ids")
+        return [self._neiqin_tracking_apply(plan) for plan in plans]
 
     @api.model
     def _neiqin_tracking_apply(self, plan):
