@@ -92,16 +92,19 @@ FINDINGS = """
           JOIN res_partner cp ON cp.id = p.commercial_partner_id
          WHERE cp.neiqin_blacklisted
         UNION ALL
-        SELECT DISTINCT o.id, 'duplicate' FROM o
+        SELECT o.id, 'duplicate' FROM o
           JOIN res_partner p ON p.id = o.partner_id
           JOIN res_partner a ON a.id = o.partner_shipping_id
-          JOIN sale_order o2 ON o2.id <> o.id AND o2.state <> 'cancel'
-          JOIN res_partner p2 ON p2.id = o2.partner_id
-                             AND p2.commercial_partner_id = p.commercial_partner_id
-          JOIN res_partner a2 ON a2.id = o2.partner_shipping_id
-         WHERE (a2.id = a.id OR (lower(btrim(a2.street)) = lower(btrim(a.street))
-                                 AND COALESCE(a2.zip, '') = COALESCE(a.zip, '')))
-           AND abs(extract(epoch FROM o2.date_order - o.date_order)) <= 86400
+         WHERE EXISTS (
+            SELECT 1 FROM res_partner p2
+              JOIN sale_order o2 ON o2.partner_id = p2.id
+              JOIN res_partner a2 ON a2.id = o2.partner_shipping_id
+             WHERE p2.commercial_partner_id = p.commercial_partner_id
+               AND o2.id <> o.id AND o2.state <> 'cancel'
+               AND o2.date_order BETWEEN o.date_order - interval '24 hours'
+                                     AND o.date_order + interval '24 hours'
+               AND (a2.id = a.id OR (lower(btrim(a2.street)) = lower(btrim(a.street))
+                                     AND COALESCE(a2.zip, '') = COALESCE(a.zip, ''))))
         UNION ALL
         SELECT DISTINCT l.order_id, 'price' FROM l
          WHERE NOT COALESCE(l.is_downpayment, false)

@@ -92,16 +92,20 @@ def _check(results, expected):
         raise RuntimeError(f"{len(bad)} items failed, first: {bad[0]}")
 
 
+def _send(env, method, items, batch, expected):
+    """Call ``method`` with ``batch`` items per call; every item must succeed."""
+    call = _client(env)
+    for start in range(0, len(items), batch):
+        _check(call(method, items[start : start + batch]), expected)
+
+
 def _tracking_batch(env):
     items = _tracking_items(env)
-    _check(_client(env)("api_set_tracking_numbers", items), ("updated",))
+    _send(env, "api_set_tracking_numbers", items, max(len(items), 1), ("updated",))
 
 
 def _tracking_single(env):
-    items = _tracking_items(env)
-    call = _client(env)
-    for item in items:
-        _check(call("api_set_tracking_numbers", [item]), ("updated",))
+    _send(env, "api_set_tracking_numbers", _tracking_items(env), 1, ("updated",))
 
 
 def _order_items(env):
@@ -144,17 +148,11 @@ def _order_items(env):
 
 
 def _upsert_batches(env):
-    items = _order_items(env)
-    call = _client(env)
-    for start in range(0, len(items), UPSERT_BATCH):
-        _check(call("api_upsert_orders", items[start : start + UPSERT_BATCH]), ("created",))
+    _send(env, "api_upsert_orders", _order_items(env), UPSERT_BATCH, ("created",))
 
 
 def _upsert_single(env):
-    items = _order_items(env)
-    call = _client(env)
-    for item in items:
-        _check(call("api_upsert_orders", [item]), ("created",))
+    _send(env, "api_upsert_orders", _order_items(env), 1, ("created",))
 
 
 def _delete_api_orders(env):

@@ -384,10 +384,13 @@ class NeiqinDqRule(models.Model):
         recheck = self._open_issue_res_ids(
             since=since if since and not self._reads_other_records() else None
         )
+        # A full scan checks the whole scope with one query, then files the
+        # findings batch by batch; an incremental one checks each batch.
+        bad_in_scope = None if since else self._bad_ids(None)
         for candidates in self._candidate_batches(model, spec.scope, since, after_id):
             ids = set(candidates) | recheck
             recheck = set()
-            bad = self._bad_ids(ids)
+            bad = self._bad_ids(ids) if bad_in_scope is None else ids & bad_in_scope
             self._apply_results(ids | bad, bad)
             checked += len(ids)
             self.write({"scan_resume_id": candidates[-1]})
@@ -396,7 +399,7 @@ class NeiqinDqRule(models.Model):
                 self.env.cr.commit()  # pylint: disable=invalid-commit
         if recheck:
             # Nothing changed in scope, but open issues may have been fixed.
-            bad = self._bad_ids(recheck)
+            bad = self._bad_ids(recheck) if bad_in_scope is None else recheck & bad_in_scope
             self._apply_results(recheck | bad, bad)
             checked += len(recheck)
         self.write(

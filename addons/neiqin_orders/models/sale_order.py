@@ -1,4 +1,5 @@
 import logging
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -547,25 +548,34 @@ class SaleOrder(models.Model):
         """Orders of the same customer to the same address placed within the
         rule's Parameter hours (24 by default) of another open order."""
         hours = rule.threshold or 24.0
+        # Driven from each order's customer (indexed commercial partner, then
+        # indexed customer of the other orders), never from all orders.
         return self._neiqin_orders_from_sql(
             SQL(
                 """
-                SELECT DISTINCT o.id
+                SELECT o.id
                   FROM sale_order o
                   JOIN res_partner p ON p.id = o.partner_id
                   JOIN res_partner a ON a.id = o.partner_shipping_id
-                  JOIN sale_order o2 ON o2.id <> o.id AND o2.state <> 'cancel'
-                  JOIN res_partner p2 ON p2.id = o2.partner_id
-                                     AND p2.commercial_partner_id = p.commercial_partner_id
-                  JOIN res_partner a2 ON a2.id = o2.partner_shipping_id
                  WHERE o.id = ANY(%(ids)s)
                    AND o.state <> 'cancel'
-                   AND (a2.id = a.id OR (lower(btrim(a2.street)) = lower(btrim(a.street))
-                                         AND COALESCE(a2.zip, '') = COALESCE(a.zip, '')))
-                   AND abs(extract(epoch FROM o2.date_order - o.date_order)) <= %(seconds)s
+                   AND EXISTS (
+                        SELECT 1
+                          FROM res_partner p2
+                          JOIN sale_order o2 ON o2.partner_id = p2.id
+                          JOIN res_partner a2 ON a2.id = o2.partner_shipping_id
+                         WHERE p2.commercial_partner_id = p.commercial_partner_id
+                           AND o2.id <> o.id
+                           AND o2.state <> 'cancel'
+                           AND o2.date_order BETWEEN o.date_order - %(span)s
+                                                 AND o.date_order + %(span)s
+                           AND (a2.id = a.id
+                                OR (lower(btrim(a2.street)) = lower(btrim(a.street))
+                                    AND COALESCE(a2.zip, '') = COALESCE(a.zip, '')))
+                   )
                 """,
                 ids=self.ids,
-                seconds=hours * 3600,
+                span=timedelta(hours=hours),
             )
         )
 

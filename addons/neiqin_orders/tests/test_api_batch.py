@@ -1,4 +1,3 @@
-from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
 from .common import OrdersCase
@@ -33,7 +32,7 @@ class TestApiBatch(OrdersCase):
 
         def apply(order):
             if order == orders[1]:
-                raise ValidationError("refused for this one")
+                raise ValueError("refused for this one")
             order.neiqin_buyer_remark = f"batch {order.id}"
             return {"status": "updated"}
 
