@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from odoo import fields
 
-from bench.copy import recompute
+from bench.rows import recompute
 
 PER_SCALE = 20_000
 COLUMNS = (

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from odoo import fields
 
-from bench.copy import copy_rows, next_ids, sample_rows
+from bench.rows import copy_rows, next_ids, sample_rows
 
 PER_SCALE = 50_000
 FLAWS = ("no_code", "bad_code", "no_price", "no_weight", "shared_barcode", "unsorted")

@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from odoo import fields
 
-from bench.copy import copy_rows, next_ids, sample_rows
+from bench.rows import copy_rows, next_ids, sample_rows
 
 PER_SCALE = 20_000
 OPEN_SHARE = 0.25

@@ -2,7 +2,7 @@
 1,000 customers known by their platform buyer id (``ref``), as a connector
 that has synchronised before finds them. Written with COPY."""
 
-from bench.copy import copy_rows, recompute, sample_rows
+from bench.rows import copy_rows, recompute, sample_rows
 
 BUYERS = 1_000
 PLATFORM = "bench-rpc"
