@@ -155,11 +155,11 @@ def run_scenario(env, scenario, ways=WAYS, savepoint=False):
 
 def run(env, scale, only=None):
     rows = []
+    ways = [w for w in os.environ.get("WAYS", "").split(",") if w] or WAYS
     for scenario in scenarios():
         if only and not any(word in scenario.name for word in only):
             continue
         progress(f"{scenario.name} ...")
-        ways = [w for w in os.environ.get("WAYS", "").split(",") if w] or WAYS
         row = run_scenario(env, scenario, ways=ways)
         rows.append(row)
         parts = [f"{way} {row[way]['seconds']} s" for way in WAYS if way in row]
@@ -222,7 +222,12 @@ def table(rows):
                 str(r.get("peer_ratio", "-")),
             )
         )
-    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    return _columns(lines)
+
+
+def _columns(lines):
+    """Text lines of cells, each column as wide as its widest cell."""
+    widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
     return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(line, widths)) for line in lines)
 
 
@@ -255,9 +260,8 @@ def scaling(rows, scale, outdir):
                 str(time_ratio),
             )
         )
-    widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
     print()
-    print("\n".join("  ".join(c.ljust(w) for c, w in zip(line, widths)) for line in lines))
+    print(_columns(lines))
     return result
 
 

@@ -97,9 +97,8 @@ class NeiqinDispatchRule(models.Model):
                 # depend on the approving user's right to read them.
                 rules = self.sudo().search([("company_id", "=", order.company_id.id)])
                 rules_by_company[order.company_id] = rules
-            rule = rules and next(
-                (r for r in rules if r._matches(order, self._weight(order, rules))), None
-            )
+            weight = self._weight(order, rules)
+            rule = next((r for r in rules if r._matches(order, weight)), None)
             order_vals = {}
             if rule:
                 if (

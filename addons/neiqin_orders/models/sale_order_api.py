@@ -191,7 +191,9 @@ class SaleOrder(models.Model):
         """What the items of one call refer to, found with one search each:
         products by SKU, existing orders by platform number, customers by
         platform buyer id, countries and their provinces."""
-        items = [o for o in orders if isinstance(o, dict)] if isinstance(orders, list) else []
+        items = (
+            [o for o in orders if isinstance(o, dict)] if isinstance(orders, list | tuple) else []
+        )
         customers = [i["customer"] for i in items if isinstance(i.get("customer"), dict)]
         skus = {
             _text(line.get("sku"))

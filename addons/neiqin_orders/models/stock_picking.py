@@ -111,36 +111,27 @@ class StockPicking(models.Model):
             return list({str(i[key]).strip() for i in items if i.get(key)})
 
         outgoing = [("picking_type_code", "=", "outgoing"), ("state", "!=", "cancel")]
-        index = {"picking": {}, "order": {}, "platform_order_no": {}}
-        if names := refs("picking"):
-            for picking in self.search([("name", "in", names), *outgoing]):
-                index["picking"].setdefault(picking.name, self.browse())
-                index["picking"][picking.name] |= picking
         orders = self.env["sale.order"]
+        pickings = self.browse()
+        if names := refs("picking"):
+            pickings = self.search([("name", "in", names), *outgoing])
         if names := refs("order"):
-            found = orders.search([("name", "in", names)])
-            for order in found:
-                index["order"].setdefault(order.name, orders)
-                index["order"][order.name] |= order
-            orders |= found
+            orders |= orders.search([("name", "in", names)])
         if numbers := refs("platform_order_no"):
-            found = orders.search([("neiqin_platform_order_no", "in", numbers)])
-            for order in found:
-                index["platform_order_no"].setdefault(
-                    order.neiqin_platform_order_no, orders.browse()
-                )
-                index["platform_order_no"][order.neiqin_platform_order_no] |= order
-            orders |= found
-        # One read of every order's deliveries.
-        index["deliveries"] = {}
-        for picking in orders.picking_ids.filtered_domain(outgoing):
-            index["deliveries"].setdefault(picking.sale_id.id, self.browse())
-            index["deliveries"][picking.sale_id.id] |= picking
-        return index
+            orders |= orders.search([("neiqin_platform_order_no", "in", numbers)])
+        return {
+            "picking": pickings.grouped("name"),
+            "order": orders.grouped("name"),
+            "platform_order_no": orders.grouped("neiqin_platform_order_no"),
+            # One read of every order's deliveries.
+            "deliveries": orders.picking_ids.filtered_domain(outgoing).grouped(
+                lambda p: p.sale_id.id
+            ),
+        }
 
-    def _neiqin_find_delivery(self, item, index=None):
+    def _neiqin_find_delivery(self, item, index):
+        """The delivery ``item`` names, from ``_neiqin_delivery_index``."""
         _ = self.env._
-        index = index if index is not None else self._neiqin_delivery_index([item])
         if item.get("picking"):
             label = item["picking"]
             pickings = index["picking"].get(str(label).strip(), self.browse())
