@@ -53,13 +53,18 @@ class NeiqinDqIssue(models.Model):
             """
         )
 
+    @api.model
+    def _sequences(self, state, severity):
+        """The sort keys of an issue: open first, then the most severe."""
+        return {
+            "state_sequence": {"open": 0, "ignored": 1, "closed": 2}.get(state, 9),
+            "severity_sequence": {"blocking": 0, "warning": 1, "info": 2}.get(severity, 9),
+        }
+
     @api.depends("state", "severity")
     def _compute_sequences(self):
-        state_seq = {"open": 0, "ignored": 1, "closed": 2}
-        severity_seq = {"blocking": 0, "warning": 1, "info": 2}
         for issue in self:
-            issue.state_sequence = state_seq.get(issue.state, 9)
-            issue.severity_sequence = severity_seq.get(issue.severity, 9)
+            issue.update(self._sequences(issue.state, issue.severity))
 
     def action_accept(self):
         """A lead accepts the exception: scans leave the issue alone."""

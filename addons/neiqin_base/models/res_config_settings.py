@@ -9,8 +9,9 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.neiqin_escalation_hours", readonly=False
     )
     neiqin_dq_batch_size = fields.Integer(
-        string="Data-quality Scan Batch",
+        string="Data-quality Issues per Commit",
         config_parameter="neiqin_base.dq_batch_size",
         default=20000,
-        help="Records checked per batch (and per commit) by the data-quality cron.",
+        help="The data-quality cron commits the issues it opens, reopens and closes "
+        "by batches of this size.",
     )

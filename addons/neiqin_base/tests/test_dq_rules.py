@@ -81,6 +81,10 @@ class TestDqRules(NeiqinCase):
 
     def _bad(self, rule):
         rule._scan()
+        return self._open(rule)
+
+    def _open(self, rule):
+        """The records with an open issue of ``rule``, as filed."""
         return self.Partner.browse(
             rule.issue_ids.filtered(lambda i: i.state == "open").mapped("res_id")
         )
@@ -173,8 +177,8 @@ class TestDqRules(NeiqinCase):
             "UPDATE res_partner SET write_date = now() - interval '1 day' WHERE ref LIKE 'DQT-%%'"
         )
         self.env.cr.execute(
-            "UPDATE neiqin_dq_rule SET last_scan_at = now() - interval '1 hour' WHERE id = %s",
-            [rule.id],
+            "UPDATE neiqin_dq_rule SET last_scan_at = now() - interval '1 hour' WHERE id = ANY(%s)",
+            [rule.ids],
         )
         rule.invalidate_recordset()
 
@@ -211,19 +215,53 @@ class TestDqRules(NeiqinCase):
         self.assertEqual(rule._scan()[rule], 2)
         self.assertFalse(self._bad(rule))
 
-    def test_interrupted_scan_resumes_after_the_last_batch(self):
-        rule = self._rule("required", fields=["email"])
-        first_ids = self.all.sorted("id")[:3]
-        rule.write(
-            {
-                "scan_started_at": "2026-01-01 00:00:00",
-                "scan_since": False,
-                "scan_resume_id": first_ids[-1].id,
-            }
+    def test_interrupted_scan_is_completed_by_the_next_one(self):
+        rule = self._rule("required", fields=["phone"])
+        rule._scan()
+        filed = rule.issue_ids.sorted("id")
+        self.assertEqual(len(filed), 5)
+        res_ids = set(filed.mapped("res_id"))
+        # A first scan stopped after filing three issues: the others were not
+        # filed and the rule was never marked as scanned.
+        filed[3:].unlink()
+        rule.last_scan_at = False
+        self.assertEqual(rule._scan()[rule], len(self.all))
+        self.assertEqual(len(rule.issue_ids), 5)
+        self.assertEqual(rule.issue_ids.sorted("id")[:3], filed[:3])
+        self.assertEqual(set(rule.issue_ids.mapped("res_id")), res_ids)
+
+    def test_rules_of_one_model_are_scanned_together(self):
+        rules = (
+            self._rule("required", fields=["email"])
+            | self._rule("regex", fields=["email"], pattern="^[^@]+@[^@]+$")
+            | self._rule("duplicate", fields=["email"], case_insensitive=True)
+            | self._rule("reference", fields=["country_id"])
+            | self._rule("domain", domain="[('city', '=', False)]")
         )
-        checked = rule._scan()[rule]
-        self.assertEqual(checked, len(self.all) - 3)
-        self.assertFalse(rule.scan_started_at)
+        rules._scan()
+        expected = {
+            "required": self.no_email,
+            "regex": self.bad_email,
+            "duplicate": self.dup_a | self.dup_b,
+            "reference": self.no_country,
+            "domain": self.good.browse(),
+        }
+        for rule in rules:
+            self.assertEqual(self._open(rule), expected[rule.rule_type], rule.rule_type)
+        self._age_data_and_scan(rules)
+        self.no_email.email = "back@example.com"
+        self.dup_b.email = "other@example.com"
+        self.env.flush_all()
+        before = self.cr.sql_log_count
+        checked = rules._scan()
+        # Five rules rechecked with a handful of queries in all: changed
+        # records, known issues, one check statement, the writes.
+        self.assertLessEqual(self.cr.sql_log_count - before, 10)
+        self.assertEqual(checked[rules[0]], 2)
+        self.assertFalse(self._open(rules[0]))
+        self.assertEqual(self._open(rules[1]), self.bad_email)
+        self.assertFalse(self._open(rules[2]))
+        self.assertEqual(self._open(rules[3]), self.no_country)
 
     def test_accepted_issue_is_not_reopened(self):
         rule = self._rule("required", fields=["email"])
@@ -238,6 +276,21 @@ class TestDqRules(NeiqinCase):
         issues = self.no_email.neiqin_dq_check(rule)
         self.assertEqual(issues.res_id, self.no_email.id)
         self.assertTrue(self.no_email.with_user(self.clerk).neiqin_dq_has_blocking)
+
+    def test_issue_follows_its_rule_severity(self):
+        rule = self._rule("required", fields=["email"], severity="blocking")
+        rule._scan()
+        issue = rule.issue_ids
+        self.env.flush_all()
+        issue.invalidate_recordset()
+        self.assertEqual(
+            (issue.severity, issue.severity_sequence, issue.state_sequence), ("blocking", 0, 0)
+        )
+        rule.severity = "info"
+        issue.action_accept()
+        self.assertEqual(
+            (issue.severity, issue.severity_sequence, issue.state_sequence), ("info", 2, 1)
+        )
 
     def test_scan_query_count_does_not_grow_with_records(self):
         rules = [

@@ -21,6 +21,22 @@ class TestReviewFlow(OrdersCase):
         self.assertEqual(bad.neiqin_review_state, "exception")
         self.assertFalse(bad.carrier_id)
 
+    def test_carrier_of_another_company_is_refused_on_every_order(self):
+        other = self.env["res.company"].create({"name": "Other Shop"})
+        # A carrier's company is its delivery product's.
+        product = self.carrier.product_id.copy({"company_id": other.id})
+        carrier = self.carrier.copy({"name": "Other Express", "product_id": product.id})
+        self.assertEqual(carrier.company_id, other)
+        orders = self._order() | self._order() | self._order()
+        orders.write({"carrier_id": self.carrier.id})
+        with self.assertRaises(UserError) as caught:
+            orders.write({"carrier_id": carrier.id})
+        # Odoo's own message, naming the orders at fault.
+        self.assertIn("Incompatible companies", str(caught.exception))
+        for order in orders:
+            self.assertIn(order.name, str(caught.exception))
+        self.assertEqual(orders.carrier_id, self.carrier)
+
     def test_approved_platform_order_is_confirmed(self):
         platform = self._order(
             neiqin_platform="tmall",
