@@ -230,7 +230,7 @@ SCENARIOS = [
         ours=_full,
         naive=_naive,
         setup=_prepare_full,
-        notes="one query per rule and batch; issues opened, reopened and closed in bulk",
+        notes="one check statement per model; issues read once, filed in bulk",
         max_queries=13 * 12,
     ),
     Scenario(

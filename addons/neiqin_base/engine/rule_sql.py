@@ -157,10 +157,11 @@ def _reference_query(model, spec, candidate_ids):
         query.add_where(SQL("%s IS NULL", column))
         return query.select(SQL.identifier(query.table, "id"))
     good = comodel._search(target)
+    # An empty link matches no target either. Without an OR, PostgreSQL
+    # plans an anti-join instead of hashing every good target.
     query.add_where(
         SQL(
-            "(%s IS NULL OR NOT EXISTS (SELECT 1 FROM (%s) AS target WHERE target.id = %s))",
-            column,
+            "NOT EXISTS (SELECT 1 FROM (%s) AS target WHERE target.id = %s)",
             good.select(SQL.identifier(good.table, "id")),
             column,
         )
