@@ -363,6 +363,7 @@ class NeiqinDqRule(models.Model):
         """
         bad = {rule: set() for rule in self}
         parts = []
+        in_scope = {}  # module checks sharing a scope and candidates search once
         for rule in self:
             ids = candidates[rule]
             if ids is not None and not ids:
@@ -370,11 +371,14 @@ class NeiqinDqRule(models.Model):
             model = self.env[rule.model_name].with_context(active_test=False)
             spec = rule._spec()
             if rule.rule_type == "method":
-                domain = spec.scope
-                if ids is not None:
-                    domain = expression.AND([domain, [("id", "in", list(ids))]])
-                # In id order: the model's default order may join other tables.
-                records = model.search(domain, order="id")
+                key = (rule.model_name, repr(spec.scope), id(ids))
+                if key not in in_scope:
+                    domain = spec.scope
+                    if ids is not None:
+                        domain = expression.AND([domain, [("id", "in", list(ids))]])
+                    # In id order: the model's default order may join other tables.
+                    in_scope[key] = model.search(domain, order="id")
+                records = in_scope[key]
                 bad[rule] = set(getattr(records, rule.method_name)(rule).ids)
             elif rule.rule_type in DOMAIN_BUILDERS or rule.rule_type in SQL_TYPES:
                 parts.append(
