@@ -121,15 +121,32 @@ def _duplicate_query(model, spec, candidate_ids):
         if model._fields[fname].type in ("char", "text", "html"):
             query.add_where(SQL("(%s)::text <> ''", column))
     if candidate_ids is not None:
-        # Only the groups of the candidates' keys, found through their ids:
-        # the whole table is not grouped.
+        # Only the groups of the candidates' keys, each looked up on its own
+        # through the key's index (an aggregate keeps PostgreSQL from
+        # turning the look-ups into a join of the whole table): the cost
+        # follows the number of keys checked, not the size of the table.
         wanted = model._search(_scope(model, spec, candidate_ids))
+        names = [SQL.identifier(f"k{index}") for index in range(len(keys))]
         query.add_where(
-            SQL(
-                "(%s) IN (%s)",
-                SQL(", ").join(keys),
-                wanted.select(SQL(", ").join(_duplicate_keys(model, spec, wanted))),
-            )
+            SQL(" AND ").join(SQL("%s = k.%s", key, name) for key, name in zip(keys, names))
+        )
+        return SQL(
+            """SELECT unnest(g.ids) AS id
+                 FROM (SELECT DISTINCT * FROM (%s) AS c) AS k
+                 CROSS JOIN LATERAL (%s) AS g
+                WHERE g.members > 1""",
+            wanted.select(
+                SQL(", ").join(
+                    SQL("%s AS %s", key, name)
+                    for key, name in zip(_duplicate_keys(model, spec, wanted), names)
+                )
+            ),
+            query.select(
+                SQL(
+                    "array_agg(%s) AS ids, count(*) AS members",
+                    SQL.identifier(query.table, "id"),
+                )
+            ),
         )
     groups = SQL(
         "%s GROUP BY %s HAVING count(*) > 1",

@@ -29,7 +29,13 @@ TEXT_TYPES = ("char", "text")
 # after it carry a write_date older than the scan: the next incremental scan
 # looks back this much further, so that they are not missed.
 WATERMARK_MARGIN = timedelta(minutes=10)
+# Rule fields that decide which indexes a scan needs.
+INDEX_FIELDS = {"model_id", "rule_type", "field_ids", "case_insensitive", "domain", "scope_domain"}
 QUIET = {"tracking_disable": True, "mail_create_nolog": True, "mail_create_nosubscribe": True}
+
+
+def _is_leaf(leaf):
+    return expression.is_leaf(leaf) and leaf not in (expression.TRUE_LEAF, expression.FALSE_LEAF)
 
 
 class NeiqinDqRule(models.Model):
@@ -300,16 +306,21 @@ class NeiqinDqRule(models.Model):
 
     def write(self, vals):
         result = super().write(vals)
-        if {"model_id", "rule_type", "field_ids", "case_insensitive"} & set(vals):
+        if INDEX_FIELDS & set(vals):
             self._ensure_scan_index()
         return result
 
     def _ensure_scan_index(self):
-        """Give each scanned model's table an index on ``write_date``, so that
-        an incremental scan reads the records changed since the last one
-        instead of the whole table, and each duplicate key an index, so that
+        """Give each scanned model's table, and the tables of the records its
+        rules read through links, an index on ``write_date``, so that an
+        incremental scan reads the records changed since the last one
+        instead of the whole table; and each duplicate key an index, so that
         rechecking a few records reads only their groups."""
-        for model_name in set(self.mapped("model_name")):
+        model_names = set(self.mapped("model_name"))
+        for rule in self.filtered(lambda r: r.model_name in self.env):
+            # Linked records too: a rescan looks for those written since.
+            model_names.update((rule._linked_paths() or {}).values())
+        for model_name in model_names:
             model = self.env.get(model_name)
             if model is None or not model._auto or not model._log_access:
                 continue
@@ -435,11 +446,12 @@ class NeiqinDqRule(models.Model):
         The rules of one model are scanned together. A rule never scanned
         (or every rule, when ``full``) checks its whole scope with one query.
         The others check the records in scope written since their last scan,
-        plus the records with an open issue: every one of them for a rule
-        reading other records (so that a fix made elsewhere, an archived
-        category or a deleted duplicate, closes its issue), else those
-        written since or deleted (so that a record leaving the scope closes
-        its issue).
+        plus the records with an open issue written since or deleted (so
+        that a record leaving the scope closes its issue) and, for a rule
+        reading linked records, those whose linked records were written since
+        (an archived category closes the issues of its products), or every
+        one of them for duplicate keys and module checks (a duplicate deleted
+        elsewhere closes its twin's issue).
 
         Nothing is remembered until the end: a scan that stops half-way is
         done again by the next one, which finds the issues already filed and
@@ -497,25 +509,56 @@ class NeiqinDqRule(models.Model):
             if key not in written:
                 # One query per scope, served by the write_date index.
                 written[key] = set(
-                    model.search(expression.AND([scope, [("write_date", ">=", since)]])).ids
+                    model.search(
+                        expression.AND([scope, [("write_date", ">=", since)]]), order="id"
+                    ).ids
                 )
         everything = set().union(*written.values())
+        links = {rule: rule._recheck_domain(since) for rule in self}
+        # None: every open issue is rechecked; a domain: those it selects.
+        reading = self.filtered(lambda rule: links[rule] is None or links[rule])
+        # The rules' issues of the changed records, and their open issues to
+        # recheck: those of records written since or deleted ("touched"),
+        # and every one of a rule reading other records.
         model.flush_model()
-        rereading = self.filtered(lambda rule: rule._reads_other_records())
-        known = self._known_issues(
+        self.env["neiqin.dq.issue"].flush_model(["rule_id", "res_id", "state"])
+        self.env.cr.execute(
             SQL(
-                """i.res_id = ANY(%s) OR (i.state = 'open' AND (
-                       i.rule_id = ANY(%s) OR r.id IS NULL OR r.write_date >= %s))""",
-                list(everything),
-                rereading.ids,
-                since,
-            ),
-            join_table=model._table,
+                """SELECT i.rule_id, i.res_id, i.id, i.state,
+                          r.id IS NULL OR r.write_date >= %(since)s
+                     FROM neiqin_dq_issue i LEFT JOIN %(table)s r ON r.id = i.res_id
+                    WHERE i.rule_id = ANY(%(rules)s)
+                      AND (i.res_id = ANY(%(changed)s)
+                           OR (i.state = 'open' AND (i.rule_id = ANY(%(reading)s)
+                                                     OR r.id IS NULL
+                                                     OR r.write_date >= %(since)s)))
+                    ORDER BY i.id""",
+                since=since,
+                table=SQL.identifier(model._table),
+                rules=self.ids,
+                changed=list(everything),
+                reading=reading.ids,
+            )
         )
+        known = {rule_id: {} for rule_id in self.ids}
+        recheck = {rule_id: set() for rule_id in self.ids}
+        for rule_id, res_id, issue_id, state, touched in self.env.cr.fetchall():
+            known[rule_id][res_id] = (issue_id, state)
+            if state == "open" and touched:
+                recheck[rule_id].add(res_id)
         checked = {}
         for rule in self:
-            ids = set(written[repr(rule._spec().scope)])
-            ids.update(res_id for res_id, (__, state) in known[rule.id].items() if state == "open")
+            ids = written[repr(rule._spec().scope)] | recheck[rule.id]
+            opened = {res_id for res_id, (__, st) in known[rule.id].items() if st == "open"}
+            if links[rule] is None:
+                ids |= opened
+            elif links[rule] and opened - ids:
+                # Only the open issues whose linked records were written since.
+                linked = model.search(
+                    expression.AND([[("id", "in", list(opened - ids))], links[rule]]),
+                    order="id",
+                )
+                ids |= set(linked.ids)
             checked[rule] = ids
         bad = self._find_bad(checked)
         # A duplicate key flags the other members of a group too.
@@ -528,35 +571,78 @@ class NeiqinDqRule(models.Model):
                 known[rule_id].update(issues)
         return checked, bad, known
 
-    def _reads_other_records(self):
-        """Whether a record's verdict may change while the record itself does
-        not: the rule (or its scope) reads related records, non-stored fields
-        or a whole group of records."""
+    def _recheck_domain(self, since):
+        """Which unchanged records with an open issue a rescan checks again.
+
+        None: all of them, for rules that read other records in ways no
+        write date tells. Else a domain: the records whose linked records
+        were written since ``since``; an empty one when the rule reads only
+        the record itself."""
+        links = self._linked_paths()
+        if links is None:
+            return None
+        if not links:
+            return []
+        domains = []
+        for prefix in sorted(links):
+            names = prefix.split(".")
+            models = [self.env[self.model_name]]
+            for name in names:
+                models.append(self.env[models[-1]._fields[name].comodel_name])
+            # Subqueries from the innermost link outwards, which the linked
+            # tables' write_date indexes answer (a dotted path, or "any" on
+            # an auto-joined link, would join the whole linked tables).
+            query = (
+                models[-1].with_context(active_test=False)._search([("write_date", ">=", since)])
+            )
+            for name, owner in zip(reversed(names[1:]), reversed(models[1:-1])):
+                query = owner.with_context(active_test=False)._search([(name, "in", query)])
+            domains.append([(names[0], "in", query)])
+        return expression.OR(domains)
+
+    def _linked_paths(self):
+        """{path: model} of the records a rule reads through many-to-one
+        links (of its condition, its scope or its reference), or None when
+        it reads other records in ways no write date tells: duplicate keys,
+        module checks, to-many, non-stored or hierarchical conditions."""
         self.ensure_one()
-        if self.rule_type in ("duplicate", "reference", "method"):
-            return True
+        if self.rule_type in ("duplicate", "method"):
+            return None
         model = self.env[self.model_name]
-        domains = [self.scope_domain] + ([self.domain] if self.rule_type == "domain" else [])
-        for text in domains:
-            for leaf in self._eval_domain(text):
-                if not expression.is_leaf(leaf) or leaf in (
-                    expression.TRUE_LEAF,
-                    expression.FALSE_LEAF,
-                ):
-                    continue
-                field = model._fields.get(str(leaf[0]))
-                if (
-                    "." in str(leaf[0])
-                    or not field
-                    or not field.store
-                    or field.type
-                    in (
-                        "one2many",
-                        "many2many",
-                    )
-                ):
-                    return True
-        return False
+        ops = []  # (path, operator) of every leaf the rule reads
+        for text in [self.scope_domain] + ([self.domain] if self.rule_type == "domain" else []):
+            ops += [(str(leaf[0]), leaf[1]) for leaf in self._eval_domain(text) if _is_leaf(leaf)]
+        if self.rule_type == "reference":
+            fname = self.field_ids.name
+            ops.append((f"{fname}.id", "="))
+            if "active" in self.env[model._fields[fname].comodel_name]._fields:
+                ops.append((f"{fname}.active", "="))
+            ops += [
+                (f"{fname}.{leaf[0]}", leaf[1])
+                for leaf in self._eval_domain(self.domain)
+                if _is_leaf(leaf)
+            ]
+        if any(op in ("child_of", "parent_of", "any", "not any") for __, op in ops):
+            return None
+        links = {}
+        for path, __ in ops:
+            names = path.split(".")
+            current = model
+            for index, name in enumerate(names):
+                field = current._fields.get(name)
+                if field is None or not (field.store or name == "id"):
+                    return None
+                if field.type in ("one2many", "many2many"):
+                    return None
+                if index == len(names) - 1:
+                    break
+                if field.type != "many2one":
+                    return None
+                current = self.env[field.comodel_name]
+                if not current._log_access:
+                    return None
+                links[".".join(names[: index + 1])] = current._name
+        return links
 
     def _check_records(self, records):
         """Check ``records`` now against these rules; return their open issues."""

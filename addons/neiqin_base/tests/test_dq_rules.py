@@ -185,7 +185,7 @@ class TestDqRules(NeiqinCase):
     def test_incremental_scan_checks_only_changed_records(self):
         rule = self._rule("required", fields=["email"])
         self.assertEqual(rule._scan()[rule], len(self.all))
-        self.assertFalse(rule._reads_other_records())
+        self.assertEqual(rule._recheck_domain("2026-01-01"), [])
         self._age_data_and_scan(rule)
         self.good.email = False
         # Only the changed record: the unchanged one with an open issue
@@ -204,16 +204,65 @@ class TestDqRules(NeiqinCase):
 
     def test_incremental_scan_rechecks_open_issues_of_rules_reading_other_records(self):
         rule = self._rule("duplicate", fields=["email"], case_insensitive=True)
-        self.assertTrue(rule._reads_other_records())
-        self.assertTrue(
-            self._rule("domain", domain="[('country_id.code', '=', 'FR')]")._reads_other_records()
-        )
+        self.assertIsNone(rule._recheck_domain("2026-01-01"))
         rule._scan()
         self._age_data_and_scan(rule)
         # dup_b changes its email: dup_a, unchanged, is no longer a duplicate.
         self.dup_b.email = "other@example.com"
         self.assertEqual(rule._scan()[rule], 2)
         self.assertFalse(self._bad(rule))
+
+    def test_incremental_scan_finds_a_new_duplicate_on_two_fields(self):
+        rule = self._rule("duplicate", fields=["email", "city"])
+        rule._scan()
+        self.assertFalse(self._open(rule))
+        self._age_data_and_scan(rule)
+        # far takes good's email and city: both are flagged, though good
+        # itself did not change.
+        self.far.write({"email": self.good.email, "city": self.good.city})
+        self.assertEqual(rule._scan()[rule], 1)
+        self.assertEqual(self._open(rule), self.good | self.far)
+
+    def test_recheck_follows_many_to_one_paths_only(self):
+        since = "2026-01-01"
+        by_country = self._rule("domain", domain="[('country_id.code', '=', 'FR')]")
+        self.assertEqual(by_country._linked_paths(), {"country_id": "res.country"})
+        self.assertTrue(by_country._recheck_domain(since))
+        reference = self._rule("reference", fields=["country_id"])
+        self.assertEqual(reference._linked_paths(), {"country_id": "res.country"})
+        # To-many paths and hierarchies are not told by a write date.
+        self.assertIsNone(
+            self._rule("domain", domain="[('child_ids.email', '=', False)]")._recheck_domain(since)
+        )
+        self.assertIsNone(
+            self._rule("domain", domain="[('category_id', '!=', False)]")._recheck_domain(since)
+        )
+        self.assertIsNone(
+            self._rule(
+                "domain", domain=f"[('parent_id', 'child_of', {self.good.id})]"
+            )._recheck_domain(since)
+        )
+
+    def test_incremental_scan_rechecks_issues_whose_linked_record_changed(self):
+        rule = self._rule("domain", domain="[('country_id.code', '=', 'CN')]")
+        rule._scan()
+        flagged = self._open(rule)
+        self.assertEqual(flagged, self.all - self.no_country)
+        self._age_data_and_scan(rule)
+        self.env.cr.execute(
+            "UPDATE res_country SET write_date = now() - interval '1 day' WHERE id = %s",
+            [self.country.id],
+        )
+        self.country.invalidate_recordset()
+        # Nothing changed: no record is checked again, the issues stay open.
+        self.assertEqual(rule._scan()[rule], 0)
+        self.assertEqual(self._open(rule), flagged)
+        # The linked country changes: every record linked to it is checked
+        # again, and its issue closes.
+        self._age_data_and_scan(rule)
+        self.country.code = "ZZ"
+        self.assertEqual(rule._scan()[rule], len(flagged))
+        self.assertFalse(self._open(rule))
 
     def test_interrupted_scan_is_completed_by_the_next_one(self):
         rule = self._rule("required", fields=["phone"])
