@@ -409,23 +409,19 @@ class NeiqinDqRule(models.Model):
                 bad[by_id[rule_id]].add(res_id)
         return bad
 
-    def _known_issues(self, condition, join_table=None):
+    def _known_issues(self, condition):
         """Return {rule id: {res_id: (issue id, state)}}: the latest issue of
         these rules for each record matching ``condition`` (SQL on the issue
-        ``i`` and, with ``join_table``, the checked record ``r``).
+        ``i``).
 
         Read in SQL: this is the engine's own bookkeeping, which must see
         every issue of its rules whoever runs the scan; record rules on
         issues would otherwise make it file a second issue for a record."""
         self.env["neiqin.dq.issue"].flush_model(["rule_id", "res_id", "state"])
-        join = SQL()
-        if join_table:
-            join = SQL("LEFT JOIN %s r ON r.id = i.res_id", SQL.identifier(join_table))
         self.env.cr.execute(
             SQL(
-                """SELECT i.rule_id, i.res_id, i.id, i.state FROM neiqin_dq_issue i %s
+                """SELECT i.rule_id, i.res_id, i.id, i.state FROM neiqin_dq_issue i
                     WHERE i.rule_id = ANY(%s) AND (%s) ORDER BY i.id""",
-                join,
                 self.ids,
                 condition,
             )
@@ -502,9 +498,9 @@ class NeiqinDqRule(models.Model):
         """Check the records of one model changed since these rules' last
         scan and the open issues to recheck; return (checked, bad, known)."""
         since = min(self.mapped("last_scan_at")) - WATERMARK_MARGIN
+        scopes = {rule: rule._spec().scope for rule in self}
         written = {}
-        for rule in self:
-            scope = rule._spec().scope
+        for scope in scopes.values():
             key = repr(scope)
             if key not in written:
                 # One query per scope, served by the write_date index.
@@ -548,7 +544,7 @@ class NeiqinDqRule(models.Model):
                 recheck[rule_id].add(res_id)
         checked = {}
         for rule in self:
-            ids = written[repr(rule._spec().scope)] | recheck[rule.id]
+            ids = written[repr(scopes[rule])] | recheck[rule.id]
             opened = {res_id for res_id, (__, st) in known[rule.id].items() if st == "open"}
             if links[rule] is None:
                 ids |= opened
@@ -586,17 +582,18 @@ class NeiqinDqRule(models.Model):
         domains = []
         for prefix in sorted(links):
             names = prefix.split(".")
-            models = [self.env[self.model_name]]
-            for name in names:
-                models.append(self.env[models[-1]._fields[name].comodel_name])
             # Subqueries from the innermost link outwards, which the linked
             # tables' write_date indexes answer (a dotted path, or "any" on
-            # an auto-joined link, would join the whole linked tables).
+            # an auto-joined link, would join the whole linked tables). Every
+            # shorter prefix of a path is a link too, with its model.
             query = (
-                models[-1].with_context(active_test=False)._search([("write_date", ">=", since)])
+                self.env[links[prefix]]
+                .with_context(active_test=False)
+                ._search([("write_date", ">=", since)])
             )
-            for name, owner in zip(reversed(names[1:]), reversed(models[1:-1])):
-                query = owner.with_context(active_test=False)._search([(name, "in", query)])
+            for depth in range(len(names) - 1, 0, -1):
+                owner = self.env[links[".".join(names[:depth])]].with_context(active_test=False)
+                query = owner._search([(names[depth], "in", query)])
             domains.append([(names[0], "in", query)])
         return expression.OR(domains)
 

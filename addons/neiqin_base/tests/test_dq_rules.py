@@ -264,6 +264,31 @@ class TestDqRules(NeiqinCase):
         self.assertEqual(rule._scan()[rule], len(flagged))
         self.assertFalse(self._open(rule))
 
+    def test_incremental_scan_follows_a_two_link_path(self):
+        rule = self._rule("domain", domain="[('country_id.currency_id.name', '=', 'CNY')]")
+        self.assertEqual(
+            rule._linked_paths(),
+            {"country_id": "res.country", "country_id.currency_id": "res.currency"},
+        )
+        rule._scan()
+        flagged = self._open(rule)
+        self.assertEqual(flagged, self.all - self.no_country)
+        self._age_data_and_scan(rule)
+        currency = self.country.currency_id
+        for record in (self.country, currency):
+            self.env.cr.execute(
+                f"UPDATE {record._table} SET write_date = now() - interval '1 day' "
+                "WHERE id = %s",
+                [record.id],
+            )
+            record.invalidate_recordset()
+        self.assertEqual(rule._scan()[rule], 0)
+        # The currency two links away changes: the issues are checked again.
+        self._age_data_and_scan(rule)
+        currency.name = "CNX"
+        self.assertEqual(rule._scan()[rule], len(flagged))
+        self.assertFalse(self._open(rule))
+
     def test_interrupted_scan_is_completed_by_the_next_one(self):
         rule = self._rule("required", fields=["phone"])
         rule._scan()
