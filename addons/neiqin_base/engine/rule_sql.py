@@ -13,6 +13,7 @@ from odoo.osv import expression
 from odoo.tools import SQL
 
 DOMAIN_TYPES = ("required", "range", "domain")
+DQ_READS = "_neiqin_dq_reads"
 SQL_TYPES = ("regex", "duplicate", "reference")
 RULE_TYPES = DOMAIN_TYPES + SQL_TYPES + ("method",)
 
@@ -29,6 +30,23 @@ class RuleSpec:
     domain: list = field(default_factory=list)
     scope: list = field(default_factory=list)
     case_insensitive: bool = False
+
+
+def dq_reads(*paths):
+    """Declare the fields a module check method reads: field names of the
+    checked record, or paths through many-to-one links (``"partner_id.city"``).
+
+    An incremental scan then checks again only the records written since
+    the last scan or whose linked records were, as for a condition. A check
+    that declares nothing, or reads other records in other ways (lines,
+    stock, other orders), has every record with an open issue checked again.
+    An override must repeat the declaration."""
+
+    def decorate(method):
+        setattr(method, DQ_READS, tuple(paths))
+        return method
+
+    return decorate
 
 
 def _empty(fname):
@@ -77,11 +95,20 @@ def bad_ids_query(model, spec, candidate_ids=None):
     """
     model = model.with_context(active_test=False)
     if spec.rule_type in DOMAIN_BUILDERS:
-        domain = expression.AND(
-            [_scope(model, spec, candidate_ids), DOMAIN_BUILDERS[spec.rule_type](spec, model)]
+        condition = DOMAIN_BUILDERS[spec.rule_type](spec, model)
+        query = model._search(expression.AND([_scope(model, spec, candidate_ids), condition]))
+        if candidate_ids is None or not query._joins:
+            return query.select(SQL.identifier(query.table, "id"))
+        # A condition joining linked tables, on a few candidates: each one
+        # is looked up with its linked records (OFFSET 0 keeps PostgreSQL
+        # from hashing the whole linked tables to join them at once).
+        query = model._search(expression.AND([list(spec.scope), condition]))
+        query.add_where(SQL("%s = c.id", SQL.identifier(query.table, "id")))
+        return SQL(
+            "SELECT c.id FROM unnest(%s::int[]) AS c(id) WHERE EXISTS (%s OFFSET 0)",
+            sorted(candidate_ids),
+            query.select(SQL("1")),
         )
-        query = model._search(domain)
-        return query.select(SQL.identifier(query.table, "id"))
     if spec.rule_type == "regex":
         query = model._search(_scope(model, spec, candidate_ids))
         column = model._field_to_sql(query.table, spec.field_names[0], query)
@@ -175,12 +202,15 @@ def _reference_query(model, spec, candidate_ids):
         return query.select(SQL.identifier(query.table, "id"))
     good = comodel._search(target)
     # An empty link matches no target either. Without an OR, PostgreSQL
-    # plans an anti-join instead of hashing every good target.
+    # plans an anti-join instead of hashing every good target. For a few
+    # candidates, OFFSET 0 keeps the test a look-up of each one's target:
+    # PostgreSQL would otherwise still hash every good target to join them.
     query.add_where(
         SQL(
-            "NOT EXISTS (SELECT 1 FROM (%s) AS target WHERE target.id = %s)",
+            "NOT EXISTS (SELECT 1 FROM (%s) AS target WHERE target.id = %s%s)",
             good.select(SQL.identifier(good.table, "id")),
             column,
+            SQL(" OFFSET 0") if candidate_ids is not None else SQL(),
         )
     )
     return query.select(SQL.identifier(query.table, "id"))

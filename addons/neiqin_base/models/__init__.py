@@ -1,3 +1,4 @@
+from . import base
 from . import neiqin_team
 from . import res_users
 from . import res_company

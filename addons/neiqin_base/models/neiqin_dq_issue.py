@@ -46,12 +46,26 @@ class NeiqinDqIssue(models.Model):
     def init(self):
         self.env.cr.execute(
             """
-            CREATE INDEX IF NOT EXISTS neiqin_dq_issue_rule_res_idx
-                ON neiqin_dq_issue (rule_id, res_id);
+            DROP INDEX IF EXISTS neiqin_dq_issue_rule_res_idx;
+            CREATE INDEX IF NOT EXISTS neiqin_dq_issue_res_rule_idx
+                ON neiqin_dq_issue (res_id, rule_id);
             CREATE INDEX IF NOT EXISTS neiqin_dq_issue_res_open_idx
                 ON neiqin_dq_issue (res_model, res_id) WHERE state = 'open';
             """
         )
+
+    @api.model
+    def _close_deleted(self, model_name, res_ids):
+        """Close the open issues of records of ``model_name`` being deleted."""
+        # The engine's bookkeeping: whoever deletes a record may not have
+        # the right to edit issues, and only the state of these is written.
+        issues = self.sudo().search(
+            [("res_model", "=", model_name), ("res_id", "in", res_ids), ("state", "=", "open")]
+        )
+        if issues:
+            issues.with_context(tracking_disable=True).write(
+                {"state": "closed", "closed_at": fields.Datetime.now()}
+            )
 
     @api.model
     def _sequences(self, state, severity):

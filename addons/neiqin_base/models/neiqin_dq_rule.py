@@ -8,12 +8,13 @@ from psycopg2 import DataError, ProgrammingError
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import SQL, groupby, split_every, sql
+from odoo.tools import SQL, groupby, ormcache, split_every, sql
 from odoo.tools.safe_eval import datetime as safe_datetime
 from odoo.tools.safe_eval import safe_eval
 
 from ..engine.rule_sql import (
     DOMAIN_BUILDERS,
+    DQ_READS,
     SQL_TYPES,
     RuleSpec,
     bad_ids_query,
@@ -29,6 +30,8 @@ TEXT_TYPES = ("char", "text")
 # after it carry a write_date older than the scan: the next incremental scan
 # looks back this much further, so that they are not missed.
 WATERMARK_MARGIN = timedelta(minutes=10)
+# The scheduled scan checks everything again this often.
+FULL_SCAN_EVERY = timedelta(days=1)
 # Rule fields that decide which indexes a scan needs.
 INDEX_FIELDS = {"model_id", "rule_type", "field_ids", "case_insensitive", "domain", "scope_domain"}
 QUIET = {"tracking_disable": True, "mail_create_nolog": True, "mail_create_nosubscribe": True}
@@ -38,14 +41,21 @@ def _is_leaf(leaf):
     return expression.is_leaf(leaf) and leaf not in (expression.TRUE_LEAF, expression.FALSE_LEAF)
 
 
+def _names_linked_record(operator, value):
+    """Whether a condition on a many-to-one field reads the linked record
+    (its name: ``('country_id', 'ilike', 'chin')``), not only the link."""
+    values = value if isinstance(value, list | tuple) else [value]
+    return operator in expression.WILDCARD_OPERATORS or any(isinstance(v, str) for v in values)
+
+
 class NeiqinDqRule(models.Model):
     """A data-quality rule on one model.
 
-    A scan compiles the rule into one SQL query over a batch of candidate
-    records (engine/rule_sql.py), then opens, reopens and closes
-    ``neiqin.dq.issue`` rows with a handful of set-based writes. Scans are
-    incremental by ``write_date`` and resumable: the rule remembers where an
-    interrupted scan stopped.
+    A scan compiles the rule into one SQL query over its candidate records
+    (engine/rule_sql.py), then opens, reopens and closes ``neiqin.dq.issue``
+    rows with a handful of set-based writes. Scans are incremental by
+    ``write_date``: they check what changed since the last one, and what
+    the rule reads of it.
     """
 
     _name = "neiqin.dq.rule"
@@ -131,6 +141,14 @@ class NeiqinDqRule(models.Model):
     issue_ids = fields.One2many("neiqin.dq.issue", "rule_id", string="Issues")
     open_issue_count = fields.Integer(compute="_compute_open_issue_count", string="Open Issues")
     last_scan_at = fields.Datetime(string="Last Scan", readonly=True, copy=False)
+    last_full_scan_at = fields.Datetime(
+        string="Last Full Scan",
+        readonly=True,
+        copy=False,
+        help="The scheduled scan checks every record in scope again once a day: it finds "
+        "records that became wrong as time passed, or whose deletion the database made "
+        "by itself. In between, it checks what changed.",
+    )
     last_scan_checked = fields.Integer(string="Checked by Last Scan", readonly=True, copy=False)
     last_scan_seconds = fields.Float(
         string="Last Scan Duration (s)",
@@ -302,24 +320,49 @@ class NeiqinDqRule(models.Model):
     def create(self, vals_list):
         rules = super().create(vals_list)
         rules._ensure_scan_index()
+        self.env.registry.clear_cache()  # _scanned_models
         return rules
 
     def write(self, vals):
         result = super().write(vals)
         if INDEX_FIELDS & set(vals):
             self._ensure_scan_index()
+        if "model_id" in vals:
+            self.env.registry.clear_cache()
         return result
+
+    def unlink(self):
+        result = super().unlink()
+        self.env.registry.clear_cache()
+        return result
+
+    @api.model
+    @ormcache()
+    def _scanned_models(self):
+        """The models some rule scans, archived rules included (their open
+        issues stay open): their records' issues close when they are deleted."""
+        if not sql.table_exists(self.env.cr, self._table):
+            return frozenset()  # while the module is being installed or removed
+        self.env.cr.execute(SQL("SELECT DISTINCT model_name FROM %s", SQL.identifier(self._table)))
+        return frozenset(row[0] for row in self.env.cr.fetchall())
 
     def _ensure_scan_index(self):
         """Give each scanned model's table, and the tables of the records its
-        rules read through links, an index on ``write_date``, so that an
-        incremental scan reads the records changed since the last one
-        instead of the whole table; and each duplicate key an index, so that
+        rules read through links, an index on ``write_date``, and each link
+        column an index, so that an incremental scan reads the records
+        changed since the last one, and those linked to them, instead of
+        the whole tables; and each duplicate key an index, so that
         rechecking a few records reads only their groups."""
         model_names = set(self.mapped("model_name"))
+        link_columns = set()  # (model, many2one field) a rescan follows backwards
         for rule in self.filtered(lambda r: r.model_name in self.env):
-            # Linked records too: a rescan looks for those written since.
-            model_names.update((rule._linked_paths() or {}).values())
+            # Linked records too: a rescan looks for those written since,
+            # then for the records linking to them.
+            links = rule._linked_paths() or {}
+            model_names.update(links.values())
+            for path in links:
+                owner, __, name = path.rpartition(".")
+                link_columns.add((links[owner] if owner else rule.model_name, name))
         for model_name in model_names:
             model = self.env.get(model_name)
             if model is None or not model._auto or not model._log_access:
@@ -329,6 +372,17 @@ class NeiqinDqRule(models.Model):
                 sql.make_index_name(model._table, "neiqin_write_date"),
                 model._table,
                 ['"write_date"'],
+            )
+        for model_name, name in sorted(link_columns):
+            model = self.env[model_name]
+            field = model._fields[name]
+            if not model._auto or field.index or not field.column_type:
+                continue
+            sql.create_index(
+                self.env.cr,
+                sql.make_index_name(model._table, f"neiqin_{name}"),
+                model._table,
+                [f'"{name}"'],
             )
         for rule in self.filtered(lambda r: r.rule_type == "duplicate" and r.field_ids):
             model = self.env.get(rule.model_name)
@@ -365,13 +419,18 @@ class NeiqinDqRule(models.Model):
             case_insensitive=self.case_insensitive,
         )
 
-    def _find_bad(self, candidates):
+    def _specs(self):
+        """{rule: RuleSpec}, evaluated once per scan."""
+        return {rule: rule._spec() for rule in self}
+
+    def _find_bad(self, candidates, specs=None):
         """Return {rule: ids breaking it}.
 
         ``candidates`` maps each rule to the ids it checks (None: its whole
         scope). The rules compiled to SQL are checked together by one
         statement; module checks run their method once on all candidates.
         """
+        specs = specs or self._specs()
         bad = {rule: set() for rule in self}
         parts = []
         in_scope = {}  # module checks sharing a scope and candidates search once
@@ -380,7 +439,7 @@ class NeiqinDqRule(models.Model):
             if ids is not None and not ids:
                 continue
             model = self.env[rule.model_name].with_context(active_test=False)
-            spec = rule._spec()
+            spec = specs[rule]
             if rule.rule_type == "method":
                 key = (rule.model_name, repr(spec.scope), id(ids))
                 if key not in in_scope:
@@ -463,21 +522,20 @@ class NeiqinDqRule(models.Model):
         model = self.env[self[:1].model_name].with_context(active_test=False)
         # The transaction's clock, as write_date uses.
         started = self.env.cr.now().replace(tzinfo=None)
+        specs = self._specs()
         whole = self.filtered(lambda rule: full or not rule.last_scan_at)
         changed = self - whole
         checked = dict.fromkeys(whole)
-        bad = whole._find_bad(checked)
+        bad = whole._find_bad(checked, specs)
         known = whole._known_issues(SQL("TRUE")) if whole else {}
         counted = {}
         for rule in whole:
-            scope = rule._spec().scope
-            key = repr(scope)
+            key = repr(specs[rule].scope)
             if key not in counted:
-                counted[key] = model.search_count(scope)
-            checked[rule] = None
+                counted[key] = model.search_count(specs[rule].scope)
             rule.last_scan_checked = counted[key]
         if changed:
-            found = changed._scan_changes(model)
+            found = changed._scan_changes(model, specs)
             checked.update(found[0])
             bad.update(found[1])
             known.update(found[2])
@@ -490,73 +548,77 @@ class NeiqinDqRule(models.Model):
                 "last_scan_seconds": time.monotonic() - t0,
             }
         )
+        whole.write({"last_full_scan_at": started})
         if commit:
             self.env.cr.commit()  # pylint: disable=invalid-commit
         return {rule: rule.last_scan_checked for rule in self}
 
-    def _scan_changes(self, model):
+    def _scan_changes(self, model, specs):
         """Check the records of one model changed since these rules' last
-        scan and the open issues to recheck; return (checked, bad, known)."""
+        scan, and the open issues to recheck; return (checked, bad, known).
+
+        The cost follows the number of changes: the records in scope written
+        since, or whose linked records were (one search per scope and set of
+        links, answered by write_date and link indexes); the open issues of
+        records written since (a record leaving the scope closes its issue);
+        and, for rules that read other records in ways no write date tells
+        (duplicate keys, module checks that do not declare what they read),
+        every open issue."""
         since = min(self.mapped("last_scan_at")) - WATERMARK_MARGIN
-        scopes = {rule: rule._spec().scope for rule in self}
-        written = {}
-        for scope in scopes.values():
-            key = repr(scope)
-            if key not in written:
-                # One query per scope, served by the write_date index.
-                written[key] = set(
-                    model.search(
-                        expression.AND([scope, [("write_date", ">=", since)]]), order="id"
-                    ).ids
+        checked, found, changes = {}, {}, {}
+        every_open = []
+        for rule in self:
+            links = rule._linked_paths()
+            if links is None:
+                every_open.append(rule.id)
+            paths = tuple(sorted(links or ()))
+            if paths not in changes:
+                changes[paths] = self._changes_query(model, links or {}, since)
+            key = (repr(specs[rule].scope), paths)
+            if key not in found:
+                domain = [("write_date", ">=", since)]
+                if links:
+                    domain = [("id", "in", SQL("(%s)", changes[paths]))]
+                found[key] = set(
+                    model.search(expression.AND([specs[rule].scope, domain]), order="id").ids
                 )
-        everything = set().union(*written.values())
-        links = {rule: rule._recheck_domain(since) for rule in self}
-        # None: every open issue is rechecked; a domain: those it selects.
-        reading = self.filtered(lambda rule: links[rule] is None or links[rule])
-        # The rules' issues of the changed records, and their open issues to
-        # recheck: those of records written since or deleted ("touched"),
-        # and every one of a rule reading other records.
+            checked[rule] = found[key]
+        everything = set().union(*checked.values())
+        # The rules' issues of the records to check, and the open issues to
+        # check again: of records changed (themselves or their linked
+        # records) whether in scope or not, since a record leaving the scope
+        # closes its issue; or of a rule rechecking every open issue.
+        # Deleting a record closes its issues (models/base.py).
         model.flush_model()
         self.env["neiqin.dq.issue"].flush_model(["rule_id", "res_id", "state"])
         self.env.cr.execute(
             SQL(
-                """SELECT i.rule_id, i.res_id, i.id, i.state,
-                          r.id IS NULL OR r.write_date >= %(since)s
-                     FROM neiqin_dq_issue i LEFT JOIN %(table)s r ON r.id = i.res_id
-                    WHERE i.rule_id = ANY(%(rules)s)
-                      AND (i.res_id = ANY(%(changed)s)
-                           OR (i.state = 'open' AND (i.rule_id = ANY(%(reading)s)
-                                                     OR r.id IS NULL
-                                                     OR r.write_date >= %(since)s)))
-                    ORDER BY i.id""",
-                since=since,
-                table=SQL.identifier(model._table),
+                """SELECT i.rule_id, i.res_id, i.id, i.state, FALSE
+                     FROM neiqin_dq_issue i
+                    WHERE i.res_id = ANY(%(changed)s) AND i.rule_id = ANY(%(rules)s)
+                    UNION ALL
+                   SELECT i.rule_id, i.res_id, i.id, i.state, TRUE
+                     FROM neiqin_dq_issue i
+                    WHERE i.res_id IN (%(touched)s)
+                      AND i.rule_id = ANY(%(rules)s) AND i.state = 'open'
+                    UNION ALL
+                   SELECT i.rule_id, i.res_id, i.id, i.state, TRUE
+                     FROM neiqin_dq_issue i
+                    WHERE i.rule_id = ANY(%(every_open)s) AND i.state = 'open'""",
+                touched=SQL(" UNION ").join(changes.values()),
                 rules=self.ids,
-                changed=list(everything),
-                reading=reading.ids,
+                changed=sorted(everything),
+                every_open=every_open,
             )
         )
         known = {rule_id: {} for rule_id in self.ids}
         recheck = {rule_id: set() for rule_id in self.ids}
-        for rule_id, res_id, issue_id, state, touched in self.env.cr.fetchall():
+        for rule_id, res_id, issue_id, state, again in self.env.cr.fetchall():
             known[rule_id][res_id] = (issue_id, state)
-            if state == "open" and touched:
+            if again:
                 recheck[rule_id].add(res_id)
-        checked = {}
-        for rule in self:
-            ids = written[repr(scopes[rule])] | recheck[rule.id]
-            opened = {res_id for res_id, (__, st) in known[rule.id].items() if st == "open"}
-            if links[rule] is None:
-                ids |= opened
-            elif links[rule] and opened - ids:
-                # Only the open issues whose linked records were written since.
-                linked = model.search(
-                    expression.AND([[("id", "in", list(opened - ids))], links[rule]]),
-                    order="id",
-                )
-                ids |= set(linked.ids)
-            checked[rule] = ids
-        bad = self._find_bad(checked)
+        checked = {rule: checked[rule] | recheck[rule.id] for rule in self}
+        bad = self._find_bad(checked, specs)
         # A duplicate key flags the other members of a group too.
         others = {rule: bad[rule] - checked[rule] - set(known[rule.id]) for rule in self}
         if any(others.values()):
@@ -567,63 +629,68 @@ class NeiqinDqRule(models.Model):
                 known[rule_id].update(issues)
         return checked, bad, known
 
-    def _recheck_domain(self, since):
-        """Which unchanged records with an open issue a rescan checks again.
+    @api.model
+    def _changes_query(self, model, links, since):
+        """SQL selecting the ids of ``model`` written since ``since``, or
+        whose records linked through ``links`` ({path: model}, as
+        :meth:`_linked_paths` gives them) were.
 
-        None: all of them, for rules that read other records in ways no
-        write date tells. Else a domain: the records whose linked records
-        were written since ``since``; an empty one when the rule reads only
-        the record itself."""
-        links = self._linked_paths()
-        if links is None:
-            return None
-        if not links:
-            return []
-        domains = []
-        for prefix in sorted(links):
-            names = prefix.split(".")
-            # Subqueries from the innermost link outwards, which the linked
-            # tables' write_date indexes answer (a dotted path, or "any" on
-            # an auto-joined link, would join the whole linked tables). Every
-            # shorter prefix of a path is a link too, with its model.
-            query = (
-                self.env[links[prefix]]
-                .with_context(active_test=False)
-                ._search([("write_date", ">=", since)])
-            )
-            for depth in range(len(names) - 1, 0, -1):
-                owner = self.env[links[".".join(names[:depth])]].with_context(active_test=False)
-                query = owner._search([(names[depth], "in", query)])
-            domains.append([(names[0], "in", query)])
-        return expression.OR(domains)
+        A union of one select per link, from the innermost outwards: each
+        is answered by the write_date index of the linked table and the
+        index of the link column (an OR of the conditions, or a join, would
+        read the whole tables)."""
+        tree = {}
+        for path in links:
+            node = tree
+            for name in path.split("."):
+                node = node.setdefault(name, {})
+        return self._changed_ids(model, tree, since)
+
+    def _changed_ids(self, model, tree, since):
+        model = model.with_context(active_test=False)
+        queries = [model._search([("write_date", ">=", since)])]
+        for name, subtree in sorted(tree.items()):
+            comodel = self.env[model._fields[name].comodel_name]
+            inner = self._changed_ids(comodel, subtree, since)
+            queries.append(model._search([(name, "in", SQL("(%s)", inner))]))
+        return SQL(" UNION ALL ").join(
+            query.select(SQL.identifier(query.table, "id")) for query in queries
+        )
 
     def _linked_paths(self):
         """{path: model} of the records a rule reads through many-to-one
-        links (of its condition, its scope or its reference), or None when
-        it reads other records in ways no write date tells: duplicate keys,
-        module checks, to-many, non-stored or hierarchical conditions."""
+        links (of its condition, its scope, its reference, or the paths its
+        module check declares with ``dq_reads``), or None when it reads
+        other records in ways no write date tells: duplicate keys, module
+        checks declaring nothing, to-many, non-stored or hierarchical
+        conditions."""
         self.ensure_one()
-        if self.rule_type in ("duplicate", "method"):
+        if self.rule_type == "duplicate":
             return None
         model = self.env[self.model_name]
-        ops = []  # (path, operator) of every leaf the rule reads
+        leaves = []  # (path, operator, value) of every leaf the rule reads
+        if self.rule_type == "method":
+            reads = getattr(getattr(model, self.method_name or "", None), DQ_READS, None)
+            if reads is None:
+                return None
+            leaves += [(path, "=", False) for path in reads]
         for text in [self.scope_domain] + ([self.domain] if self.rule_type == "domain" else []):
-            ops += [(str(leaf[0]), leaf[1]) for leaf in self._eval_domain(text) if _is_leaf(leaf)]
+            leaves += [leaf for leaf in self._eval_domain(text) if _is_leaf(leaf)]
         if self.rule_type == "reference":
             fname = self.field_ids.name
-            ops.append((f"{fname}.id", "="))
+            leaves.append((f"{fname}.id", "=", False))
             if "active" in self.env[model._fields[fname].comodel_name]._fields:
-                ops.append((f"{fname}.active", "="))
-            ops += [
-                (f"{fname}.{leaf[0]}", leaf[1])
+                leaves.append((f"{fname}.active", "=", False))
+            leaves += [
+                (f"{fname}.{leaf[0]}", leaf[1], leaf[2])
                 for leaf in self._eval_domain(self.domain)
                 if _is_leaf(leaf)
             ]
-        if any(op in ("child_of", "parent_of", "any", "not any") for __, op in ops):
+        if any(op in ("child_of", "parent_of", "any", "not any") for __, op, __ in leaves):
             return None
         links = {}
-        for path, __ in ops:
-            names = path.split(".")
+        for path, operator, value in leaves:
+            names = str(path).split(".")
             current = model
             for index, name in enumerate(names):
                 field = current._fields.get(name)
@@ -631,14 +698,16 @@ class NeiqinDqRule(models.Model):
                     return None
                 if field.type in ("one2many", "many2many"):
                     return None
-                if index == len(names) - 1:
-                    break
-                if field.type != "many2one":
+                if field.type == "many2one" and (
+                    index < len(names) - 1 or _names_linked_record(operator, value)
+                ):
+                    # A hop, or a link compared with the linked record's name.
+                    current = self.env[field.comodel_name]
+                    if not current._log_access:
+                        return None
+                    links[".".join(names[: index + 1])] = current._name
+                elif index < len(names) - 1:
                     return None
-                current = self.env[field.comodel_name]
-                if not current._log_access:
-                    return None
-                links[".".join(names[: index + 1])] = current._name
         return links
 
     def _check_records(self, records):
@@ -764,23 +833,31 @@ class NeiqinDqRule(models.Model):
         action["context"] = {"search_default_filter_open": 1}
         return action
 
+    def _full_scan_due(self):
+        """Whether these rules' next scheduled scan checks every record:
+        one of them was not fully scanned for a day."""
+        limit = fields.Datetime.now() - FULL_SCAN_EVERY
+        return any(not rule.last_full_scan_at or rule.last_full_scan_at < limit for rule in self)
+
     @api.model
     def _cron_scan(self):
         """Scan every active rule whose model is installed, the rules of one
-        model together, committing as it files.
+        model together, committing as it files: what changed since the last
+        scan, or everything once a day.
 
         When a model's scan fails, its rules are scanned one by one, so that
         one broken rule does not stop the others."""
         rules = self.search([]).filtered(lambda r: r.model_name in self.env)
         groups = list(rules.grouped("model_name").values())
         for index, group in enumerate(groups):
+            full = group._full_scan_due()
             try:
-                group._scan(commit=True)
+                group._scan(full=full, commit=True)
             except Exception:
                 self.env.cr.rollback()
                 for rule in group:
                     try:
-                        rule._scan(commit=True)
+                        rule._scan(full=full, commit=True)
                     except Exception:
                         self.env.cr.rollback()
                         _logger.exception("Data-quality rule %s (%s) failed", rule.name, rule.id)

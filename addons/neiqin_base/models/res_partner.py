@@ -1,6 +1,8 @@
 from odoo import models
 from odoo.tools import SQL, email_normalize
 
+from ..engine.rule_sql import dq_reads
+
 # An address of this shape always normalises; only the others need the mail
 # module's full parser, one by one.
 PLAIN_EMAIL = r"^[^@\s,;<>\"()]+@[^@\s,;<>\"()]+\.[^@\s,;<>\"()]+$"
@@ -10,6 +12,7 @@ class ResPartner(models.Model):
     _name = "res.partner"
     _inherit = ["res.partner", "neiqin.dq.mixin"]
 
+    @dq_reads("email")
     def _neiqin_dq_email_undeliverable(self, rule):
         """Check method for data-quality rules: partners whose email address
         cannot be normalised (the same test the mail module applies). One

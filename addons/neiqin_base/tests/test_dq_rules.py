@@ -1,6 +1,8 @@
+from datetime import timedelta
+
 from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import NeiqinCase
 
@@ -185,7 +187,7 @@ class TestDqRules(NeiqinCase):
     def test_incremental_scan_checks_only_changed_records(self):
         rule = self._rule("required", fields=["email"])
         self.assertEqual(rule._scan()[rule], len(self.all))
-        self.assertEqual(rule._recheck_domain("2026-01-01"), [])
+        self.assertEqual(rule._linked_paths(), {})
         self._age_data_and_scan(rule)
         self.good.email = False
         # Only the changed record: the unchanged one with an open issue
@@ -204,7 +206,7 @@ class TestDqRules(NeiqinCase):
 
     def test_incremental_scan_rechecks_open_issues_of_rules_reading_other_records(self):
         rule = self._rule("duplicate", fields=["email"], case_insensitive=True)
-        self.assertIsNone(rule._recheck_domain("2026-01-01"))
+        self.assertIsNone(rule._linked_paths())
         rule._scan()
         self._age_data_and_scan(rule)
         # dup_b changes its email: dup_a, unchanged, is no longer a duplicate.
@@ -224,24 +226,32 @@ class TestDqRules(NeiqinCase):
         self.assertEqual(self._open(rule), self.good | self.far)
 
     def test_recheck_follows_many_to_one_paths_only(self):
-        since = "2026-01-01"
         by_country = self._rule("domain", domain="[('country_id.code', '=', 'FR')]")
         self.assertEqual(by_country._linked_paths(), {"country_id": "res.country"})
-        self.assertTrue(by_country._recheck_domain(since))
         reference = self._rule("reference", fields=["country_id"])
         self.assertEqual(reference._linked_paths(), {"country_id": "res.country"})
+        # A link compared with an id reads the record only; with a name, the
+        # linked record too.
+        by_id = self._rule("domain", domain=f"[('country_id', '=', {self.country.id})]")
+        self.assertEqual(by_id._linked_paths(), {})
+        by_name = self._rule("domain", domain="[('country_id', 'ilike', 'Chin')]")
+        self.assertEqual(by_name._linked_paths(), {"country_id": "res.country"})
+        # A module check declares what it reads.
+        method = self._rule("method", method_name="_neiqin_dq_email_undeliverable")
+        self.assertEqual(method._linked_paths(), {})
         # To-many paths and hierarchies are not told by a write date.
-        self.assertIsNone(
-            self._rule("domain", domain="[('child_ids.email', '=', False)]")._recheck_domain(since)
+        for domain in (
+            "[('child_ids.email', '=', False)]",
+            "[('category_id', '!=', False)]",
+            f"[('parent_id', 'child_of', {self.good.id})]",
+        ):
+            self.assertIsNone(self._rule("domain", domain=domain)._linked_paths(), domain)
+        # The link columns a rescan follows backwards are indexed.
+        self.env.cr.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = 'res_partner' "
+            "AND indexdef LIKE '%%(country_id)%%'"
         )
-        self.assertIsNone(
-            self._rule("domain", domain="[('category_id', '!=', False)]")._recheck_domain(since)
-        )
-        self.assertIsNone(
-            self._rule(
-                "domain", domain=f"[('parent_id', 'child_of', {self.good.id})]"
-            )._recheck_domain(since)
-        )
+        self.assertTrue(self.env.cr.fetchall())
 
     def test_incremental_scan_rechecks_issues_whose_linked_record_changed(self):
         rule = self._rule("domain", domain="[('country_id.code', '=', 'CN')]")
@@ -288,6 +298,68 @@ class TestDqRules(NeiqinCase):
         currency.name = "CNX"
         self.assertEqual(rule._scan()[rule], len(flagged))
         self.assertFalse(self._open(rule))
+
+    def test_incremental_scan_finds_records_a_linked_change_makes_wrong(self):
+        rule = self._rule("domain", domain="[('country_id.code', '=', 'ZZ')]")
+        rule._scan()
+        self.assertFalse(self._open(rule))
+        self._age_data_and_scan(rule)
+        # No partner is written: their country is.
+        self.country.code = "ZZ"
+        self.assertEqual(rule._scan()[rule], len(self.all - self.no_country))
+        self.assertEqual(self._open(rule), self.all - self.no_country)
+
+    def test_incremental_scan_closes_issue_of_record_a_linked_change_takes_out_of_scope(self):
+        rule = self._rule(
+            "required",
+            fields=["email"],
+            scope_domain="[('ref', '=like', 'DQT-%'), ('country_id.code', '!=', 'ZZ')]",
+        )
+        self.assertEqual(self._bad(rule), self.no_email)
+        self._age_data_and_scan(rule)
+        self.country.code = "ZZ"
+        rule._scan()
+        self.assertFalse(self._open(rule))
+
+    def test_incremental_scan_of_a_declared_module_check_reads_only_changes(self):
+        rule = self._rule("method", method_name="_neiqin_dq_email_undeliverable")
+        self.assertEqual(self._bad(rule), self.bad_email)
+        self._age_data_and_scan(rule)
+        self.good.email = "still@example.com"
+        # Only the changed record: bad_email's open issue is not checked
+        # again, since nothing it reads changed.
+        self.assertEqual(rule._scan()[rule], 1)
+        self.assertEqual(self._open(rule), self.bad_email)
+        self._age_data_and_scan(rule)
+        self.bad_email.email = "fixed@example.com"
+        self.assertEqual(rule._scan()[rule], 1)
+        self.assertFalse(self._open(rule))
+
+    def test_deleting_a_record_closes_its_issues(self):
+        rules = self._rule("required", fields=["phone"]) | self._rule("required", fields=["street"])
+        rules._scan()
+        issues = rules.issue_ids.filtered(lambda i: i.res_id == self.dup_a.id)
+        self.assertEqual(len(issues), 1)
+        # By someone who may delete contacts and has no access to issues.
+        contacts = new_test_user(
+            self.env, "nq_contacts", groups="base.group_user,base.group_partner_manager"
+        )
+        self.dup_a.with_user(contacts).unlink()
+        self.assertEqual(issues.state, "closed")
+        self.assertTrue(issues.closed_at)
+
+    def test_scheduled_scan_checks_everything_once_a_day(self):
+        rule = self._rule("required", fields=["email"])
+        self.assertTrue(rule._full_scan_due())
+        rule._scan()
+        self.assertTrue(rule.last_full_scan_at)
+        self.assertFalse(rule._full_scan_due())
+        rule.last_full_scan_at = rule.last_full_scan_at - timedelta(days=1, minutes=1)
+        rule._scan()
+        # An incremental scan does not count as a full one.
+        self.assertTrue(rule._full_scan_due())
+        rule._scan(full=True)
+        self.assertFalse(rule._full_scan_due())
 
     def test_interrupted_scan_is_completed_by_the_next_one(self):
         rule = self._rule("required", fields=["phone"])

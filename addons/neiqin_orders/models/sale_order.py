@@ -5,6 +5,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, float_compare
 
+from odoo.addons.neiqin_base.engine.rule_sql import dq_reads
+
 _logger = logging.getLogger(__name__)
 
 REVIEW_STATES = [
@@ -550,6 +552,14 @@ class SaleOrder(models.Model):
             )
         )
 
+    @dq_reads(
+        "partner_shipping_id.street",
+        "partner_shipping_id.city",
+        "partner_shipping_id.zip",
+        "partner_shipping_id.state_id",
+        "partner_shipping_id.country_id.zip_required",
+        "partner_shipping_id.country_id.state_required",
+    )
     def _neiqin_dq_address_incomplete(self, rule):
         """Orders whose delivery address lacks street, city, country, or the
         ZIP code or province the country requires."""
@@ -571,6 +581,7 @@ class SaleOrder(models.Model):
             )
         )
 
+    @dq_reads("partner_shipping_id.neiqin_phone_valid")
     def _neiqin_dq_phone_invalid(self, rule):
         """Orders whose delivery contact has no phone, or one that is not a
         valid number for the address's country (checked when the contact's
