@@ -81,7 +81,12 @@ DOMAIN_BUILDERS = {
 def _scope(model, spec, candidate_ids):
     domain = list(spec.scope)
     if candidate_ids is not None:
-        domain = expression.AND([domain, [("id", "in", list(candidate_ids))]])
+        # The candidates as an array PostgreSQL sees only when it runs the
+        # query: planned for a few records, the check looks each one up
+        # with its linked records through their indexes. Given the ids,
+        # it would plan for their number and hash whole linked tables.
+        ids = SQL("ANY((SELECT %s::int[])::int[])", sorted(candidate_ids))
+        domain = expression.AND([domain, [("id", "=", ids)]])
     return domain
 
 
@@ -95,20 +100,11 @@ def bad_ids_query(model, spec, candidate_ids=None):
     """
     model = model.with_context(active_test=False)
     if spec.rule_type in DOMAIN_BUILDERS:
-        condition = DOMAIN_BUILDERS[spec.rule_type](spec, model)
-        query = model._search(expression.AND([_scope(model, spec, candidate_ids), condition]))
-        if candidate_ids is None or not query._joins:
-            return query.select(SQL.identifier(query.table, "id"))
-        # A condition joining linked tables, on a few candidates: each one
-        # is looked up with its linked records (OFFSET 0 keeps PostgreSQL
-        # from hashing the whole linked tables to join them at once).
-        query = model._search(expression.AND([list(spec.scope), condition]))
-        query.add_where(SQL("%s = c.id", SQL.identifier(query.table, "id")))
-        return SQL(
-            "SELECT c.id FROM unnest(%s::int[]) AS c(id) WHERE EXISTS (%s OFFSET 0)",
-            sorted(candidate_ids),
-            query.select(SQL("1")),
+        domain = expression.AND(
+            [_scope(model, spec, candidate_ids), DOMAIN_BUILDERS[spec.rule_type](spec, model)]
         )
+        query = model._search(domain)
+        return query.select(SQL.identifier(query.table, "id"))
     if spec.rule_type == "regex":
         query = model._search(_scope(model, spec, candidate_ids))
         column = model._field_to_sql(query.table, spec.field_names[0], query)
@@ -202,15 +198,12 @@ def _reference_query(model, spec, candidate_ids):
         return query.select(SQL.identifier(query.table, "id"))
     good = comodel._search(target)
     # An empty link matches no target either. Without an OR, PostgreSQL
-    # plans an anti-join instead of hashing every good target. For a few
-    # candidates, OFFSET 0 keeps the test a look-up of each one's target:
-    # PostgreSQL would otherwise still hash every good target to join them.
+    # plans an anti-join instead of hashing every good target.
     query.add_where(
         SQL(
-            "NOT EXISTS (SELECT 1 FROM (%s) AS target WHERE target.id = %s%s)",
+            "NOT EXISTS (SELECT 1 FROM (%s) AS target WHERE target.id = %s)",
             good.select(SQL.identifier(good.table, "id")),
             column,
-            SQL(" OFFSET 0") if candidate_ids is not None else SQL(),
         )
     )
     return query.select(SQL.identifier(query.table, "id"))
