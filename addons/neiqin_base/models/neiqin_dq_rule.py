@@ -557,57 +557,69 @@ class NeiqinDqRule(models.Model):
         """Check the records of one model changed since these rules' last
         scan, and the open issues to recheck; return (checked, bad, known).
 
-        The cost follows the number of changes: the records in scope written
-        since, or whose linked records were (one search per scope and set of
-        links, answered by write_date and link indexes); the open issues of
-        records written since (a record leaving the scope closes its issue);
-        and, for rules that read other records in ways no write date tells
-        (duplicate keys, module checks that do not declare what they read),
-        every open issue."""
+        The cost follows the number of changes: the records written since,
+        or whose linked records were (answered by write_date and link
+        indexes), in each rule's scope; the open issues of those records,
+        in scope or not; and, for rules that read other records in ways no
+        write date tells (duplicate keys, module checks that do not declare
+        what they read), every open issue."""
         since = min(self.mapped("last_scan_at")) - WATERMARK_MARGIN
-        checked, found, changes = {}, {}, {}
-        every_open = []
+        # The records changed since, themselves or through the links each
+        # rule reads: one statement, one part per set of links.
+        link_sets, paths, every_open = {}, {}, []
         for rule in self:
             links = rule._linked_paths()
             if links is None:
                 every_open.append(rule.id)
-            paths = tuple(sorted(links or ()))
-            if paths not in changes:
-                changes[paths] = self._changes_query(model, links or {}, since)
-            key = (repr(specs[rule].scope), paths)
-            if key not in found:
-                domain = [("write_date", ">=", since)]
-                if links:
-                    domain = [("id", "in", SQL("(%s)", changes[paths]))]
-                found[key] = set(
-                    model.search(expression.AND([specs[rule].scope, domain]), order="id").ids
+            paths[rule] = tuple(sorted(links or ()))
+            link_sets.setdefault(paths[rule], links or {})
+        self.env.flush_all()  # the linked records' write dates too
+        self.env.cr.execute(
+            SQL(" UNION ALL ").join(
+                SQL(
+                    "SELECT c.id, %s FROM (%s) AS c",
+                    index,
+                    self._changes_query(model, links, since),
                 )
-            checked[rule] = found[key]
-        everything = set().union(*checked.values())
-        # The rules' issues of the records to check, and the open issues to
-        # check again: of records changed (themselves or their linked
-        # records) whether in scope or not, since a record leaving the scope
-        # closes its issue; or of a rule rechecking every open issue.
-        # Deleting a record closes its issues (models/base.py).
-        model.flush_model()
-        self.env["neiqin.dq.issue"].flush_model(["rule_id", "res_id", "state"])
+                for index, links in enumerate(link_sets.values())
+            )
+        )
+        changed = {key: set() for key in link_sets}
+        keys = list(link_sets)
+        for res_id, index in self.env.cr.fetchall():
+            changed[keys[index]].add(res_id)
+        touched = set().union(*changed.values())
+        # Of those, the records in each rule's scope.
+        in_scope = {}
+        for rule in self:
+            key = repr(specs[rule].scope)
+            if key not in in_scope:
+                in_scope[key] = set(
+                    model.search(
+                        expression.AND([specs[rule].scope, [("id", "in", sorted(touched))]]),
+                        order="id",
+                    ).ids
+                    if touched
+                    else ()
+                )
+        checked = {rule: in_scope[repr(specs[rule].scope)] & changed[paths[rule]] for rule in self}
+        # The rules' issues of the changed records, in scope or not (a
+        # record leaving the scope closes its issue): their open issues are
+        # checked again, as is every open issue of a rule that reads other
+        # records in ways no write date tells. Deleting a record closes its
+        # issues (models/base.py).
         self.env.cr.execute(
             SQL(
-                """SELECT i.rule_id, i.res_id, i.id, i.state, FALSE
+                """SELECT i.rule_id, i.res_id, i.id, i.state, i.state = 'open'
                      FROM neiqin_dq_issue i
-                    WHERE i.res_id = ANY(%(changed)s) AND i.rule_id = ANY(%(rules)s)
+                    WHERE i.res_id = ANY(%(touched)s) AND i.rule_id = ANY(%(rules)s)
                     UNION ALL
                    SELECT i.rule_id, i.res_id, i.id, i.state, TRUE
                      FROM neiqin_dq_issue i
-                    WHERE i.res_id IN (%(touched)s)
-                      AND i.rule_id = ANY(%(rules)s) AND i.state = 'open'
-                    UNION ALL
-                   SELECT i.rule_id, i.res_id, i.id, i.state, TRUE
-                     FROM neiqin_dq_issue i
-                    WHERE i.rule_id = ANY(%(every_open)s) AND i.state = 'open'""",
-                touched=SQL(" UNION ").join(changes.values()),
+                    WHERE i.rule_id = ANY(%(every_open)s) AND i.state = 'open'
+                    ORDER BY 3""",
+                touched=sorted(touched),
                 rules=self.ids,
-                changed=sorted(everything),
                 every_open=every_open,
             )
         )
