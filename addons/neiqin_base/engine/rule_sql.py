@@ -80,21 +80,27 @@ DOMAIN_BUILDERS = {
 
 def _scope(model, spec, candidate_ids):
     domain = list(spec.scope)
-    if candidate_ids is not None:
-        # The candidates as an array PostgreSQL sees only when it runs the
-        # query: planned for a few records, the check looks each one up
-        # with its linked records through their indexes. Given the ids,
-        # it would plan for their number and hash whole linked tables.
-        ids = SQL("ANY((SELECT %s::int[])::int[])", sorted(candidate_ids))
-        domain = expression.AND([domain, [("id", "=", ids)]])
+    if isinstance(candidate_ids, SQL):
+        domain = expression.AND([domain, [("id", "=", SQL("ANY(%s)", candidate_ids))]])
+    elif candidate_ids is not None:
+        domain = expression.AND([domain, [("id", "in", list(candidate_ids))]])
     return domain
+
+
+def few_ids(ids):
+    """Candidate ids for :func:`bad_ids_query`, as an array PostgreSQL sees
+    only when it runs the query: the check is planned for a few records and
+    looks each one up, with its linked records, through their indexes.
+    Given the ids themselves, PostgreSQL plans for their number and may
+    hash whole linked tables, which pays off for large batches only."""
+    return SQL("(SELECT %s::int[])::int[]", sorted(ids))
 
 
 def bad_ids_query(model, spec, candidate_ids=None):
     """Return an SQL ``SELECT`` of the ids breaking ``spec``.
 
     ``candidate_ids`` limits the check to those records (None: the whole
-    scope). For duplicate keys, every member of a duplicate group that
+    scope; see also :func:`few_ids`). For duplicate keys, every member of a duplicate group that
     contains a candidate is returned, so that both sides of a new duplicate
     are flagged even when only one of them changed.
     """

@@ -19,6 +19,7 @@ from ..engine.rule_sql import (
     RuleSpec,
     bad_ids_query,
     duplicate_index_expressions,
+    few_ids,
 )
 
 _logger = logging.getLogger(__name__)
@@ -423,12 +424,14 @@ class NeiqinDqRule(models.Model):
         """{rule: RuleSpec}, evaluated once per scan."""
         return {rule: rule._spec() for rule in self}
 
-    def _find_bad(self, candidates, specs=None):
+    def _find_bad(self, candidates, specs=None, few=False):
         """Return {rule: ids breaking it}.
 
         ``candidates`` maps each rule to the ids it checks (None: its whole
-        scope). The rules compiled to SQL are checked together by one
-        statement; module checks run their method once on all candidates.
+        scope); ``few`` plans the checks for a few of a table's records
+        (a rescan's changes). The rules compiled to SQL are checked together
+        by one statement; module checks run their method once on all
+        candidates.
         """
         specs = specs or self._specs()
         bad = {rule: set() for rule in self}
@@ -455,7 +458,7 @@ class NeiqinDqRule(models.Model):
                     SQL(
                         "SELECT %s AS rule_id, b.id FROM (%s) AS b",
                         rule.id,
-                        bad_ids_query(model, spec, ids),
+                        bad_ids_query(model, spec, few_ids(ids) if few and ids else ids),
                     )
                 )
             else:
@@ -630,7 +633,7 @@ class NeiqinDqRule(models.Model):
             if again:
                 recheck[rule_id].add(res_id)
         checked = {rule: checked[rule] | recheck[rule.id] for rule in self}
-        bad = self._find_bad(checked, specs)
+        bad = self._find_bad(checked, specs, few=True)
         # A duplicate key flags the other members of a group too.
         others = {rule: bad[rule] - checked[rule] - set(known[rule.id]) for rule in self}
         if any(others.values()):
