@@ -13,9 +13,10 @@ from odoo.osv import expression
 from odoo.tools import SQL
 
 DOMAIN_TYPES = ("required", "range", "domain")
-DQ_READS = "_neiqin_dq_reads"
 SQL_TYPES = ("regex", "duplicate", "reference")
 RULE_TYPES = DOMAIN_TYPES + SQL_TYPES + ("method",)
+# The attribute dq_reads sets on a module check method.
+DQ_READS = "_neiqin_dq_reads"
 
 
 @dataclass(frozen=True)
@@ -100,9 +101,9 @@ def bad_ids_query(model, spec, candidate_ids=None):
     """Return an SQL ``SELECT`` of the ids breaking ``spec``.
 
     ``candidate_ids`` limits the check to those records (None: the whole
-    scope; see also :func:`few_ids`). For duplicate keys, every member of a duplicate group that
-    contains a candidate is returned, so that both sides of a new duplicate
-    are flagged even when only one of them changed.
+    scope; see also :func:`few_ids`). For duplicate keys, every member of a
+    duplicate group that contains a candidate is returned, so that both
+    sides of a new duplicate are flagged even when only one of them changed.
     """
     model = model.with_context(active_test=False)
     if spec.rule_type in DOMAIN_BUILDERS:

@@ -9,6 +9,8 @@ class Base(models.AbstractModel):
         that an incremental scan need not look for deleted records among
         every open issue. Records the database deletes by itself (a
         cascade) are closed by the daily full scan."""
-        if self.ids and self._name in self.env["neiqin.dq.rule"]._scanned_models():
-            self.env["neiqin.dq.issue"]._close_deleted(self._name, self.ids)
-        return super().unlink()
+        scanned = self.ids if self._name in self.env["neiqin.dq.rule"]._scanned_models() else []
+        result = super().unlink()
+        if scanned:
+            self.env["neiqin.dq.issue"]._close_deleted(self._name, scanned)
+        return result
