@@ -309,6 +309,19 @@ class TestDqRules(NeiqinCase):
         self.assertEqual(rule._scan()[rule], len(self.all - self.no_country))
         self.assertEqual(self._open(rule), self.all - self.no_country)
 
+    def test_incremental_scan_flags_records_whose_reference_stops_matching(self):
+        rule = self._rule("reference", fields=["country_id"], domain="[('code', '!=', 'ZZ')]")
+        self.assertEqual(self._bad(rule), self.no_country)
+        self._age_data_and_scan(rule)
+        # Only the linked country is written.
+        self.country.code = "ZZ"
+        self.assertEqual(rule._scan()[rule], len(self.all - self.no_country))
+        self.assertEqual(self._open(rule), self.all)
+        self._age_data_and_scan(rule)
+        self.country.code = "CN"
+        rule._scan()
+        self.assertEqual(self._open(rule), self.no_country)
+
     def test_incremental_scan_closes_issue_of_record_a_linked_change_takes_out_of_scope(self):
         rule = self._rule(
             "required",
