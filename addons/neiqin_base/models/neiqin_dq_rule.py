@@ -503,13 +503,11 @@ class NeiqinDqRule(models.Model):
 
         The rules of one model are scanned together. A rule never scanned
         (or every rule, when ``full``) checks its whole scope with one query.
-        The others check the records in scope written since their last scan,
-        plus the records with an open issue written since or deleted (so
-        that a record leaving the scope closes its issue) and, for a rule
-        reading linked records, those whose linked records were written since
-        (an archived category closes the issues of its products), or every
-        one of them for duplicate keys and module checks (a duplicate deleted
-        elsewhere closes its twin's issue).
+        The others check what changed since their last scan
+        (:meth:`_scan_changes`): the records written since, or whose linked
+        records were, and the open issues of those records, in scope or not;
+        every open issue for duplicate keys and for module checks that do
+        not declare what they read.
 
         Nothing is remembered until the end: a scan that stops half-way is
         done again by the next one, which finds the issues already filed and
@@ -611,27 +609,17 @@ class NeiqinDqRule(models.Model):
         # checked again, as is every open issue of a rule that reads other
         # records in ways no write date tells. Deleting a record closes its
         # issues (models/base.py).
-        self.env.cr.execute(
+        known = self._known_issues(
             SQL(
-                """SELECT i.rule_id, i.res_id, i.id, i.state, i.state = 'open'
-                     FROM neiqin_dq_issue i
-                    WHERE i.res_id = ANY(%(touched)s) AND i.rule_id = ANY(%(rules)s)
-                    UNION ALL
-                   SELECT i.rule_id, i.res_id, i.id, i.state, TRUE
-                     FROM neiqin_dq_issue i
-                    WHERE i.rule_id = ANY(%(every_open)s) AND i.state = 'open'
-                    ORDER BY 3""",
-                touched=sorted(touched),
-                rules=self.ids,
-                every_open=every_open,
+                "i.res_id = ANY(%s) OR (i.rule_id = ANY(%s) AND i.state = 'open')",
+                sorted(touched),
+                every_open,
             )
         )
-        known = {rule_id: {} for rule_id in self.ids}
-        recheck = {rule_id: set() for rule_id in self.ids}
-        for rule_id, res_id, issue_id, state, again in self.env.cr.fetchall():
-            known[rule_id][res_id] = (issue_id, state)
-            if again:
-                recheck[rule_id].add(res_id)
+        recheck = {
+            rule_id: {res_id for res_id, (__, state) in issues.items() if state == "open"}
+            for rule_id, issues in known.items()
+        }
         checked = {rule: checked[rule] | recheck[rule.id] for rule in self}
         bad = self._find_bad(checked, specs, few=True)
         # A duplicate key flags the other members of a group too.
