@@ -15,6 +15,8 @@ from odoo.tools import SQL
 DOMAIN_TYPES = ("required", "range", "domain")
 SQL_TYPES = ("regex", "duplicate", "reference")
 RULE_TYPES = DOMAIN_TYPES + SQL_TYPES + ("method",)
+# The types bad_condition reads on a record by itself.
+CONDITION_TYPES = DOMAIN_TYPES + ("regex", "reference")
 # The attribute dq_reads sets on a module check method.
 DQ_READS = "_neiqin_dq_reads"
 
@@ -106,12 +108,20 @@ def bad_ids_query(model, spec, candidate_ids=None):
     sides of a new duplicate are flagged even when only one of them changed.
     """
     model = model.with_context(active_test=False)
+    if spec.rule_type == "duplicate":
+        return _duplicate_query(model, spec, candidate_ids)
+    query = _bad_query(model, spec, candidate_ids)
+    return query.select(SQL.identifier(query.table, "id"))
+
+
+def _bad_query(model, spec, candidate_ids=None):
+    """The query of the records breaking ``spec``, any type but duplicate keys."""
     if spec.rule_type in DOMAIN_BUILDERS:
-        domain = expression.AND(
-            [_scope(model, spec, candidate_ids), DOMAIN_BUILDERS[spec.rule_type](spec, model)]
+        return model._search(
+            expression.AND(
+                [_scope(model, spec, candidate_ids), DOMAIN_BUILDERS[spec.rule_type](spec, model)]
+            )
         )
-        query = model._search(domain)
-        return query.select(SQL.identifier(query.table, "id"))
     if spec.rule_type == "regex":
         query = model._search(_scope(model, spec, candidate_ids))
         column = model._field_to_sql(query.table, spec.field_names[0], query)
@@ -125,12 +135,37 @@ def bad_ids_query(model, spec, candidate_ids=None):
                 spec.pattern,
             )
         )
-        return query.select(SQL.identifier(query.table, "id"))
-    if spec.rule_type == "duplicate":
-        return _duplicate_query(model, spec, candidate_ids)
+        return query
     if spec.rule_type == "reference":
         return _reference_query(model, spec, candidate_ids)
     raise ValueError(f"rule type {spec.rule_type!r} does not compile to SQL")
+
+
+def _condition_on(query, other):
+    """The WHERE condition of ``other``, a query of the same table as
+    ``query``, to be read on ``query``'s rows: the joins it needs are added
+    to ``query`` (a many-to-one join keeps one row per record, and a path
+    gets the same alias in both)."""
+    for alias, join in other._joins.items():
+        if query._joins.setdefault(alias, join) != join:
+            raise ValueError(f"conflicting joins for alias {alias!r}")
+    return other.where_clause if other._where_clauses else SQL("TRUE")
+
+
+def bad_condition(model, spec, query):
+    """An SQL condition true on the rows of ``query`` (a query of ``model``'s
+    table) that break ``spec``, scope included; not for duplicate keys.
+
+    Several rules read this way share one pass over their records: each
+    record is looked up once, with its linked records, for all of them."""
+    model = model.with_context(active_test=False)
+    return SQL("(%s) IS TRUE", _condition_on(query, _bad_query(model, spec)))
+
+
+def scope_condition(model, spec, query):
+    """An SQL condition true on the rows of ``query`` in ``spec``'s scope."""
+    model = model.with_context(active_test=False)
+    return SQL("(%s) IS TRUE", _condition_on(query, model._search(list(spec.scope))))
 
 
 def _duplicate_keys(model, spec, query):
@@ -202,7 +237,7 @@ def _reference_query(model, spec, candidate_ids):
         target = expression.AND([[("active", "=", True)], target])
     if not target:
         query.add_where(SQL("%s IS NULL", column))
-        return query.select(SQL.identifier(query.table, "id"))
+        return query
     good = comodel._search(target)
     # An empty link matches no target either. Without an OR, PostgreSQL
     # plans an anti-join instead of hashing every good target.
@@ -213,7 +248,7 @@ def _reference_query(model, spec, candidate_ids):
             column,
         )
     )
-    return query.select(SQL.identifier(query.table, "id"))
+    return query
 
 
 def duplicate_index_expressions(model, spec):

@@ -13,13 +13,16 @@ from odoo.tools.safe_eval import datetime as safe_datetime
 from odoo.tools.safe_eval import safe_eval
 
 from ..engine.rule_sql import (
+    CONDITION_TYPES,
     DOMAIN_BUILDERS,
     DQ_READS,
     SQL_TYPES,
     RuleSpec,
+    bad_condition,
     bad_ids_query,
     duplicate_index_expressions,
     few_ids,
+    scope_condition,
 )
 
 _logger = logging.getLogger(__name__)
@@ -451,8 +454,7 @@ class NeiqinDqRule(models.Model):
                         domain = expression.AND([domain, [("id", "in", list(ids))]])
                     # In id order: the model's default order may join other tables.
                     in_scope[key] = model.search(domain, order="id")
-                records = in_scope[key]
-                bad[rule] = set(getattr(records, rule.method_name)(rule).ids)
+                bad[rule] = rule._run_method(in_scope[key])
             elif rule.rule_type in DOMAIN_BUILDERS or rule.rule_type in SQL_TYPES:
                 parts.append(
                     SQL(
@@ -470,6 +472,10 @@ class NeiqinDqRule(models.Model):
             for rule_id, res_id in self.env.cr.fetchall():
                 bad[by_id[rule_id]].add(res_id)
         return bad
+
+    def _run_method(self, records):
+        """The ids of ``records`` breaking this module check."""
+        return set(getattr(records, self.method_name)(self).ids)
 
     def _known_issues(self, condition):
         """Return {rule id: {res_id: (issue id, state)}}: the latest issue of
@@ -558,52 +564,39 @@ class NeiqinDqRule(models.Model):
         """Check the records of one model changed since these rules' last
         scan, and the open issues to recheck; return (checked, bad, known).
 
-        The cost follows the number of changes: the records written since,
-        or whose linked records were (answered by write_date and link
-        indexes), in each rule's scope; the open issues of those records,
-        in scope or not; and, for rules that read other records in ways no
-        write date tells (duplicate keys, module checks that do not declare
-        what they read), every open issue."""
+        The cost follows the number of changes. One statement finds the
+        records written since, or whose linked records were (answered by
+        write_date and link indexes), and checks them against every rule
+        that compiles to a condition, each record looked up once with its
+        linked records. Their issues are read by record. Rules that read
+        other records in ways no write date tells (duplicate keys, module
+        checks that do not declare what they read) also check every open
+        issue again."""
         since = min(self.mapped("last_scan_at")) - WATERMARK_MARGIN
-        # The records changed since, themselves or through the links each
-        # rule reads: one statement, one part per set of links.
-        link_sets, paths, every_open = {}, {}, []
+        links, every_open = {}, []
         for rule in self:
-            links = rule._linked_paths()
-            if links is None:
+            rule_links = rule._linked_paths()
+            if rule_links is None:
                 every_open.append(rule.id)
-            paths[rule] = tuple(sorted(links or ()))
-            link_sets.setdefault(paths[rule], links or {})
+            links.update(rule_links or {})
         self.env.flush_all()  # the linked records' write dates too
-        self.env.cr.execute(
-            SQL(" UNION ALL ").join(
-                SQL(
-                    "SELECT c.id, %s FROM (%s) AS c",
-                    index,
-                    self._changes_query(model, links, since),
-                )
-                for index, links in enumerate(link_sets.values())
-            )
+        # The changed ids as an InitPlan array: the checks are planned for a
+        # few records, each looked up with its linked records (see few_ids).
+        query = model._search(
+            [("id", "=", SQL("ANY(ARRAY(%s))", self._changes_query(model, links, since)))]
         )
-        changed = {key: set() for key in link_sets}
-        keys = list(link_sets)
-        for res_id, index in self.env.cr.fetchall():
-            changed[keys[index]].add(res_id)
-        touched = set().union(*changed.values())
-        # Of those, the records in each rule's scope.
-        in_scope = {}
+        scopes = {}  # one column per scope, one per rule read as a condition
         for rule in self:
-            key = repr(specs[rule].scope)
-            if key not in in_scope:
-                in_scope[key] = set(
-                    model.search(
-                        expression.AND([specs[rule].scope, [("id", "in", sorted(touched))]]),
-                        order="id",
-                    ).ids
-                    if touched
-                    else ()
-                )
-        checked = {rule: in_scope[repr(specs[rule].scope)] & changed[paths[rule]] for rule in self}
+            scopes.setdefault(repr(specs[rule].scope), specs[rule])
+        conditions = self.filtered(lambda r: r.rule_type in CONDITION_TYPES)
+        columns = [scope_condition(model, spec, query) for spec in scopes.values()]
+        columns += [bad_condition(model, specs[rule], query) for rule in conditions]
+        rows = self.env.execute_query(query.select(SQL.identifier(query.table, "id"), *columns))
+        touched = [row[0] for row in rows]
+        in_scope = {
+            key: {row[0] for row in rows if row[index]} for index, key in enumerate(scopes, 1)
+        }
+        in_scope = {rule: in_scope[repr(specs[rule].scope)] for rule in self}
         # The rules' issues of the changed records, in scope or not (a
         # record leaving the scope closes its issue): their open issues are
         # checked again, as is every open issue of a rule that reads other
@@ -612,21 +605,32 @@ class NeiqinDqRule(models.Model):
         known = self._known_issues(
             SQL(
                 "i.res_id = ANY(%s) OR (i.rule_id = ANY(%s) AND i.state = 'open')",
-                sorted(touched),
+                touched,
                 every_open,
             )
         )
-        recheck = {
-            rule_id: {res_id for res_id, (__, state) in issues.items() if state == "open"}
-            for rule_id, issues in known.items()
+        checked = {
+            rule: in_scope[rule]
+            | {res_id for res_id, (__, state) in known[rule.id].items() if state == "open"}
+            for rule in self
         }
-        checked = {rule: checked[rule] | recheck[rule.id] for rule in self}
-        bad = self._find_bad(checked, specs, few=True)
+        first = len(scopes) + 1
+        bad = {
+            rule: {row[0] for row in rows if row[index]}
+            for index, rule in enumerate(conditions, first)
+        }
+        others = self - conditions
+        for rule in others.filtered(lambda r: r.id not in every_open):
+            # A module check declaring what it reads: the changed records in
+            # its scope are all it checks.
+            records = model.browse(sorted(in_scope[rule]))
+            bad[rule] = rule._run_method(records) if records else set()
+        bad.update((others & self.browse(every_open))._find_bad(checked, specs, few=True))
         # A duplicate key flags the other members of a group too.
-        others = {rule: bad[rule] - checked[rule] - set(known[rule.id]) for rule in self}
-        if any(others.values()):
-            more = self.filtered(lambda rule: others[rule])._known_issues(
-                SQL("i.res_id = ANY(%s)", list(set().union(*others.values())))
+        extra = {rule: bad[rule] - checked[rule] - set(known[rule.id]) for rule in self}
+        if any(extra.values()):
+            more = self.filtered(lambda rule: extra[rule])._known_issues(
+                SQL("i.res_id = ANY(%s)", list(set().union(*extra.values())))
             )
             for rule_id, issues in more.items():
                 known[rule_id].update(issues)

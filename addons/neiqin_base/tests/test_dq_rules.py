@@ -173,10 +173,15 @@ class TestDqRules(NeiqinCase):
         self.assertEqual(len(rule.issue_ids), 1)
 
     def _age_data_and_scan(self, rule):
-        """Make every test partner older than the rule's last scan."""
+        """Make every test partner, and the countries they link to, older
+        than the rule's last scan."""
         self.env["res.partner"].flush_model()
         self.env.cr.execute(
             "UPDATE res_partner SET write_date = now() - interval '1 day' WHERE ref LIKE 'DQT-%%'"
+        )
+        self.env.cr.execute(
+            """UPDATE res_country SET write_date = now() - interval '1 day'
+                WHERE id IN (SELECT country_id FROM res_partner WHERE ref LIKE 'DQT-%%')"""
         )
         self.env.cr.execute(
             "UPDATE neiqin_dq_rule SET last_scan_at = now() - interval '1 hour' WHERE id = ANY(%s)",
