@@ -10,7 +10,7 @@ therefore one query per rule and batch, whatever the number of records.
 from dataclasses import dataclass, field
 
 from odoo.osv import expression
-from odoo.tools import SQL
+from odoo.tools import SQL, Query
 
 DOMAIN_TYPES = ("required", "range", "domain")
 SQL_TYPES = ("regex", "duplicate", "reference")
@@ -105,7 +105,8 @@ def bad_ids_query(model, spec, candidate_ids=None):
     ``candidate_ids`` limits the check to those records (None: the whole
     scope; see also :func:`few_ids`). For duplicate keys, every member of a
     duplicate group that contains a candidate is returned, so that both
-    sides of a new duplicate are flagged even when only one of them changed.
+    sides of a new duplicate are flagged even when only one of them changed,
+    with the text of its key as a second column.
     """
     model = model.with_context(active_test=False)
     if spec.rule_type == "duplicate":
@@ -159,7 +160,36 @@ def bad_condition(model, spec, query):
     Several rules read this way share one pass over their records: each
     record is looked up once, with its linked records, for all of them."""
     model = model.with_context(active_test=False)
+    if spec.rule_type == "reference":
+        return _reference_condition(model, spec, query)
     return SQL("(%s) IS TRUE", _condition_on(query, _bad_query(model, spec)))
+
+
+def _reference_condition(model, spec, query):
+    """The reference check on a shared pass: the linked record is joined,
+    as a many-to-one path of a condition joins it (one join for every rule
+    reading the same link), and the target condition read on it. (A
+    ``NOT EXISTS`` per record would look each target up again, with the
+    joins of its condition.)"""
+    fname = spec.field_names[0]
+    comodel = model.env[model._fields[fname].comodel_name].with_context(active_test=False)
+    column = model._field_to_sql(query.table, fname, query)
+    alias = query.make_alias(query.table, fname)
+    query.add_join(
+        "LEFT JOIN", alias, comodel._table, SQL("%s = %s", column, SQL.identifier(alias, "id"))
+    )
+    target = list(spec.domain)
+    if "active" in comodel._fields:
+        target = expression.AND([[("active", "=", True)], target])
+    matches = Query(model.env, alias, SQL.identifier(comodel._table))
+    if target:
+        expression.expression(target, comodel, alias=alias, query=matches)
+    return SQL(
+        "(%s) IS TRUE AND NOT COALESCE(%s IS NOT NULL AND (%s), FALSE)",
+        _condition_on(query, model._search(list(spec.scope))),
+        column,
+        _condition_on(query, matches),
+    )
 
 
 def scope_condition(model, spec, query):
@@ -196,10 +226,11 @@ def _duplicate_query(model, spec, candidate_ids):
             SQL(" AND ").join(SQL("%s = k.%s", key, name) for key, name in zip(keys, names))
         )
         return SQL(
-            """SELECT unnest(g.ids) AS id
+            """SELECT unnest(g.ids) AS id, %s AS key
                  FROM (SELECT DISTINCT * FROM (%s) AS c) AS k
                  CROSS JOIN LATERAL (%s) AS g
                 WHERE g.members > 1""",
+            _key_text([SQL("k.%s", name) for name in names]),
             wanted.select(
                 SQL(", ").join(
                     SQL("%s AS %s", key, name)
@@ -215,10 +246,22 @@ def _duplicate_query(model, spec, candidate_ids):
         )
     groups = SQL(
         "%s GROUP BY %s HAVING count(*) > 1",
-        query.select(SQL("array_agg(%s) AS ids", SQL.identifier(query.table, "id"))),
+        query.select(
+            SQL(
+                "array_agg(%s) AS ids, %s AS key",
+                SQL.identifier(query.table, "id"),
+                _key_text(keys),
+            )
+        ),
         SQL(", ").join(keys),
     )
-    return SQL("SELECT unnest(g.ids) AS id FROM (%s) AS g", groups)
+    return SQL("SELECT unnest(g.ids) AS id, g.key FROM (%s) AS g", groups)
+
+
+def _key_text(keys):
+    """The text of a duplicate key, as issues keep it: a rescan finds the
+    other members of a group a record left by it."""
+    return SQL("concat_ws(' / ', %s)", SQL(", ").join(SQL("(%s)::text", key) for key in keys))
 
 
 def _reference_query(model, spec, candidate_ids):

@@ -35,6 +35,11 @@ class NeiqinDqIssue(models.Model):
     )
     state_sequence = fields.Integer(compute="_compute_sequences", store=True)
     message = fields.Char(readonly=True)
+    duplicate_key = fields.Char(
+        string="Duplicate Value",
+        readonly=True,
+        help="Duplicate-key rules: the value the records of the group share.",
+    )
     found_at = fields.Datetime(readonly=True, default=fields.Datetime.now)
     closed_at = fields.Datetime(string="Fixed On", readonly=True)
     reopen_count = fields.Integer(string="Reopened", readonly=True, default=0)
@@ -51,21 +56,36 @@ class NeiqinDqIssue(models.Model):
                 ON neiqin_dq_issue (res_id, rule_id);
             CREATE INDEX IF NOT EXISTS neiqin_dq_issue_res_open_idx
                 ON neiqin_dq_issue (res_model, res_id) WHERE state = 'open';
+            CREATE INDEX IF NOT EXISTS neiqin_dq_issue_open_key_idx
+                ON neiqin_dq_issue (rule_id, duplicate_key) WHERE state = 'open';
             """
         )
 
     @api.model
     def _close_deleted(self, model_name, res_ids):
-        """Close the open issues of records of ``model_name`` being deleted."""
+        """Close the open issues of deleted records of ``model_name``, and
+        check again the other members of their duplicate groups."""
         # The engine's bookkeeping: whoever deletes a record may not have
-        # the right to edit issues, and only the state of these is written.
+        # the right to edit issues, and only the state of these, and of the
+        # other members' issues, is written.
         issues = self.sudo().search(
             [("res_model", "=", model_name), ("res_id", "in", res_ids), ("state", "=", "open")]
         )
-        if issues:
-            issues.with_context(tracking_disable=True).write(
-                {"state": "closed", "closed_at": fields.Datetime.now()}
-            )
+        if not issues:
+            return
+        issues.with_context(tracking_disable=True).write(
+            {"state": "closed", "closed_at": fields.Datetime.now()}
+        )
+        grouped = issues.filtered("duplicate_key")
+        others = self.sudo().search(
+            [
+                ("rule_id", "in", grouped.rule_id.ids),
+                ("state", "=", "open"),
+                ("duplicate_key", "in", grouped.mapped("duplicate_key")),
+            ]
+        )
+        for rule, group in others.grouped("rule_id").items():
+            rule._check_records(self.env[model_name].sudo().browse(group.mapped("res_id")))
 
     @api.model
     def _sequences(self, state, severity):

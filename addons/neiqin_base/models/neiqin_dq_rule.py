@@ -428,7 +428,7 @@ class NeiqinDqRule(models.Model):
         return {rule: rule._spec() for rule in self}
 
     def _find_bad(self, candidates, specs=None, few=False):
-        """Return {rule: ids breaking it}.
+        """Return {rule: {id breaking it: its duplicate key's text, or None}}.
 
         ``candidates`` maps each rule to the ids it checks (None: its whole
         scope); ``few`` plans the checks for a few of a table's records
@@ -437,7 +437,7 @@ class NeiqinDqRule(models.Model):
         candidates.
         """
         specs = specs or self._specs()
-        bad = {rule: set() for rule in self}
+        bad = {rule: {} for rule in self}
         parts = []
         in_scope = {}  # module checks sharing a scope and candidates search once
         for rule in self:
@@ -454,12 +454,13 @@ class NeiqinDqRule(models.Model):
                         domain = expression.AND([domain, [("id", "in", list(ids))]])
                     # In id order: the model's default order may join other tables.
                     in_scope[key] = model.search(domain, order="id")
-                bad[rule] = rule._run_method(in_scope[key])
+                bad[rule] = dict.fromkeys(rule._run_method(in_scope[key]))
             elif rule.rule_type in DOMAIN_BUILDERS or rule.rule_type in SQL_TYPES:
                 parts.append(
                     SQL(
-                        "SELECT %s AS rule_id, b.id FROM (%s) AS b",
+                        "SELECT %s AS rule_id, b.id, %s FROM (%s) AS b",
                         rule.id,
+                        SQL("b.key" if rule.rule_type == "duplicate" else "NULL::text"),
                         bad_ids_query(model, spec, few_ids(ids) if few and ids else ids),
                     )
                 )
@@ -469,8 +470,8 @@ class NeiqinDqRule(models.Model):
             self.env.flush_all()
             self.env.cr.execute(SQL(" UNION ALL ").join(parts))
             by_id = {rule.id: rule for rule in self}
-            for rule_id, res_id in self.env.cr.fetchall():
-                bad[by_id[rule_id]].add(res_id)
+            for rule_id, res_id, key in self.env.cr.fetchall():
+                bad[by_id[rule_id]][res_id] = key
         return bad
 
     def _run_method(self, records):
@@ -478,25 +479,26 @@ class NeiqinDqRule(models.Model):
         return set(getattr(records, self.method_name)(self).ids)
 
     def _known_issues(self, condition):
-        """Return {rule id: {res_id: (issue id, state)}}: the latest issue of
+        """Return {rule id: {res_id: (issue id, state, duplicate key)}}: the latest issue of
         these rules for each record matching ``condition`` (SQL on the issue
         ``i``).
 
         Read in SQL: this is the engine's own bookkeeping, which must see
         every issue of its rules whoever runs the scan; record rules on
         issues would otherwise make it file a second issue for a record."""
-        self.env["neiqin.dq.issue"].flush_model(["rule_id", "res_id", "state"])
+        self.env["neiqin.dq.issue"].flush_model(["rule_id", "res_id", "state", "duplicate_key"])
         self.env.cr.execute(
             SQL(
-                """SELECT i.rule_id, i.res_id, i.id, i.state FROM neiqin_dq_issue i
+                """SELECT i.rule_id, i.res_id, i.id, i.state, i.duplicate_key
+                     FROM neiqin_dq_issue i
                     WHERE i.rule_id = ANY(%s) AND (%s) ORDER BY i.id""",
                 self.ids,
                 condition,
             )
         )
         known = {rule_id: {} for rule_id in self.ids}
-        for rule_id, res_id, issue_id, state in self.env.cr.fetchall():
-            known[rule_id][res_id] = (issue_id, state)
+        for rule_id, res_id, issue_id, state, key in self.env.cr.fetchall():
+            known[rule_id][res_id] = (issue_id, state, key)
         return known
 
     def _batch_size(self):
@@ -512,8 +514,8 @@ class NeiqinDqRule(models.Model):
         The others check what changed since their last scan
         (:meth:`_scan_changes`): the records written since, or whose linked
         records were, and the open issues of those records, in scope or not;
-        every open issue for duplicate keys and for module checks that do
-        not declare what they read.
+        the other members of the duplicate groups they were in; every open
+        issue of module checks that do not declare what they read.
 
         Nothing is remembered until the end: a scan that stops half-way is
         done again by the next one, which finds the issues already filed and
@@ -568,10 +570,11 @@ class NeiqinDqRule(models.Model):
         records written since, or whose linked records were (answered by
         write_date and link indexes), and checks them against every rule
         that compiles to a condition, each record looked up once with its
-        linked records. Their issues are read by record. Rules that read
-        other records in ways no write date tells (duplicate keys, module
-        checks that do not declare what they read) also check every open
-        issue again."""
+        linked records. Their issues are read by record. Duplicate keys
+        check the groups of the changed records, those they joined and
+        those they left (found by the key the issues keep). Module checks
+        that do not declare what they read also check every open issue
+        again."""
         since = min(self.mapped("last_scan_at")) - WATERMARK_MARGIN
         links, every_open = {}, []
         for rule in self:
@@ -602,32 +605,46 @@ class NeiqinDqRule(models.Model):
         # checked again, as is every open issue of a rule that reads other
         # records in ways no write date tells. Deleting a record closes its
         # issues (models/base.py).
-        known = self._known_issues(
-            SQL(
-                "i.res_id = ANY(%s) OR (i.rule_id = ANY(%s) AND i.state = 'open')",
-                touched,
-                every_open,
+        dups = self.filtered(lambda r: r.rule_type == "duplicate")
+        # One condition per index: by record, by rule, by missing key.
+        wanted = [SQL("i.res_id = ANY(%s)", touched)]
+        if every_open:
+            wanted.append(SQL("(i.state = 'open' AND i.rule_id = ANY(%s))", every_open))
+        if dups:
+            wanted.append(
+                SQL(
+                    "(i.state = 'open' AND i.rule_id = ANY(%s) AND i.duplicate_key IS NULL)",
+                    dups.ids,
+                )
             )
-        )
+        known = self._known_issues(SQL(" OR ").join(wanted))
+        # The other members of the duplicate groups the changed records
+        # were in: found by the key their issues keep.
+        left = {key for rule in dups for __, __, key in known[rule.id].values() if key is not None}
+        if left:
+            twins = dups._known_issues(
+                SQL("i.state = 'open' AND i.duplicate_key = ANY(%s)", sorted(left))
+            )
+            for rule_id, issues in twins.items():
+                known[rule_id].update(issues)
         checked = {
             rule: in_scope[rule]
-            | {res_id for res_id, (__, state) in known[rule.id].items() if state == "open"}
+            | {res_id for res_id, (__, state, __) in known[rule.id].items() if state == "open"}
             for rule in self
         }
         first = len(scopes) + 1
         bad = {
-            rule: {row[0] for row in rows if row[index]}
+            rule: {row[0]: None for row in rows if row[index]}
             for index, rule in enumerate(conditions, first)
         }
-        others = self - conditions
-        for rule in others.filtered(lambda r: r.id not in every_open):
+        for rule in self.filtered(lambda r: r.rule_type == "method" and r.id not in every_open):
             # A module check declaring what it reads: the changed records in
             # its scope are all it checks.
             records = model.browse(sorted(in_scope[rule]))
-            bad[rule] = rule._run_method(records) if records else set()
-        bad.update((others & self.browse(every_open))._find_bad(checked, specs, few=True))
+            bad[rule] = dict.fromkeys(rule._run_method(records) if records else ())
+        bad.update((dups | self.browse(every_open))._find_bad(checked, specs, few=True))
         # A duplicate key flags the other members of a group too.
-        extra = {rule: bad[rule] - checked[rule] - set(known[rule.id]) for rule in self}
+        extra = {rule: bad[rule].keys() - checked[rule] - known[rule.id].keys() for rule in self}
         if any(extra.values()):
             more = self.filtered(lambda rule: extra[rule])._known_issues(
                 SQL("i.res_id = ANY(%s)", list(set().union(*extra.values())))
@@ -668,12 +685,11 @@ class NeiqinDqRule(models.Model):
         """{path: model} of the records a rule reads through many-to-one
         links (of its condition, its scope, its reference, or the paths its
         module check declares with ``dq_reads``), or None when it reads
-        other records in ways no write date tells: duplicate keys, module
-        checks declaring nothing, to-many, non-stored or hierarchical
-        conditions."""
+        other records in ways no write date tells: module checks declaring
+        nothing, to-many, non-stored or hierarchical conditions. (A
+        duplicate key reads the other members of its group: a rescan finds
+        them by the key their issues keep.)"""
         self.ensure_one()
-        if self.rule_type == "duplicate":
-            return None
         model = self.env[self.model_name]
         leaves = []  # (path, operator, value) of every leaf the rule reads
         if self.rule_type == "method":
@@ -736,18 +752,24 @@ class NeiqinDqRule(models.Model):
         :meth:`_known_issues` returns them, for every checked and bad id.
         With ``commit``, the writes are committed by batches of the
         configured size."""
-        close, reopen, new = [], [], []
+        close, reopen, new, rekey = [], [], [], []
         for rule, ids in checked.items():
             rule_bad = bad[rule]
             rule_known = known.get(rule.id, {})
-            for res_id, (issue_id, state) in rule_known.items():
+            for res_id, (issue_id, state, key) in rule_known.items():
                 if ids is not None and res_id not in ids and res_id not in rule_bad:
                     continue
                 if state == "open" and res_id not in rule_bad:
                     close.append(issue_id)
                 elif state == "closed" and res_id in rule_bad:
                     reopen.append(issue_id)
-            new.extend((rule, res_id) for res_id in sorted(rule_bad) if res_id not in rule_known)
+                if res_id in rule_bad and rule_bad[res_id] != key:
+                    rekey.append((issue_id, rule_bad[res_id]))
+            new.extend(
+                (rule, res_id, rule_bad[res_id])
+                for res_id in sorted(rule_bad)
+                if res_id not in rule_known
+            )
         Issue = self.env["neiqin.dq.issue"].with_context(**QUIET)
         now = fields.Datetime.now()
         size = self._batch_size()
@@ -766,8 +788,23 @@ class NeiqinDqRule(models.Model):
             )
             issues.invalidate_recordset(["reopen_count"])
             self._commit_batch(commit)
-        for pairs in split_every(size, new):
-            Issue.create(self._issue_vals(pairs, now))
+        for found in split_every(size, new):
+            Issue.create(self._issue_vals(found, now))
+            self._commit_batch(commit)
+        if rekey:
+            # A record that moved to another duplicate group: its issue
+            # follows it, so that a later rescan finds the group it left.
+            Issue.flush_model(["duplicate_key"])
+            self.env.cr.execute(
+                SQL(
+                    """UPDATE neiqin_dq_issue i SET duplicate_key = k.key
+                         FROM unnest(%s::int[], %s::varchar[]) AS k (id, key)
+                        WHERE i.id = k.id""",
+                    [issue_id for issue_id, __ in rekey],
+                    [key for __, key in rekey],
+                )
+            )
+            Issue.invalidate_model(["duplicate_key"])
             self._commit_batch(commit)
 
     def _commit_batch(self, commit):
@@ -775,16 +812,16 @@ class NeiqinDqRule(models.Model):
             # The cron's batches: what is filed stays filed if the scan stops.
             self.env.cr.commit()  # pylint: disable=invalid-commit
 
-    def _issue_vals(self, pairs, now):
-        """Values of new issues for (rule, res_id) pairs."""
+    def _issue_vals(self, found, now):
+        """Values of new issues for (rule, res_id, duplicate key) triples."""
         records = {}
-        for model_name, res_ids in groupby(pairs, key=lambda pair: pair[0].model_name):
+        for model_name, triples in groupby(found, key=lambda triple: triple[0].model_name):
             model = self.env[model_name].with_context(active_test=False)
             records[model_name] = {
-                record.id: record for record in model.browse({res_id for __, res_id in res_ids})
+                record.id: record for record in model.browse({triple[1] for triple in triples})
             }
         vals = []
-        for rule, res_id in pairs:
+        for rule, res_id, key in found:
             record = records[rule.model_name][res_id]
             has_company = "company_id" in record._fields
             vals.append(
@@ -796,6 +833,7 @@ class NeiqinDqRule(models.Model):
                     "company_id": (record.company_id.id if has_company else False)
                     or rule.company_id.id,
                     "message": rule.message or rule.name,
+                    "duplicate_key": key,
                     "found_at": now,
                     # Stored computed values given here are not recomputed
                     # by a second statement after the insert.

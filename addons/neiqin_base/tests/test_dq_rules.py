@@ -209,15 +209,48 @@ class TestDqRules(NeiqinCase):
         self.assertEqual(rule._scan()[rule], 1)
         self.assertEqual(issue.state, "closed")
 
-    def test_incremental_scan_rechecks_open_issues_of_rules_reading_other_records(self):
+    def test_incremental_scan_rechecks_the_duplicate_group_a_record_left(self):
         rule = self._rule("duplicate", fields=["email"], case_insensitive=True)
-        self.assertIsNone(rule._linked_paths())
+        self.assertEqual(rule._linked_paths(), {})
         rule._scan()
+        self.assertEqual(set(rule.issue_ids.mapped("duplicate_key")), {"same@example.com"})
         self._age_data_and_scan(rule)
-        # dup_b changes its email: dup_a, unchanged, is no longer a duplicate.
+        # dup_b changes its email: dup_a, unchanged, is no longer a duplicate,
+        # and is found by the key its issue keeps.
         self.dup_b.email = "other@example.com"
         self.assertEqual(rule._scan()[rule], 2)
         self.assertFalse(self._bad(rule))
+
+    def test_issue_follows_a_record_moving_to_another_duplicate_group(self):
+        rule = self._rule("duplicate", fields=["email"], case_insensitive=True)
+        rule._scan()
+        self._age_data_and_scan(rule)
+        self.dup_b.email = "GOOD@example.com"
+        rule._scan()
+        self.assertEqual(self._open(rule), self.dup_b | self.good)
+        issues = rule.issue_ids.filtered(lambda i: i.state == "open")
+        self.assertEqual(set(issues.mapped("duplicate_key")), {"good@example.com"})
+        # Leaving its second group, dup_b leaves good alone too: found by
+        # the key dup_b's issue took when it moved.
+        self._age_data_and_scan(rule)
+        self.dup_b.email = "unique@example.com"
+        self.assertEqual(rule._scan()[rule], 2)
+        self.assertFalse(self._open(rule))
+
+    def test_incremental_scan_rechecks_duplicate_issues_filed_without_a_key(self):
+        rule = self._rule("duplicate", fields=["email"], case_insensitive=True)
+        rule._scan()
+        rule.issue_ids.flush_recordset()
+        self.env.cr.execute(
+            "UPDATE neiqin_dq_issue SET duplicate_key = NULL WHERE rule_id = %s", [rule.id]
+        )
+        rule.issue_ids.invalidate_recordset(["duplicate_key"])
+        self._age_data_and_scan(rule)
+        self.far.email = "same@example.com"
+        rule._scan()
+        self.assertEqual(self._open(rule), self.dup_a | self.dup_b | self.far)
+        # Checked again, the issues get their key back.
+        self.assertEqual(set(rule.issue_ids.mapped("duplicate_key")), {"same@example.com"})
 
     def test_incremental_scan_finds_a_new_duplicate_on_two_fields(self):
         rule = self._rule("duplicate", fields=["email", "city"])
@@ -365,6 +398,16 @@ class TestDqRules(NeiqinCase):
         self.dup_a.with_user(contacts).unlink()
         self.assertEqual(issues.state, "closed")
         self.assertTrue(issues.closed_at)
+
+    def test_deleting_a_duplicate_rechecks_the_rest_of_its_group(self):
+        rule = self._rule("duplicate", fields=["email"], case_insensitive=True)
+        rule._scan()
+        self.assertEqual(self._open(rule), self.dup_a | self.dup_b)
+        contacts = new_test_user(
+            self.env, "nq_contacts", groups="base.group_user,base.group_partner_manager"
+        )
+        self.dup_b.with_user(contacts).unlink()
+        self.assertFalse(self._open(rule))
 
     def test_scheduled_scan_checks_everything_once_a_day(self):
         rule = self._rule("required", fields=["email"])
