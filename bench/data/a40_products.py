@@ -98,10 +98,7 @@ def generate(env, scale, progress):
     copy_rows(env, "product_template", tmpl_row, templates, progress, "product templates")
     copy_rows(env, "product_product", variant_row, variants, progress, "product variants")
     copy_rows(env, "stock_quant", quant_row, quants, progress, "stock quants")
-    # The categories were made long before the products, in a database in
-    # use: not minutes ago, as this one's were.
-    env.cr.execute("UPDATE product_category SET write_date = now() - interval '30 days'")
-    for table in ("product_template", "product_product", "stock_quant", "product_category"):
+    for table in ("product_template", "product_product", "stock_quant"):
         env.cr.execute(f"ANALYZE {table}")  # noqa: S608
     env.registry.clear_cache()
     env.invalidate_all()

@@ -198,6 +198,38 @@ def scope_condition(model, spec, query):
     return SQL("(%s) IS TRUE", _condition_on(query, model._search(list(spec.scope))))
 
 
+def duplicate_group(model, spec, query):
+    """Two SQL columns on the rows of ``query`` (a query of ``model``'s
+    table): the ids of the row's duplicate group, itself included, when the
+    row is in ``spec``'s scope and shares its key with another record in
+    scope (else NULL); and the text of the row's key.
+
+    Each row's group is looked up through the key's index, in the pass that
+    reads the other rules."""
+    model = model.with_context(active_test=False)
+    keys = _duplicate_keys(model, spec, query)
+    alias = "neiqin_group"
+    group = Query(model.env, alias, model._table_sql)
+    expression.expression(list(spec.scope) or [expression.TRUE_LEAF], model, alias, group)
+    group.add_where(
+        SQL(" AND ").join(
+            SQL("%s = %s", other, key)
+            for other, key in zip(_duplicate_keys(model, spec, group), keys)
+        )
+    )
+    complete = [_condition_on(query, model._search(list(spec.scope)))]
+    for fname, key in zip(spec.field_names, keys):
+        complete.append(SQL("%s IS NOT NULL", key))
+        if model._fields[fname].type in ("char", "text", "html"):
+            complete.append(SQL("(%s)::text <> ''", key))
+    members = SQL(
+        "CASE WHEN %s THEN (%s HAVING count(*) > 1) END",
+        SQL(" AND ").join(SQL("(%s) IS TRUE", part) for part in complete),
+        group.select(SQL("array_agg(%s)", SQL.identifier(alias, "id"))),
+    )
+    return [members, _key_text(keys)]
+
+
 def _duplicate_keys(model, spec, query):
     keys = []
     for fname in spec.field_names:

@@ -1,3 +1,4 @@
+import ast
 import logging
 import re
 import time
@@ -20,6 +21,7 @@ from ..engine.rule_sql import (
     RuleSpec,
     bad_condition,
     bad_ids_query,
+    duplicate_group,
     duplicate_index_expressions,
     few_ids,
     scope_condition,
@@ -176,15 +178,19 @@ class NeiqinDqRule(models.Model):
         if not text:
             return []
         try:
-            domain = safe_eval(
-                text,
-                {
-                    "uid": self.env.uid,
-                    "user": self.env.user,
-                    "datetime": safe_datetime,
-                    "context_today": lambda: fields.Date.context_today(self),
-                },
-            )
+            try:
+                # Most conditions are plain literals: read without compiling.
+                domain = ast.literal_eval(text)
+            except (ValueError, SyntaxError):
+                domain = safe_eval(
+                    text,
+                    {
+                        "uid": self.env.uid,
+                        "user": self.env.user,
+                        "datetime": safe_datetime,
+                        "context_today": lambda: fields.Date.context_today(self),
+                    },
+                )
             domain = expression.normalize_domain(domain)
             if model is not None:
                 model.with_context(active_test=False)._search(domain)
@@ -407,25 +413,59 @@ class NeiqinDqRule(models.Model):
             )
 
     # ------------------------------------------------------------------ scan
-    def _spec(self):
+    def _spec(self, field_names=None):
+        """What the rule checks; its conditions are validated when it is
+        saved (and by the scan buttons), not at each scan."""
         self.ensure_one()
-        model = self.env[self.model_name]
+        if field_names is None:
+            field_names = tuple(self.field_ids.mapped("name"))
         return RuleSpec(
             rule_type=self.rule_type,
-            field_names=tuple(self.field_ids.mapped("name")),
+            field_names=field_names,
             pattern=self.pattern or "",
             min_value=self.min_value if self.has_min else None,
             max_value=self.max_value if self.has_max else None,
             domain=self._eval_domain(self.domain)
             if self.rule_type in ("domain", "reference")
             else [],
-            scope=self._eval_domain(self.scope_domain, model),
+            scope=self._eval_domain(self.scope_domain),
             case_insensitive=self.case_insensitive,
         )
 
     def _specs(self):
         """{rule: RuleSpec}, evaluated once per scan."""
-        return {rule: rule._spec() for rule in self}
+        names = self._field_names()
+        return {rule: rule._spec(names.get(rule.id, ())) for rule in self}
+
+    def _field_names(self):
+        """{rule id: the names of its fields, in name order}, in one query.
+
+        The ids come from the relation table, the names from the registry's
+        cache of each model's fields: reading the many-to-many through the
+        ORM joins the whole field table, as PostgreSQL keeps no statistics
+        on a relation this small."""
+        field = self._fields["field_ids"]
+        self.flush_model(["field_ids"])
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT %s, %s FROM %s WHERE %s = ANY(%s)",
+                SQL.identifier(field.column1),
+                SQL.identifier(field.column2),
+                SQL.identifier(field.relation),
+                SQL.identifier(field.column1),
+                self.ids,
+            )
+        )
+        Fields = self.env["ir.model.fields"]
+        names = {}
+        for model_name in set(self.mapped("model_name")):
+            names.update((fid, name) for name, fid in Fields._get_ids(model_name).items())
+        found = {}
+        for rule_id, field_id in rows:
+            if field_id not in names:  # a field of another model: read it as saved
+                return {rule.id: tuple(rule.field_ids.mapped("name")) for rule in self}
+            found.setdefault(rule_id, []).append(names[field_id])
+        return {rule_id: tuple(sorted(fnames)) for rule_id, fnames in found.items()}
 
     def _find_bad(self, candidates, specs=None, few=False):
         """Return {rule: {id breaking it: its duplicate key's text, or None}}.
@@ -478,10 +518,11 @@ class NeiqinDqRule(models.Model):
         """The ids of ``records`` breaking this module check."""
         return set(getattr(records, self.method_name)(self).ids)
 
-    def _known_issues(self, condition):
-        """Return {rule id: {res_id: (issue id, state, duplicate key)}}: the latest issue of
-        these rules for each record matching ``condition`` (SQL on the issue
-        ``i``).
+    def _known_issues(self, *conditions):
+        """Return {rule id: {res_id: (issue id, state, duplicate key)}}: the
+        latest issue of these rules for each record matching one of
+        ``conditions`` (SQL on the issue ``i``), each read by a select of its
+        own, so that each uses its index.
 
         Read in SQL: this is the engine's own bookkeeping, which must see
         every issue of its rules whoever runs the scan; record rules on
@@ -489,11 +530,17 @@ class NeiqinDqRule(models.Model):
         self.env["neiqin.dq.issue"].flush_model(["rule_id", "res_id", "state", "duplicate_key"])
         self.env.cr.execute(
             SQL(
-                """SELECT i.rule_id, i.res_id, i.id, i.state, i.duplicate_key
-                     FROM neiqin_dq_issue i
-                    WHERE i.rule_id = ANY(%s) AND (%s) ORDER BY i.id""",
-                self.ids,
-                condition,
+                "%s ORDER BY 3",
+                SQL(" UNION ").join(
+                    SQL(
+                        """SELECT i.rule_id, i.res_id, i.id, i.state, i.duplicate_key
+                             FROM neiqin_dq_issue i
+                            WHERE i.rule_id = ANY(%s) AND (%s)""",
+                        self.ids,
+                        condition,
+                    )
+                    for condition in conditions
+                ),
             )
         )
         known = {rule_id: {} for rule_id in self.ids}
@@ -578,7 +625,7 @@ class NeiqinDqRule(models.Model):
         since = min(self.mapped("last_scan_at")) - WATERMARK_MARGIN
         links, every_open = {}, []
         for rule in self:
-            rule_links = rule._linked_paths()
+            rule_links = rule._linked_paths(specs[rule])
             if rule_links is None:
                 every_open.append(rule.id)
             links.update(rule_links or {})
@@ -588,61 +635,86 @@ class NeiqinDqRule(models.Model):
         query = model._search(
             [("id", "=", SQL("ANY(ARRAY(%s))", self._changes_query(model, links, since)))]
         )
-        scopes = {}  # one column per scope, one per rule read as a condition
+        scopes = {}  # one column per scope
         for rule in self:
             scopes.setdefault(repr(specs[rule].scope), specs[rule])
         conditions = self.filtered(lambda r: r.rule_type in CONDITION_TYPES)
+        dups = self.filtered(lambda r: r.rule_type == "duplicate")
         columns = [scope_condition(model, spec, query) for spec in scopes.values()]
         columns += [bad_condition(model, specs[rule], query) for rule in conditions]
+        for rule in dups:
+            columns += duplicate_group(model, specs[rule], query)
+        # The rules' issues of each record, in scope or not (a record
+        # leaving the scope closes its issue), looked up by record.
+        columns.append(
+            SQL(
+                """(SELECT array_agg(ARRAY[i.rule_id::text, i.id::text, i.state::text,
+                                          i.duplicate_key] ORDER BY i.id)
+                               FILTER (WHERE i.rule_id = ANY(%s))
+                      FROM neiqin_dq_issue i
+                     WHERE i.res_id = %s)""",
+                self.ids,
+                SQL.identifier(query.table, "id"),
+            )
+        )
         rows = self.env.execute_query(query.select(SQL.identifier(query.table, "id"), *columns))
-        touched = [row[0] for row in rows]
+        touched = {row[0] for row in rows}
         in_scope = {
             key: {row[0] for row in rows if row[index]} for index, key in enumerate(scopes, 1)
         }
         in_scope = {rule: in_scope[repr(specs[rule].scope)] for rule in self}
-        # The rules' issues of the changed records, in scope or not (a
-        # record leaving the scope closes its issue): their open issues are
-        # checked again, as is every open issue of a rule that reads other
-        # records in ways no write date tells. Deleting a record closes its
-        # issues (models/base.py).
-        dups = self.filtered(lambda r: r.rule_type == "duplicate")
-        # One condition per index: by record, by rule, by missing key.
-        wanted = [SQL("i.res_id = ANY(%s)", touched)]
+        index = len(scopes) + 1
+        bad = {}
+        for rule in conditions:
+            bad[rule] = {row[0]: None for row in rows if row[index]}
+            index += 1
+        for rule in dups:
+            # Every member of a changed record's group, under its key.
+            bad[rule] = {
+                member: row[index + 1] for row in rows if row[index] for member in row[index]
+            }
+            index += 2
+        known = {rule_id: {} for rule_id in self.ids}
+        for row in rows:
+            for rule_id, issue_id, state, key in row[index] or ():
+                known[int(rule_id)][row[0]] = (int(issue_id), state, key)
+        # Open issues of records not changed: those of module checks that
+        # do not declare what they read, and the other members of the
+        # duplicate groups the changed records were in, found by the key
+        # their issues keep (issues filed before issues kept keys get theirs
+        # from the daily full scan). Deleting a record closes its issues
+        # (models/base.py).
+        left = {key for rule in dups for __, __, key in known[rule.id].values() if key is not None}
+        wanted = []
         if every_open:
             wanted.append(SQL("(i.state = 'open' AND i.rule_id = ANY(%s))", every_open))
         if dups:
             wanted.append(
                 SQL(
-                    "(i.state = 'open' AND i.rule_id = ANY(%s) AND i.duplicate_key IS NULL)",
+                    "(i.state = 'open' AND i.rule_id = ANY(%s) AND i.duplicate_key = ANY(%s))",
                     dups.ids,
+                    sorted(left),
                 )
             )
-        known = self._known_issues(SQL(" OR ").join(wanted))
-        # The other members of the duplicate groups the changed records
-        # were in: found by the key their issues keep.
-        left = {key for rule in dups for __, __, key in known[rule.id].values() if key is not None}
-        if left:
-            twins = dups._known_issues(
-                SQL("i.state = 'open' AND i.duplicate_key = ANY(%s)", sorted(left))
-            )
-            for rule_id, issues in twins.items():
+        if wanted:
+            for rule_id, issues in self._known_issues(*wanted).items():
                 known[rule_id].update(issues)
         checked = {
             rule: in_scope[rule]
             | {res_id for res_id, (__, state, __) in known[rule.id].items() if state == "open"}
             for rule in self
         }
-        first = len(scopes) + 1
-        bad = {
-            rule: {row[0]: None for row in rows if row[index]}
-            for index, rule in enumerate(conditions, first)
-        }
         for rule in self.filtered(lambda r: r.rule_type == "method" and r.id not in every_open):
             # A module check declaring what it reads: the changed records in
             # its scope are all it checks.
             records = model.browse(sorted(in_scope[rule]))
             bad[rule] = dict.fromkeys(rule._run_method(records) if records else ())
-        bad.update((dups | self.browse(every_open))._find_bad(checked, specs, few=True))
+        # The records of the other open issues, by the rules' own checks.
+        others = {rule: checked[rule] - touched for rule in dups}
+        others.update((rule, checked[rule]) for rule in self.browse(every_open))
+        rechecked = self.browse([rule.id for rule in others])
+        for rule, found in rechecked._find_bad(others, specs, few=True).items():
+            bad[rule] = {**found, **bad[rule]} if rule in dups else found
         # A duplicate key flags the other members of a group too.
         extra = {rule: bad[rule].keys() - checked[rule] - known[rule.id].keys() for rule in self}
         if any(extra.values()):
@@ -681,7 +753,7 @@ class NeiqinDqRule(models.Model):
             query.select(SQL.identifier(query.table, "id")) for query in queries
         )
 
-    def _linked_paths(self):
+    def _linked_paths(self, spec=None):
         """{path: model} of the records a rule reads through many-to-one
         links (of its condition, its scope, its reference, or the paths its
         module check declares with ``dq_reads``), or None when it reads
@@ -691,23 +763,22 @@ class NeiqinDqRule(models.Model):
         them by the key their issues keep.)"""
         self.ensure_one()
         model = self.env[self.model_name]
+        spec = spec or self._spec()
         leaves = []  # (path, operator, value) of every leaf the rule reads
         if self.rule_type == "method":
             reads = getattr(getattr(model, self.method_name or "", None), DQ_READS, None)
             if reads is None:
                 return None
             leaves += [(path, "=", False) for path in reads]
-        for text in [self.scope_domain] + ([self.domain] if self.rule_type == "domain" else []):
-            leaves += [leaf for leaf in self._eval_domain(text) if _is_leaf(leaf)]
+        for domain in [spec.scope] + ([spec.domain] if self.rule_type == "domain" else []):
+            leaves += [leaf for leaf in domain if _is_leaf(leaf)]
         if self.rule_type == "reference":
-            fname = self.field_ids.name
+            fname = spec.field_names[0]
             leaves.append((f"{fname}.id", "=", False))
             if "active" in self.env[model._fields[fname].comodel_name]._fields:
                 leaves.append((f"{fname}.active", "=", False))
             leaves += [
-                (f"{fname}.{leaf[0]}", leaf[1], leaf[2])
-                for leaf in self._eval_domain(self.domain)
-                if _is_leaf(leaf)
+                (f"{fname}.{leaf[0]}", leaf[1], leaf[2]) for leaf in spec.domain if _is_leaf(leaf)
             ]
         if any(op in ("child_of", "parent_of", "any", "not any") for __, op, __ in leaves):
             return None
@@ -848,11 +919,13 @@ class NeiqinDqRule(models.Model):
     # ------------------------------------------------------------------ actions
     def action_run(self):
         """Button: scan the changes since the last scan now."""
+        self._check_configuration()
         self._scan()
         return self._notify_scan_done()
 
     def action_run_full(self):
         """Button: check every record in scope now."""
+        self._check_configuration()
         self._scan(full=True)
         return self._notify_scan_done()
 
