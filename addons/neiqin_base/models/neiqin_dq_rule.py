@@ -630,11 +630,7 @@ class NeiqinDqRule(models.Model):
                 every_open.append(rule.id)
             links.update(rule_links or {})
         self.env.flush_all()  # the linked records' write dates too
-        # The changed ids as an InitPlan array: the checks are planned for a
-        # few records, each looked up with its linked records (see few_ids).
-        query = model._search(
-            [("id", "=", SQL("ANY(ARRAY(%s))", self._changes_query(model, links, since)))]
-        )
+        query = model._search(self._changes_domain(model, links, since))
         scopes = {}  # one column per scope
         for rule in self:
             scopes.setdefault(repr(specs[rule].scope), specs[rule])
@@ -726,29 +722,46 @@ class NeiqinDqRule(models.Model):
         return checked, bad, known
 
     @api.model
-    def _changes_query(self, model, links, since):
-        """SQL selecting the ids of ``model`` written since ``since``, or
+    def _changes_domain(self, model, links, since):
+        """The domain of the records of ``model`` written since ``since``, or
         whose records linked through ``links`` ({path: model}, as
         :meth:`_linked_paths` gives them) were.
 
-        A union of one select per link, from the innermost outwards: each
-        is answered by the write_date index of the linked table and the
-        index of the link column (an OR of the conditions, or a join, would
-        read the whole tables)."""
+        The records written since are read through the write_date index,
+        each of their pages once. Those reached through links are selected
+        by a union of one select per link, from the innermost outwards, each
+        answered by the write_date index of the linked table and the index
+        of the link column (an OR of the conditions, or a join, would read
+        the whole tables); their ids are given as an InitPlan array, so that
+        the checks are planned for a few records, each looked up with its
+        linked records (see few_ids)."""
         tree = {}
         for path in links:
             node = tree
             for name in path.split("."):
                 node = node.setdefault(name, {})
-        return self._changed_ids(model, tree, since)
+        domain = [("write_date", ">=", since)]
+        linked = [
+            model._search(
+                [(name, "in", SQL("(%s)", self._changed_ids(model, name, subtree, since)))]
+            )
+            for name, subtree in sorted(tree.items())
+        ]
+        if linked:
+            ids = SQL(" UNION ALL ").join(
+                query.select(SQL.identifier(query.table, "id")) for query in linked
+            )
+            domain = expression.OR([domain, [("id", "=", SQL("ANY(ARRAY(%s))", ids))]])
+        return domain
 
-    def _changed_ids(self, model, tree, since):
-        model = model.with_context(active_test=False)
+    def _changed_ids(self, model, name, tree, since):
+        """SQL selecting the ids of the records ``model.name`` links to that
+        were written since ``since``, or whose own links in ``tree`` were."""
+        model = self.env[model._fields[name].comodel_name].with_context(active_test=False)
         queries = [model._search([("write_date", ">=", since)])]
-        for name, subtree in sorted(tree.items()):
-            comodel = self.env[model._fields[name].comodel_name]
-            inner = self._changed_ids(comodel, subtree, since)
-            queries.append(model._search([(name, "in", SQL("(%s)", inner))]))
+        for inner, subtree in sorted(tree.items()):
+            ids = self._changed_ids(model, inner, subtree, since)
+            queries.append(model._search([(inner, "in", SQL("(%s)", ids))]))
         return SQL(" UNION ALL ").join(
             query.select(SQL.identifier(query.table, "id")) for query in queries
         )
