@@ -684,7 +684,7 @@ class NeiqinDqRule(models.Model):
         wanted = []
         if every_open:
             wanted.append(SQL("(i.state = 'open' AND i.rule_id = ANY(%s))", every_open))
-        if dups:
+        if left:
             wanted.append(
                 SQL(
                     "(i.state = 'open' AND i.rule_id = ANY(%s) AND i.duplicate_key = ANY(%s))",
