@@ -538,6 +538,29 @@ class TestDqRules(NeiqinCase):
         with self.assertRaisesRegex(ValidationError, "not valid"):
             self._rule("domain", domain="[('no_such_field', '=', 1)]")
 
+    def test_scan_buttons_name_a_condition_that_stopped_being_valid(self):
+        # A field the scope names was removed since the rule was saved.
+        rule = self._rule("required", fields=["email"])
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE neiqin_dq_rule SET scope_domain = %s WHERE id = %s",
+            ["[('x_removed_field', '=', 1)]", rule.id],
+        )
+        rule.invalidate_recordset(["scope_domain"])
+        for button in (rule.action_run, rule.action_run_full):
+            with self.assertRaisesRegex(ValidationError, "x_removed_field"):
+                button()
+
+    def test_conditions_may_use_the_user_and_today(self):
+        rule = self._rule(
+            "domain",
+            domain="[('create_date', '<=', context_today() + datetime.timedelta(days=1))]",
+            scope_domain=f"[('ref', '=like', 'DQT-%'), ('create_uid', '=', {self.env.uid})]",
+        )
+        self.assertEqual(self._bad(rule), self.all)
+        rule.scope_domain = "[('ref', '=like', 'DQT-%'), ('create_uid', '!=', uid)]"
+        self.assertFalse(self._bad(rule))
+
     def test_unknown_method_is_refused(self):
         with self.assertRaisesRegex(ValidationError, "not a check method"):
             self._rule("method", method_name="unlink")
