@@ -53,34 +53,62 @@ class NeiqinDispatchRule(models.Model):
                     self.env._("Dispatch rule %s: the amount range is reversed.", rule.name)
                 )
 
-    def _matches(self, order, weight):
+    def _matcher(self):
+        """The rule's conditions as a test on an order's values (as
+        :meth:`_order_values` gives them), read from the rule once for all
+        the orders it is tried on."""
         self.ensure_one()
+        countries = frozenset(self.country_ids.ids)
+        states = frozenset(self.state_ids.ids)
+        prefixes = tuple(p.strip() for p in (self.zip_prefixes or "").split(",") if p.strip())
+        products = frozenset(self.product_ids.ids)
+        categs = frozenset(self.categ_ids.ids)
+        # A category's path starts with its ancestors' paths.
+        paths = tuple(self.categ_ids.mapped("parent_path"))
+        min_weight, max_weight = self.min_weight, self.max_weight
+        min_amount, max_amount = self.min_amount, self.max_amount
+
+        def matches(values):
+            weight, amount = values["weight"], values["amount"]
+            return not (
+                (countries and values["country"] not in countries)
+                or (states and values["state"] not in states)
+                or (prefixes and not values["zip"].startswith(prefixes))
+                or weight < min_weight
+                or (max_weight and weight > max_weight)
+                or amount < min_amount
+                or (max_amount and amount > max_amount)
+                or (products and not products & values["products"])
+                or (
+                    categs
+                    and not any(
+                        categ in categs or path.startswith(paths)
+                        for categ, path in values["categs"]
+                    )
+                )
+            )
+
+        return matches
+
+    @api.model
+    def _order_values(self, order, weight, lines):
+        """What dispatch rules test on an order; its products only when
+        ``lines`` (some rule tests them)."""
         address = order.partner_shipping_id
-        if self.country_ids and address.country_id not in self.country_ids:
-            return False
-        if self.state_ids and address.state_id not in self.state_ids:
-            return False
-        if self.zip_prefixes:
-            prefixes = [p.strip() for p in self.zip_prefixes.split(",") if p.strip()]
-            if not any((address.zip or "").startswith(p) for p in prefixes):
-                return False
-        if weight < self.min_weight or (self.max_weight and weight > self.max_weight):
-            return False
-        amount = order.amount_total
-        if amount < self.min_amount or (self.max_amount and amount > self.max_amount):
-            return False
-        if not (self.product_ids or self.categ_ids):
-            return True
-        products = order.order_line.product_id
-        if self.product_ids and not (products & self.product_ids):
-            return False
-        if self.categ_ids and not any(
-            categ in self.categ_ids
-            or categ.parent_path.startswith(tuple(c.parent_path for c in self.categ_ids))
-            for categ in products.categ_id
-        ):
-            return False
-        return True
+        values = {
+            "country": address.country_id.id,
+            "state": address.state_id.id,
+            "zip": address.zip or "",
+            "weight": weight,
+            "amount": order.amount_total,
+            "products": frozenset(),
+            "categs": (),
+        }
+        if lines:
+            products = order.order_line.product_id
+            values["products"] = frozenset(products.ids)
+            values["categs"] = [(categ.id, categ.parent_path) for categ in products.categ_id]
+        return values
 
     @api.model
     def _apply(self, orders, vals=None):
@@ -91,14 +119,18 @@ class NeiqinDispatchRule(models.Model):
         rules_by_company = {}
         grouped = {}
         for order in orders:
-            rules = rules_by_company.get(order.company_id)
-            if rules is None:
+            if order.company_id not in rules_by_company:
                 # Rules are configuration: applying them on approval must not
                 # depend on the approving user's right to read them.
                 rules = self.sudo().search([("company_id", "=", order.company_id.id)])
-                rules_by_company[order.company_id] = rules
-            weight = self._weight(order, rules)
-            rule = next((r for r in rules if r._matches(order, weight)), None)
+                rules_by_company[order.company_id] = (
+                    rules,
+                    [(rule, rule._matcher()) for rule in rules],
+                    any(rule.product_ids or rule.categ_ids for rule in rules),
+                )
+            rules, matchers, lines = rules_by_company[order.company_id]
+            values = self._order_values(order, self._weight(order, rules), lines)
+            rule = next((rule for rule, matches in matchers if matches(values)), None)
             order_vals = {}
             if rule:
                 if (
