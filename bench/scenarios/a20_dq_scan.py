@@ -257,7 +257,7 @@ SCENARIOS = [
         records=_count,
         ours=_incremental,
         setup=_prepare_unchanged,
-        notes="what a rescan costs whatever changed: the rules, one statement per model, the writes",
+        notes="what any rescan costs: the rules, one statement per model, the writes",
         max_queries=30,
     ),
 ]
