@@ -81,7 +81,9 @@ DOMAIN_BUILDERS = {
 }
 
 
-def _scope(model, spec, candidate_ids):
+def candidate_domain(spec, candidate_ids):
+    """The domain of ``spec``'s scope, limited to ``candidate_ids`` (None:
+    the whole scope; an SQL array: see :func:`few_ids`)."""
     domain = list(spec.scope)
     if isinstance(candidate_ids, SQL):
         domain = expression.AND([domain, [("id", "=", SQL("ANY(%s)", candidate_ids))]])
@@ -120,11 +122,14 @@ def _bad_query(model, spec, candidate_ids=None):
     if spec.rule_type in DOMAIN_BUILDERS:
         return model._search(
             expression.AND(
-                [_scope(model, spec, candidate_ids), DOMAIN_BUILDERS[spec.rule_type](spec, model)]
+                [
+                    candidate_domain(spec, candidate_ids),
+                    DOMAIN_BUILDERS[spec.rule_type](spec, model),
+                ]
             )
         )
     if spec.rule_type == "regex":
-        query = model._search(_scope(model, spec, candidate_ids))
+        query = model._search(candidate_domain(spec, candidate_ids))
         column = model._field_to_sql(query.table, spec.field_names[0], query)
         text = SQL("(%s)::text", column)
         query.add_where(
@@ -185,8 +190,8 @@ def _reference_condition(model, spec, query):
     if target:
         expression.expression(target, comodel, alias=alias, query=matches)
     return SQL(
-        "(%s) IS TRUE AND NOT COALESCE(%s IS NOT NULL AND (%s), FALSE)",
-        _condition_on(query, model._search(list(spec.scope))),
+        "%s AND NOT COALESCE(%s IS NOT NULL AND (%s), FALSE)",
+        scope_condition(model, spec, query),
         column,
         _condition_on(query, matches),
     )
@@ -217,14 +222,14 @@ def duplicate_group(model, spec, query):
             for other, key in zip(_duplicate_keys(model, spec, group), keys)
         )
     )
-    complete = [_condition_on(query, model._search(list(spec.scope)))]
+    complete = [scope_condition(model, spec, query)]
     for fname, key in zip(spec.field_names, keys):
         complete.append(SQL("%s IS NOT NULL", key))
         if model._fields[fname].type in ("char", "text", "html"):
             complete.append(SQL("(%s)::text <> ''", key))
     members = SQL(
         "CASE WHEN %s THEN (%s HAVING count(*) > 1) END",
-        SQL(" AND ").join(SQL("(%s) IS TRUE", part) for part in complete),
+        SQL(" AND ").join(complete),
         group.select(SQL("array_agg(%s)", SQL.identifier(alias, "id"))),
     )
     return [members, _key_text(keys)]
@@ -252,7 +257,7 @@ def _duplicate_query(model, spec, candidate_ids):
         # through the key's index (an aggregate keeps PostgreSQL from
         # turning the look-ups into a join of the whole table): the cost
         # follows the number of keys checked, not the size of the table.
-        wanted = model._search(_scope(model, spec, candidate_ids))
+        wanted = model._search(candidate_domain(spec, candidate_ids))
         names = [SQL.identifier(f"k{index}") for index in range(len(keys))]
         query.add_where(
             SQL(" AND ").join(SQL("%s = k.%s", key, name) for key, name in zip(keys, names))
@@ -305,7 +310,7 @@ def _reference_query(model, spec, candidate_ids):
     reads only their own targets."""
     fname = spec.field_names[0]
     comodel = model.env[model._fields[fname].comodel_name].with_context(active_test=False)
-    query = model._search(_scope(model, spec, candidate_ids))
+    query = model._search(candidate_domain(spec, candidate_ids))
     column = model._field_to_sql(query.table, fname, query)
     target = list(spec.domain)
     if "active" in comodel._fields:

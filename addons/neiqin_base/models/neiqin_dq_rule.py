@@ -21,6 +21,7 @@ from ..engine.rule_sql import (
     RuleSpec,
     bad_condition,
     bad_ids_query,
+    candidate_domain,
     duplicate_group,
     duplicate_index_expressions,
     few_ids,
@@ -489,11 +490,8 @@ class NeiqinDqRule(models.Model):
             if rule.rule_type == "method":
                 key = (rule.model_name, repr(spec.scope), id(ids))
                 if key not in in_scope:
-                    domain = spec.scope
-                    if ids is not None:
-                        domain = expression.AND([domain, [("id", "in", list(ids))]])
                     # In id order: the model's default order may join other tables.
-                    in_scope[key] = model.search(domain, order="id")
+                    in_scope[key] = model.search(candidate_domain(spec, ids), order="id")
                 bad[rule] = dict.fromkeys(rule._run_method(in_scope[key]))
             elif rule.rule_type in DOMAIN_BUILDERS or rule.rule_type in SQL_TYPES:
                 parts.append(
