@@ -56,7 +56,6 @@ class NeiqinDqIssue(models.Model):
                 ON neiqin_dq_issue (res_id, rule_id);
             CREATE INDEX IF NOT EXISTS neiqin_dq_issue_res_open_idx
                 ON neiqin_dq_issue (res_model, res_id) WHERE state = 'open';
-            DROP INDEX IF EXISTS neiqin_dq_issue_open_key_idx;
             CREATE INDEX IF NOT EXISTS neiqin_dq_issue_key_open_idx
                 ON neiqin_dq_issue (duplicate_key, rule_id) WHERE state = 'open';
             """
