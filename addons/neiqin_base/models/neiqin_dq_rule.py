@@ -567,16 +567,16 @@ class NeiqinDqRule(models.Model):
         files the rest.
         """
         result = {}
+        specs = self._specs()
         for rules in self.grouped("model_name").values():
-            result.update(rules._scan_model(full=full, commit=commit))
+            result.update(rules._scan_model(specs, full=full, commit=commit))
         return result
 
-    def _scan_model(self, full=False, commit=False):
+    def _scan_model(self, specs, full=False, commit=False):
         t0 = time.monotonic()
         model = self.env[self[:1].model_name].with_context(active_test=False)
         # The transaction's clock, as write_date uses.
         started = self.env.cr.now().replace(tzinfo=None)
-        specs = self._specs()
         whole = self.filtered(lambda rule: full or not rule.last_scan_at)
         changed = self - whole
         checked = dict.fromkeys(whole)
@@ -627,7 +627,11 @@ class NeiqinDqRule(models.Model):
             if rule_links is None:
                 every_open.append(rule.id)
             links.update(rule_links or {})
-        self.env.flush_all()  # the linked records' write dates too
+        # What the statement reads: the records, those they link to (their
+        # write dates too), their issues. (The bookkeeping of the rules of
+        # other models waits for one write at the end.)
+        for name in {model._name, *links.values(), "neiqin.dq.issue"}:
+            self.env[name].flush_model()
         query = model._search(self._changes_domain(model, links, since))
         scopes = {}  # one column per scope
         for rule in self:
@@ -651,8 +655,26 @@ class NeiqinDqRule(models.Model):
                 SQL.identifier(query.table, "id"),
             )
         )
+        # The fields of the records themselves that module checks declare
+        # they read, read with the records and put in the cache as the ORM
+        # does: the checks do not read the records again.
+        methods = self.filtered(lambda r: r.rule_type == "method" and r.id not in every_open)
+        prefetch = [
+            model._fields[name]
+            for name in sorted({name for rule in methods for name in rule._method_reads()})
+            if name in model._fields
+            and model._fields[name].store
+            and model._fields[name].column_type
+        ]
+        columns += [
+            model._field_to_sql(query.table, field.name, query, flush=False) for field in prefetch
+        ]
         rows = self.env.execute_query(query.select(SQL.identifier(query.table, "id"), *columns))
         touched = {row[0] for row in rows}
+        if prefetch and rows:
+            records = model.browse([row[0] for row in rows])
+            for offset, field in enumerate(prefetch, len(columns) - len(prefetch) + 1):
+                self.env.cache.insert_missing(records, field, [row[offset] for row in rows])
         in_scope = {
             key: {row[0] for row in rows if row[index]} for index, key in enumerate(scopes, 1)
         }
@@ -698,7 +720,7 @@ class NeiqinDqRule(models.Model):
             | {res_id for res_id, (__, state, __) in known[rule.id].items() if state == "open"}
             for rule in self
         }
-        for rule in self.filtered(lambda r: r.rule_type == "method" and r.id not in every_open):
+        for rule in methods:
             # A module check declaring what it reads: the changed records in
             # its scope are all it checks.
             records = model.browse(sorted(in_scope[rule]))
@@ -777,7 +799,7 @@ class NeiqinDqRule(models.Model):
         spec = spec or self._spec()
         leaves = []  # (path, operator, value) of every leaf the rule reads
         if self.rule_type == "method":
-            reads = getattr(getattr(model, self.method_name or "", None), DQ_READS, None)
+            reads = self._method_reads()
             if reads is None:
                 return None
             leaves += [(path, "=", False) for path in reads]
@@ -814,6 +836,12 @@ class NeiqinDqRule(models.Model):
                 elif index < len(names) - 1:
                     return None
         return links
+
+    def _method_reads(self):
+        """The paths a module check declares it reads (``dq_reads``), or None."""
+        self.ensure_one()
+        method = getattr(self.env[self.model_name], self.method_name or "", None)
+        return getattr(method, DQ_READS, None)
 
     def _check_records(self, records):
         """Check ``records`` now against these rules; return their open issues."""

@@ -146,6 +146,26 @@ class TestDqRules(NeiqinCase):
         rule = self._rule("method", method_name="_neiqin_dq_email_undeliverable")
         self.assertEqual(self._bad(rule), self.bad_email)
 
+    def test_module_check_answers_alike_from_the_cache_and_from_the_database(self):
+        rule = self._rule("method", method_name="_neiqin_dq_email_undeliverable")
+        odd = self.Partner.create(
+            [
+                {"name": "named", "email": '"Named" <named@example.com>'},
+                {"name": "double at", "email": "x@@example.com"},
+                {"name": "spaced", "email": "two words@example.com"},
+                {"name": "no dot", "email": "local@host"},
+            ]
+        )
+        partners = self.all | odd
+        partners.mapped("email")  # in the cache, as a rescan leaves them
+        from_cache = partners._neiqin_dq_email_undeliverable(rule)
+        self.assertIn(self.bad_email, from_cache)
+        self.assertNotIn(self.good, from_cache)
+        partners.invalidate_recordset(["email"])
+        with self.assertQueryCount(1):
+            from_database = partners._neiqin_dq_email_undeliverable(rule)
+        self.assertEqual(from_database, from_cache)
+
     def test_issue_carries_rule_owner_and_message(self):
         rule = self._rule(
             "required", fields=["email"], owner_team_id=self.team.id, message="Add an email"
