@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from odoo.osv import expression
 from odoo.tools import SQL, Query
+from odoo.tools.sql import make_index_name
 
 DOMAIN_TYPES = ("required", "range", "domain")
 SQL_TYPES = ("regex", "duplicate", "reference")
@@ -329,6 +330,17 @@ def _reference_query(model, spec, candidate_ids):
         )
     )
     return query
+
+
+def duplicate_index_name(model, spec):
+    """The name of the index on ``spec``'s duplicate key (a hash index for
+    a key of one field, see duplicate_index_expressions)."""
+    suffix = "_".join(spec.field_names)
+    if spec.case_insensitive:
+        suffix += "_ci"
+    if len(spec.field_names) == 1:
+        suffix += "_hash"
+    return make_index_name(model._table, f"neiqin_dq_{suffix}")
 
 
 def duplicate_index_expressions(model, spec):

@@ -24,6 +24,7 @@ from ..engine.rule_sql import (
     candidate_domain,
     duplicate_group,
     duplicate_index_expressions,
+    duplicate_index_name,
     few_ids,
     scope_condition,
 )
@@ -403,14 +404,17 @@ class NeiqinDqRule(models.Model):
             expressions = duplicate_index_expressions(model, spec)
             if not expressions:
                 continue
-            suffix = "_".join(spec.field_names)
-            if rule.case_insensitive:
-                suffix += "_ci"
+            # A key of one field gets a hash index: a rescan looks each
+            # changed record's group up by equality, and a hash look-up
+            # reads fewer pages than a B-tree descent. Hash indexes have
+            # one column: a key of several fields gets a B-tree.
+            method = "hash" if len(expressions) == 1 else "btree"
             sql.create_index(
                 self.env.cr,
-                sql.make_index_name(model._table, f"neiqin_dq_{suffix}"),
+                duplicate_index_name(model, spec),
                 model._table,
                 expressions,
+                method=method,
             )
 
     # ------------------------------------------------------------------ scan

@@ -1,7 +1,9 @@
+import importlib.util
 from datetime import timedelta
 
 from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
+from odoo.modules.module import get_resource_path
 from odoo.tests import new_test_user, tagged
 
 from .common import NeiqinCase
@@ -122,6 +124,43 @@ class TestDqRules(NeiqinCase):
     def test_duplicate_is_exact_when_case_matters(self):
         rule = self._rule("duplicate", fields=["email"])
         self.assertFalse(self._bad(rule))
+
+    def _index_methods(self, table, name):
+        self.env.cr.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND indexname LIKE %s",
+            [table, f"%{name}%"],
+        )
+        return {row[0]: row[1].split(" USING ")[1].split(" ")[0] for row in self.env.cr.fetchall()}
+
+    def test_duplicate_keys_are_indexed_by_hash_for_one_field_by_btree_for_more(self):
+        self._rule("duplicate", fields=["email"], case_insensitive=True)
+        self._rule("duplicate", fields=["city", "zip"])
+        self.assertEqual(
+            self._index_methods("res_partner", "neiqin_dq_"),
+            {
+                "res_partner__neiqin_dq_email_ci_hash_index": "hash",
+                "res_partner__neiqin_dq_city_zip_index": "btree",
+            },
+        )
+
+    def test_upgrade_replaces_the_btree_index_of_a_one_field_key(self):
+        rule = self._rule("duplicate", fields=["email"], case_insensitive=True)
+        self.env.cr.execute("DROP INDEX res_partner__neiqin_dq_email_ci_hash_index")
+        # As the engine indexed a key before 18.0.1.1.0.
+        self.env.cr.execute(
+            "CREATE INDEX res_partner__neiqin_dq_email_ci_index "
+            "ON res_partner (lower(btrim((email)::text)))"
+        )
+        path = get_resource_path("neiqin_base", "migrations", "18.0.1.1.0", "post-migration.py")
+        spec = importlib.util.spec_from_file_location("neiqin_base_post_migration", path)
+        script = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(script)
+        script.migrate(self.env.cr, "18.0.1.0.0")
+        self.assertEqual(
+            self._index_methods("res_partner", "neiqin_dq_"),
+            {"res_partner__neiqin_dq_email_ci_hash_index": "hash"},
+        )
+        self.assertEqual(self._bad(rule), self.dup_a | self.dup_b)
 
     def test_reference_finds_missing_targets(self):
         rule = self._rule("reference", fields=["country_id"])
