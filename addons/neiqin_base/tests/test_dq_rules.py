@@ -3,8 +3,8 @@ from datetime import timedelta
 
 from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
-from odoo.modules.module import get_resource_path
 from odoo.tests import new_test_user, tagged
+from odoo.tools.misc import file_path
 
 from .common import NeiqinCase
 
@@ -151,7 +151,7 @@ class TestDqRules(NeiqinCase):
             "CREATE INDEX res_partner__neiqin_dq_email_ci_index "
             "ON res_partner (lower(btrim((email)::text)))"
         )
-        path = get_resource_path("neiqin_base", "migrations", "18.0.1.1.0", "post-migration.py")
+        path = file_path("neiqin_base/migrations/18.0.1.1.0/post-migration.py")
         spec = importlib.util.spec_from_file_location("neiqin_base_post_migration", path)
         script = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(script)
