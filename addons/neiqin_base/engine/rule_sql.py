@@ -332,20 +332,15 @@ def _reference_query(model, spec, candidate_ids):
     return query
 
 
-def duplicate_index_name(model, spec):
-    """The name of the index on ``spec``'s duplicate key (a hash index for
-    a key of one field, see duplicate_index_expressions)."""
-    suffix = "_".join(spec.field_names)
-    if spec.case_insensitive:
-        suffix += "_ci"
-    if len(spec.field_names) == 1:
-        suffix += "_hash"
-    return make_index_name(model._table, f"neiqin_dq_{suffix}")
+def duplicate_index(model, spec):
+    """The index on ``spec``'s duplicate key, as (name, method, expressions),
+    or None when the key cannot be indexed (a translated or non-column
+    field).
 
-
-def duplicate_index_expressions(model, spec):
-    """Index expressions matching the duplicate-key columns of ``spec``, or
-    None when a key cannot be indexed (a translated or non-column field)."""
+    A key of one field gets a hash index: a rescan looks each changed
+    record's group up by equality, and a hash look-up reads fewer pages
+    than a B-tree descent. Hash indexes have one column: a key of several
+    fields gets a B-tree."""
     expressions = []
     for fname in spec.field_names:
         field = model._fields[fname]
@@ -355,4 +350,12 @@ def duplicate_index_expressions(model, spec):
         if spec.case_insensitive and field.type in ("char", "text", "html"):
             column = f"lower(btrim(({column})::text))"
         expressions.append(column)
-    return expressions
+    if not expressions:
+        return None
+    method = "hash" if len(expressions) == 1 else "btree"
+    suffix = "_".join(spec.field_names)
+    if spec.case_insensitive:
+        suffix += "_ci"
+    if method == "hash":
+        suffix += "_hash"
+    return make_index_name(model._table, f"neiqin_dq_{suffix}"), method, expressions

@@ -23,8 +23,7 @@ from ..engine.rule_sql import (
     bad_ids_query,
     candidate_domain,
     duplicate_group,
-    duplicate_index_expressions,
-    duplicate_index_name,
+    duplicate_index,
     few_ids,
     scope_condition,
 )
@@ -400,22 +399,10 @@ class NeiqinDqRule(models.Model):
             model = self.env.get(rule.model_name)
             if model is None or not model._auto:
                 continue
-            spec = rule._spec()
-            expressions = duplicate_index_expressions(model, spec)
-            if not expressions:
-                continue
-            # A key of one field gets a hash index: a rescan looks each
-            # changed record's group up by equality, and a hash look-up
-            # reads fewer pages than a B-tree descent. Hash indexes have
-            # one column: a key of several fields gets a B-tree.
-            method = "hash" if len(expressions) == 1 else "btree"
-            sql.create_index(
-                self.env.cr,
-                duplicate_index_name(model, spec),
-                model._table,
-                expressions,
-                method=method,
-            )
+            index = duplicate_index(model, rule._spec())
+            if index:
+                name, method, expressions = index
+                sql.create_index(self.env.cr, name, model._table, expressions, method=method)
 
     # ------------------------------------------------------------------ scan
     def _spec(self, field_names=None):
@@ -670,6 +657,7 @@ class NeiqinDqRule(models.Model):
             and model._fields[name].store
             and model._fields[name].column_type
         ]
+        first = len(columns) + 1  # in a row, after the id
         columns += [
             model._field_to_sql(query.table, field.name, query, flush=False) for field in prefetch
         ]
@@ -677,7 +665,7 @@ class NeiqinDqRule(models.Model):
         touched = {row[0] for row in rows}
         if prefetch and rows:
             records = model.browse([row[0] for row in rows])
-            for offset, field in enumerate(prefetch, len(columns) - len(prefetch) + 1):
+            for offset, field in enumerate(prefetch, first):
                 self.env.cache.insert_missing(records, field, [row[offset] for row in rows])
         in_scope = {
             key: {row[0] for row in rows if row[index]} for index, key in enumerate(scopes, 1)
