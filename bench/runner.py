@@ -90,21 +90,24 @@ def build_data(env, scale):
     return built
 
 
-def vacuum(dbname):
-    """VACUUM ANALYZE the database, as autovacuum does a database in use
-    soon after large writes: otherwise it starts on the new rows while the
-    first scenarios are measured, and competes with them for the cores."""
-    import odoo
+def vacuum(dbname, tables=(), analyze=True):
+    """VACUUM [ANALYZE] the database, or some of its tables.
 
-    started = time.perf_counter()
-    progress("VACUUM ANALYZE ...")
+    After building: as autovacuum does a database in use soon after large
+    writes (otherwise it starts on the new rows while the first scenarios
+    are measured, and competes with them for the cores)."""
+    import odoo
+    from odoo.tools import SQL
+
+    command = SQL("VACUUM ANALYZE" if analyze else "VACUUM")
+    if tables:
+        command = SQL("%s %s", command, SQL(", ").join(map(SQL.identifier, tables)))
     with contextlib.closing(odoo.sql_db.db_connect(dbname).cursor()) as cr:
         cr._cnx.autocommit = True  # VACUUM cannot run inside a transaction
         try:
-            cr.execute("VACUUM ANALYZE")
+            cr.execute(command)
         finally:
             cr._cnx.autocommit = False  # the connection goes back to the pool
-    progress(f"... done in {time.perf_counter() - started:.1f} s")
 
 
 def scenarios():
@@ -337,7 +340,10 @@ def main(dbname, scale, outdir, only=""):
             flush=True,
         )
         if build_data(env, scale):
+            started = time.perf_counter()
+            progress("VACUUM ANALYZE ...")
             vacuum(dbname)
+            progress(f"... done in {time.perf_counter() - started:.1f} s")
         rows = run(env, scale, [w for w in only.split(",") if w])
     print()
     print(table(rows))

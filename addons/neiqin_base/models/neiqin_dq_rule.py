@@ -1,7 +1,9 @@
 import ast
+import functools
 import logging
 import re
 import time
+from dataclasses import dataclass
 from datetime import timedelta
 
 from psycopg2 import DataError, ProgrammingError
@@ -42,6 +44,58 @@ FULL_SCAN_EVERY = timedelta(days=1)
 # Rule fields that decide which indexes a scan needs.
 INDEX_FIELDS = {"model_id", "rule_type", "field_ids", "case_insensitive", "domain", "scope_domain"}
 QUIET = {"tracking_disable": True, "mail_create_nolog": True, "mail_create_nosubscribe": True}
+# The context keys a scan reads (see _scan).
+SCAN_CONTEXT = ("lang", "tz", "allowed_company_ids")
+# Rule fields that decide what a rescan statement is (see _rescan_plan).
+PLAN_FIELDS = INDEX_FIELDS | {"pattern", "has_min", "min_value", "has_max", "max_value"}
+PLAN_FIELDS |= {"method_name"}
+
+
+class _Since:
+    """Stands, in a compiled rescan's parameters, for the time the rescan
+    looks back to; given at each scan (PostgreSQL cannot adapt it: a
+    statement run without it fails instead of reading everything)."""
+
+    __slots__ = ()
+
+    def __repr__(self):
+        return "<since>"
+
+
+SINCE = _Since()
+
+
+@dataclass(frozen=True)
+class RescanPlan:
+    """A compiled rescan (NeiqinDqRule._build_rescan_plan): the statement,
+    where the look-back time goes in its parameters, and where each rule's
+    answer is in its rows (columns counted from the id, at 0)."""
+
+    code: str
+    params: tuple
+    since_at: tuple  # indexes of SINCE in params
+    flush: tuple  # models whose pending writes the statement reads
+    scopes: tuple  # the scope columns
+    scope_of: dict  # {rule id: its scope column}
+    conditions: tuple  # (rule id, column true when the record breaks it)
+    duplicates: tuple  # (rule id, column of the group's ids; the key follows)
+    issues: int  # first of the 4 columns of an issue of the record (rule, id, state, key)
+    prefetch: tuple  # (field name, column) of what module checks read
+    every_open: tuple  # rules rechecking every open issue
+    methods: tuple  # module checks declaring what they read
+
+
+@functools.lru_cache(maxsize=512)
+def _literal(text):
+    """Whether a condition is written with literals only (not ``uid`` or
+    ``context_today()``): it means the same at every scan."""
+    if not text:
+        return True
+    try:
+        ast.literal_eval(text)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return False
+    return True
 
 
 def _is_leaf(leaf):
@@ -338,7 +392,9 @@ class NeiqinDqRule(models.Model):
         result = super().write(vals)
         if INDEX_FIELDS & set(vals):
             self._ensure_scan_index()
-        if "model_id" in vals:
+        if PLAN_FIELDS & set(vals):
+            # _scanned_models, and the compiled rescans (keyed by the rules'
+            # write dates too, which two edits in a transaction share).
             self.env.registry.clear_cache()
         return result
 
@@ -436,6 +492,8 @@ class NeiqinDqRule(models.Model):
         cache of each model's fields: reading the many-to-many through the
         ORM joins the whole field table, as PostgreSQL keeps no statistics
         on a relation this small."""
+        if not self:
+            return {}
         field = self._fields["field_ids"]
         self.flush_model(["field_ids"])
         rows = self.env.execute_query(
@@ -468,7 +526,7 @@ class NeiqinDqRule(models.Model):
         by one statement; module checks run their method once on all
         candidates.
         """
-        specs = specs or self._specs()
+        specs = specs or (self._specs() if self else {})
         bad = {rule: {} for rule in self}
         parts = []
         in_scope = {}  # module checks sharing a scope and candidates search once
@@ -557,15 +615,62 @@ class NeiqinDqRule(models.Model):
         done again by the next one, which finds the issues already filed and
         files the rest.
         """
-        result = {}
-        specs = self._specs()
+        self = self._with_scan_context()  # noqa: PLW0642
+        whole = self.filtered(lambda rule: full or not rule.last_scan_at)
+        specs = whole._specs() if whole else {}
+        result, done = {}, []
         for rules in self.grouped("model_name").values():
-            result.update(rules._scan_model(specs, full=full, commit=commit))
+            counts, started, seconds = rules._scan_model(specs, full=full, commit=commit)
+            result.update(counts)
+            done += [(rule.id, started, seconds, counts[rule], rule in whole) for rule in rules]
+            if commit:
+                self._record_scans(done)
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+                done = []
+        if done:
+            self._record_scans(done)
         return result
 
+    def _with_scan_context(self):
+        """These rules with the context of a check: the language, time zone
+        and companies of the caller, and nothing else (a view's default_*
+        or search_default_* keys would change what it checks or files)."""
+        context = {key: self.env.context[key] for key in SCAN_CONTEXT if key in self.env.context}
+        return self.with_context(context, active_test=False)
+
+    def _record_scans(self, done):
+        """Write what scans did: ``done`` is [(rule id, start, seconds,
+        records checked, whether it checked its whole scope)], the seconds
+        those of the scan of the rule's model.
+
+        One statement, not write(): a scan is not an edit of its rules. Their
+        write date, which keys their compiled rescan (:meth:`_rescan_plan`),
+        and the editor the form shows stay as the last edit left them; and
+        the rules' bookkeeping is written whoever runs the scan."""
+        names = ["last_scan_at", "last_scan_seconds", "last_scan_checked", "last_full_scan_at"]
+        rules = self.browse([row[0] for row in done])
+        rules.flush_recordset(names)
+        self.env.cr.execute(
+            SQL(
+                """UPDATE neiqin_dq_rule r
+                      SET last_scan_at = s.scanned_at,
+                          last_scan_seconds = s.seconds,
+                          last_scan_checked = s.checked,
+                          last_full_scan_at = CASE WHEN s.whole THEN s.scanned_at
+                                                   ELSE r.last_full_scan_at END
+                     FROM unnest(%s::int[], %s::timestamp[], %s::float8[], %s::int[],
+                                 %s::bool[]) AS s (id, scanned_at, seconds, checked, whole)
+                    WHERE r.id = s.id""",
+                *(list(column) for column in zip(*done)),
+            )
+        )
+        rules.invalidate_recordset(names)
+
     def _scan_model(self, specs, full=False, commit=False):
+        """Scan the rules of one model; return ({rule: records checked},
+        the transaction's clock, the seconds the scan took)."""
         t0 = time.monotonic()
-        model = self.env[self[:1].model_name].with_context(active_test=False)
+        model = self.env[self[:1].model_name]
         # The transaction's clock, as write_date uses.
         started = self.env.cr.now().replace(tzinfo=None)
         whole = self.filtered(lambda rule: full or not rule.last_scan_at)
@@ -573,32 +678,22 @@ class NeiqinDqRule(models.Model):
         checked = dict.fromkeys(whole)
         bad = whole._find_bad(checked, specs)
         known = whole._known_issues(SQL("TRUE")) if whole else {}
-        counted = {}
+        counts, counted = {}, {}
         for rule in whole:
             key = repr(specs[rule].scope)
             if key not in counted:
                 counted[key] = model.search_count(specs[rule].scope)
-            rule.last_scan_checked = counted[key]
+            counts[rule] = counted[key]
         if changed:
-            found = changed._scan_changes(model, specs)
+            found = changed._scan_changes(model)
             checked.update(found[0])
             bad.update(found[1])
             known.update(found[2])
-            for rule in changed:
-                rule.last_scan_checked = len(checked[rule])
+            counts.update((rule, len(checked[rule])) for rule in changed)
         self._file_findings(checked, bad, known, commit=commit)
-        self.write(
-            {
-                "last_scan_at": started,
-                "last_scan_seconds": time.monotonic() - t0,
-            }
-        )
-        whole.write({"last_full_scan_at": started})
-        if commit:
-            self.env.cr.commit()  # pylint: disable=invalid-commit
-        return {rule: rule.last_scan_checked for rule in self}
+        return counts, started, time.monotonic() - t0
 
-    def _scan_changes(self, model, specs):
+    def _scan_changes(self, model):
         """Check the records of one model changed since these rules' last
         scan, and the open issues to recheck; return (checked, bad, known).
 
@@ -606,96 +701,68 @@ class NeiqinDqRule(models.Model):
         records written since, or whose linked records were (answered by
         write_date and link indexes), and checks them against every rule
         that compiles to a condition, each record looked up once with its
-        linked records. Their issues are read by record. Duplicate keys
-        check the groups of the changed records, those they joined and
-        those they left (found by the key the issues keep). Module checks
-        that do not declare what they read also check every open issue
-        again."""
+        linked records (:meth:`_build_rescan_plan`). Their issues are read
+        by record. Duplicate keys check the groups of the changed records,
+        those they joined and those they left (found by the key the issues
+        keep). Module checks that do not declare what they read also check
+        every open issue again."""
         since = min(self.mapped("last_scan_at")) - WATERMARK_MARGIN
-        links, every_open = {}, []
-        for rule in self:
-            rule_links = rule._linked_paths(specs[rule])
-            if rule_links is None:
-                every_open.append(rule.id)
-            links.update(rule_links or {})
+        plan = self._rescan_plan()
         # What the statement reads: the records, those they link to (their
-        # write dates too), their issues. (The bookkeeping of the rules of
-        # other models waits for one write at the end.)
-        for name in {model._name, *links.values(), "neiqin.dq.issue"}:
+        # write dates too), their issues.
+        for name in plan.flush:
             self.env[name].flush_model()
-        query = model._search(self._changes_domain(model, links, since))
-        scopes = {}  # one column per scope
-        for rule in self:
-            scopes.setdefault(repr(specs[rule].scope), specs[rule])
-        conditions = self.filtered(lambda r: r.rule_type in CONDITION_TYPES)
-        dups = self.filtered(lambda r: r.rule_type == "duplicate")
-        columns = [scope_condition(model, spec, query) for spec in scopes.values()]
-        columns += [bad_condition(model, specs[rule], query) for rule in conditions]
-        for rule in dups:
-            columns += duplicate_group(model, specs[rule], query)
-        # The rules' issues of each record, in scope or not (a record
-        # leaving the scope closes its issue), looked up by record.
-        columns.append(
-            SQL(
-                """(SELECT array_agg(ARRAY[i.rule_id::text, i.id::text, i.state::text,
-                                          i.duplicate_key] ORDER BY i.id)
-                               FILTER (WHERE i.rule_id = ANY(%s))
-                      FROM neiqin_dq_issue i
-                     WHERE i.res_id = %s)""",
-                self.ids,
-                SQL.identifier(query.table, "id"),
-            )
-        )
-        # The fields of the records themselves that module checks declare
-        # they read, read with the records and put in the cache as the ORM
-        # does: the checks do not read the records again.
-        methods = self.filtered(lambda r: r.rule_type == "method" and r.id not in every_open)
-        prefetch = [
-            model._fields[name]
-            for name in sorted({name for rule in methods for name in rule._method_reads()})
-            if name in model._fields
-            and model._fields[name].store
-            and model._fields[name].column_type
-        ]
-        first = len(columns) + 1  # in a row, after the id
-        columns += [
-            model._field_to_sql(query.table, field.name, query, flush=False) for field in prefetch
-        ]
-        rows = self.env.execute_query(query.select(SQL.identifier(query.table, "id"), *columns))
+        params = list(plan.params)
+        for index in plan.since_at:
+            params[index] = since
+        self.env.cr.execute(plan.code, params)
+        rows, known = {}, {rule_id: {} for rule_id in self.ids}
+        for row in self.env.cr.fetchall():
+            # A row per issue of the record (or one, without issues).
+            rows.setdefault(row[0], row)
+            rule_id, issue_id, state, key = row[plan.issues : plan.issues + 4]
+            if rule_id in known:
+                latest = known[rule_id].get(row[0])
+                if latest is None or latest[0] < issue_id:
+                    known[rule_id][row[0]] = (issue_id, state, key)
+        rows = list(rows.values())
         touched = {row[0] for row in rows}
-        if prefetch and rows:
+        by_id = {rule.id: rule for rule in self}
+        if plan.prefetch and rows:
+            # The fields module checks declare they read, put in the cache
+            # as the ORM does: the checks do not read the records again.
             records = model.browse([row[0] for row in rows])
-            for offset, field in enumerate(prefetch, first):
-                self.env.cache.insert_missing(records, field, [row[offset] for row in rows])
-        in_scope = {
-            key: {row[0] for row in rows if row[index]} for index, key in enumerate(scopes, 1)
-        }
-        in_scope = {rule: in_scope[repr(specs[rule].scope)] for rule in self}
-        index = len(scopes) + 1
+            for name, column in plan.prefetch:
+                self.env.cache.insert_missing(
+                    records, model._fields[name], [row[column] for row in rows]
+                )
+        in_scope = {column: {row[0] for row in rows if row[column]} for column in plan.scopes}
+        in_scope = {rule: in_scope[plan.scope_of[rule.id]] for rule in self}
         bad = {}
-        for rule in conditions:
-            bad[rule] = {row[0]: None for row in rows if row[index]}
-            index += 1
-        for rule in dups:
+        for rule_id, column in plan.conditions:
+            bad[by_id[rule_id]] = {row[0]: None for row in rows if row[column]}
+        dups = self.browse([rule_id for rule_id, __ in plan.duplicates])
+        for rule_id, column in plan.duplicates:
             # Every member of a changed record's group, under its key.
-            bad[rule] = {
-                member: row[index + 1] for row in rows if row[index] for member in row[index]
+            bad[by_id[rule_id]] = {
+                member: row[column + 1] for row in rows if row[column] for member in row[column]
             }
-            index += 2
-        known = {rule_id: {} for rule_id in self.ids}
-        for row in rows:
-            for rule_id, issue_id, state, key in row[index] or ():
-                known[int(rule_id)][row[0]] = (int(issue_id), state, key)
         # Open issues of records not changed: those of module checks that
         # do not declare what they read, and the other members of the
-        # duplicate groups the changed records were in, found by the key
-        # their issues keep (issues filed before issues kept keys get theirs
-        # from the daily full scan). Deleting a record closes its issues
-        # (models/base.py).
-        left = {key for rule in dups for __, __, key in known[rule.id].values() if key is not None}
+        # duplicate groups the changed records left, found by the key their
+        # issues keep (issues filed before issues kept keys get theirs from
+        # the daily full scan). A record still in the group of its issue's
+        # key has brought every member of that group along. Deleting a
+        # record closes its issues (models/base.py).
+        left = {
+            key
+            for rule in dups
+            for res_id, (__, __, key) in known[rule.id].items()
+            if key is not None and bad[rule].get(res_id) != key
+        }
         wanted = []
-        if every_open:
-            wanted.append(SQL("(i.state = 'open' AND i.rule_id = ANY(%s))", every_open))
+        if plan.every_open:
+            wanted.append(SQL("(i.state = 'open' AND i.rule_id = ANY(%s))", list(plan.every_open)))
         if left:
             wanted.append(
                 SQL(
@@ -712,17 +779,21 @@ class NeiqinDqRule(models.Model):
             | {res_id for res_id, (__, state, __) in known[rule.id].items() if state == "open"}
             for rule in self
         }
-        for rule in methods:
+        for rule in self.browse(plan.methods):
             # A module check declaring what it reads: the changed records in
             # its scope are all it checks.
             records = model.browse(sorted(in_scope[rule]))
             bad[rule] = dict.fromkeys(rule._run_method(records) if records else ())
         # The records of the other open issues, by the rules' own checks.
         others = {rule: checked[rule] - touched for rule in dups}
-        others.update((rule, checked[rule]) for rule in self.browse(every_open))
-        rechecked = self.browse([rule.id for rule in others])
-        for rule, found in rechecked._find_bad(others, specs, few=True).items():
-            bad[rule] = {**found, **bad[rule]} if rule in dups else found
+        others.update((rule, checked[rule]) for rule in self.browse(plan.every_open))
+        others = {rule: ids for rule, ids in others.items() if ids}
+        if others:
+            rechecked = self.browse([rule.id for rule in others])
+            for rule, found in rechecked._find_bad(others, few=True).items():
+                bad[rule] = {**found, **bad[rule]} if rule in dups else found
+        for rule in self:
+            bad.setdefault(rule, {})
         # A duplicate key flags the other members of a group too.
         extra = {rule: bad[rule].keys() - checked[rule] - known[rule.id].keys() for rule in self}
         if any(extra.values()):
@@ -732,6 +803,104 @@ class NeiqinDqRule(models.Model):
             for rule_id, issues in more.items():
                 known[rule_id].update(issues)
         return checked, bad, known
+
+    def _rescan_plan(self):
+        """The compiled rescan of these rules (of one model), as
+        :meth:`_build_rescan_plan` makes it, kept while the rules are not
+        edited, for the same user, companies and language (a rescan's
+        statement does not depend on the changes it finds, only on when
+        they start). Rules whose conditions are computed (``uid``,
+        ``context_today()``) compile at each scan."""
+        if not all(_literal(text) for rule in self for text in (rule.domain, rule.scope_domain)):
+            return self._build_rescan_plan()
+        context = self.env.context
+        key = (
+            tuple((rule.id, rule.write_date) for rule in self),
+            self.env.uid,
+            self.env.su,
+            tuple(context.get(name) and repr(context[name]) for name in SCAN_CONTEXT),
+        )
+        return self._cached_rescan_plan(key)
+
+    @ormcache("key")
+    def _cached_rescan_plan(self, key):
+        return self._build_rescan_plan()
+
+    def _build_rescan_plan(self):
+        """Compile the rescan statement of these rules (of one model): one
+        row per record changed since a time given at each scan, with a
+        column per scope, per rule read as a condition, two per duplicate
+        key (the record's group, its key), the record's issues of these
+        rules, and the fields of the record that module checks declare
+        they read. Plain data: it outlives the transaction."""
+        model = self.env[self[:1].model_name]
+        specs = self._specs()
+        links, every_open = {}, []
+        for rule in self:
+            rule_links = rule._linked_paths(specs[rule])
+            if rule_links is None:
+                every_open.append(rule.id)
+            links.update(rule_links or {})
+        since = SQL("%s", SINCE)
+        query = model._search(self._changes_domain(model, links, since))
+        # A row is the record's id, then the columns (row[n] is columns[n - 1]).
+        columns, scopes, scope_of = [], {}, {}
+        for rule in self:
+            key = repr(specs[rule].scope)
+            if key not in scopes:  # one column per scope
+                columns.append(scope_condition(model, specs[rule], query))
+                scopes[key] = len(columns)
+            scope_of[rule.id] = scopes[key]
+        conditions = []
+        for rule in self.filtered(lambda r: r.rule_type in CONDITION_TYPES):
+            columns.append(bad_condition(model, specs[rule], query))
+            conditions.append((rule.id, len(columns)))
+        duplicates = []
+        for rule in self.filtered(lambda r: r.rule_type == "duplicate"):
+            duplicates.append((rule.id, len(columns) + 1))
+            columns += duplicate_group(model, specs[rule], query)
+        # The issues of each record, in scope or not (a record leaving the
+        # scope closes its issue), looked up by record: a row per issue,
+        # those of other rules left out when read. (A join: a subquery per
+        # record costs twice as much. Joined on the record only: given the
+        # rules too, PostgreSQL may read all their issues for each record.)
+        query.add_join(
+            "LEFT JOIN",
+            "neiqin_issue",
+            "neiqin_dq_issue",
+            SQL(
+                "%s = %s",
+                SQL.identifier("neiqin_issue", "res_id"),
+                SQL.identifier(query.table, "id"),
+            ),
+        )
+        issues = len(columns) + 1
+        columns += [
+            SQL.identifier("neiqin_issue", name)
+            for name in ("rule_id", "id", "state", "duplicate_key")
+        ]
+        methods = self.filtered(lambda r: r.rule_type == "method" and r.id not in every_open)
+        prefetch = []
+        for name in sorted({name for rule in methods for name in rule._method_reads()}):
+            field = model._fields.get(name)
+            if field is not None and field.store and field.column_type:
+                columns.append(model._field_to_sql(query.table, name, query, flush=False))
+                prefetch.append((name, len(columns)))
+        statement = query.select(SQL.identifier(query.table, "id"), *columns)
+        return RescanPlan(
+            code=statement.code,
+            params=tuple(statement.params),
+            since_at=tuple(i for i, param in enumerate(statement.params) if param is SINCE),
+            flush=tuple(sorted({model._name, *links.values(), "neiqin.dq.issue"})),
+            scopes=tuple(scopes.values()),
+            scope_of=scope_of,
+            conditions=tuple(conditions),
+            duplicates=tuple(duplicates),
+            issues=issues,
+            prefetch=tuple(prefetch),
+            every_open=tuple(every_open),
+            methods=tuple(methods.ids),
+        )
 
     @api.model
     def _changes_domain(self, model, links, since):
@@ -837,11 +1006,12 @@ class NeiqinDqRule(models.Model):
 
     def _check_records(self, records):
         """Check ``records`` now against these rules; return their open issues."""
+        rules = self._with_scan_context()
         ids = set(records.ids)
-        checked = dict.fromkeys(self, ids)
-        bad = self._find_bad(checked)
-        known = self._known_issues(SQL("i.res_id = ANY(%s)", list(ids.union(*bad.values()))))
-        self._file_findings(checked, bad, known)
+        checked = dict.fromkeys(rules, ids)
+        bad = rules._find_bad(checked)
+        known = rules._known_issues(SQL("i.res_id = ANY(%s)", list(ids.union(*bad.values()))))
+        rules._file_findings(checked, bad, known)
         return self.env["neiqin.dq.issue"].search(
             [("rule_id", "in", self.ids), ("res_id", "in", records.ids), ("state", "=", "open")]
         )

@@ -280,6 +280,50 @@ class TestDqRules(NeiqinCase):
         self.assertEqual(rule._scan()[rule], 2)
         self.assertFalse(self._bad(rule))
 
+    def test_record_written_within_its_duplicate_group_keeps_the_group_open(self):
+        rule = self._rule("duplicate", fields=["email"], case_insensitive=True)
+        rule._scan()
+        self._age_data_and_scan(rule)
+        # A write that keeps the key: the group is read with the record, not
+        # looked up again by the key its issue keeps.
+        self.dup_b.phone = "+86 138 0000 0002"
+        self.env.flush_all()
+        with self.assertQueryCount(4):
+            # The rule, the rescan statement, the issue of the group's other
+            # member, the bookkeeping.
+            self.assertEqual(rule._scan()[rule], 1)
+        self.assertEqual(self._open(rule), self.dup_a | self.dup_b)
+
+    def test_rescan_follows_an_edited_rule(self):
+        rule = self._rule("regex", fields=["email"], pattern=r"^[^@\s]+@[^@\s]+$")
+        self.assertEqual(self._bad(rule), self.bad_email | self.dup_b)
+        self._age_data_and_scan(rule)
+        self.assertEqual(self._bad(rule), self.bad_email | self.dup_b)
+        # The compiled rescan of the rule was kept: an edit replaces it.
+        rule.pattern = r"^good@"
+        self.all.write({"comment": "touched"})
+        self.assertEqual(self._bad(rule), self.all - self.good - self.no_email)
+
+    def test_scan_bookkeeping_is_not_an_edit_of_the_rule(self):
+        rule = self._rule("required", fields=["email"])
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE neiqin_dq_rule SET write_date = '2020-01-01' WHERE id = %s", [rule.id]
+        )
+        rule.invalidate_recordset()
+        rule.with_user(self.manager)._scan()
+        self.assertTrue(rule.last_scan_at)
+        self.assertEqual(rule.last_full_scan_at, rule.last_scan_at)
+        self.assertEqual(rule.last_scan_checked, len(self.all))
+        self.assertEqual(str(rule.write_date), "2020-01-01 00:00:00")
+        self.assertNotEqual(rule.write_uid, self.manager)
+
+    def test_scan_ignores_the_defaults_of_the_view_it_is_run_from(self):
+        rule = self._rule("required", fields=["email"])
+        rule.with_context(default_state="closed", default_message="x").action_run()
+        issue = rule.issue_ids
+        self.assertEqual((issue.state, issue.message), ("open", rule.name))
+
     def test_issue_follows_a_record_moving_to_another_duplicate_group(self):
         rule = self._rule("duplicate", fields=["email"], case_insensitive=True)
         rule._scan()
