@@ -47,8 +47,14 @@ QUIET = {"tracking_disable": True, "mail_create_nolog": True, "mail_create_nosub
 # The context keys a scan reads (see _scan).
 SCAN_CONTEXT = ("lang", "tz", "allowed_company_ids")
 # Rule fields that decide what a rescan statement is (see _rescan_plan).
-PLAN_FIELDS = INDEX_FIELDS | {"pattern", "has_min", "min_value", "has_max", "max_value"}
-PLAN_FIELDS |= {"method_name"}
+PLAN_FIELDS = INDEX_FIELDS | {
+    "pattern",
+    "has_min",
+    "min_value",
+    "has_max",
+    "max_value",
+    "method_name",
+}
 
 
 class _Since:
@@ -620,7 +626,7 @@ class NeiqinDqRule(models.Model):
         specs = whole._specs() if whole else {}
         result, done = {}, []
         for rules in self.grouped("model_name").values():
-            counts, started, seconds = rules._scan_model(specs, full=full, commit=commit)
+            counts, started, seconds = rules._scan_model(specs, whole & rules, commit=commit)
             result.update(counts)
             done += [(rule.id, started, seconds, counts[rule], rule in whole) for rule in rules]
             if commit:
@@ -666,14 +672,14 @@ class NeiqinDqRule(models.Model):
         )
         rules.invalidate_recordset(names)
 
-    def _scan_model(self, specs, full=False, commit=False):
-        """Scan the rules of one model; return ({rule: records checked},
-        the transaction's clock, the seconds the scan took)."""
+    def _scan_model(self, specs, whole, commit=False):
+        """Scan the rules of one model, those of ``whole`` over their whole
+        scope; return ({rule: records checked}, the transaction's clock, the
+        seconds the scan took)."""
         t0 = time.monotonic()
         model = self.env[self[:1].model_name]
         # The transaction's clock, as write_date uses.
         started = self.env.cr.now().replace(tzinfo=None)
-        whole = self.filtered(lambda rule: full or not rule.last_scan_at)
         changed = self - whole
         checked = dict.fromkeys(whole)
         bad = whole._find_bad(checked, specs)
