@@ -13,11 +13,11 @@ from odoo.osv import expression
 from odoo.tools import SQL, Query
 from odoo.tools.sql import make_index_name
 
-DOMAIN_TYPES = ("required", "range", "domain")
-SQL_TYPES = ("regex", "duplicate", "reference")
+DOMAIN_TYPES = ("required", "domain")
+SQL_TYPES = ("range", "regex", "duplicate", "reference")
 RULE_TYPES = DOMAIN_TYPES + SQL_TYPES + ("method",)
 # The types bad_condition reads on a record by itself.
-CONDITION_TYPES = DOMAIN_TYPES + ("regex", "reference")
+CONDITION_TYPES = DOMAIN_TYPES + ("range", "regex", "reference")
 # The attribute dq_reads sets on a module check method.
 DQ_READS = "_neiqin_dq_reads"
 
@@ -61,23 +61,12 @@ def _required_domain(spec, model):
     return expression.OR([_empty(f) for f in spec.field_names])
 
 
-def _range_domain(spec, model):
-    fname = spec.field_names[0]
-    parts = []
-    if spec.min_value is not None:
-        parts.append([(fname, "<", spec.min_value)])
-    if spec.max_value is not None:
-        parts.append([(fname, ">", spec.max_value)])
-    return expression.OR(parts) if parts else expression.FALSE_DOMAIN
-
-
 def _domain_domain(spec, model):
     return list(spec.domain)
 
 
 DOMAIN_BUILDERS = {
     "required": _required_domain,
-    "range": _range_domain,
     "domain": _domain_domain,
 }
 
@@ -143,9 +132,27 @@ def _bad_query(model, spec, candidate_ids=None):
             )
         )
         return query
+    if spec.rule_type == "range":
+        query = model._search(candidate_domain(spec, candidate_ids))
+        query.add_where(_out_of_range(model, spec, query))
+        return query
     if spec.rule_type == "reference":
         return _reference_query(model, spec, candidate_ids)
     raise ValueError(f"rule type {spec.rule_type!r} does not compile to SQL")
+
+
+def _out_of_range(model, spec, query):
+    """The condition of a value outside ``spec``'s bounds, compared with the
+    bounds as typed (a domain rounds them to the field's digits: a minimum
+    of 0.001 on a weight of 2 digits would become 0.00, and let a weight of
+    0 through). An empty number reads as 0, as Odoo shows it."""
+    value = SQL("COALESCE(%s, 0)", model._field_to_sql(query.table, spec.field_names[0], query))
+    parts = []
+    if spec.min_value is not None:
+        parts.append(SQL("%s < %s", value, spec.min_value))
+    if spec.max_value is not None:
+        parts.append(SQL("%s > %s", value, spec.max_value))
+    return SQL("(%s)", SQL(" OR ").join(parts)) if parts else SQL("FALSE")
 
 
 def _condition_on(query, other):

@@ -113,6 +113,11 @@ class TestDqRules(NeiqinCase):
         )
         self.assertEqual(self._bad(rule), self.far)
 
+    def test_range_compares_with_the_bounds_as_typed(self):
+        # Latitudes keep 7 digits: a domain would round this minimum to 0.
+        rule = self._rule("range", fields=["partner_latitude"], has_min=True, min_value=0.00000001)
+        self.assertEqual(self._bad(rule), self.all - self.good - self.far)
+
     def test_domain_finds_matching_records(self):
         rule = self._rule("domain", domain="[('email', '=', False)]")
         self.assertEqual(self._bad(rule), self.no_email)
