@@ -20,12 +20,15 @@ DATA_KEY = "neiqin_bench.data_scale"
 
 
 WAYS = ("ours", "naive", "sql", "peer")
-# A way is run again while its runs took less than this in all, at most
-# MAX_RUNS times; its time is their median.
+# A way is run at least MIN_RUNS times, and again while its runs took less
+# than REPEAT_SECONDS in all, at most MAX_RUNS times; its time is their
+# median.
+MIN_RUNS = 3
 REPEAT_SECONDS = 2.0
 MAX_RUNS = 5
 # A first run shorter than this warms up and is not counted; a longer one
-# is counted (what it spends warming up is a small part of it).
+# is counted (what it spends warming up is a small part of it), and is the
+# only run of its way.
 WARM_UP_SECONDS = 30.0
 
 
@@ -144,13 +147,13 @@ def _isolated(env, savepoint):
 
 
 def measure(env, func, setup=None, teardown=None, savepoint=False):
-    """Wall time and queries of ``func(env)``: the median time of up to
-    MAX_RUNS runs, run again while their total stays under REPEAT_SECONDS
-    (one run of a slow way; a single run of a fast one is at the mercy of
-    the machine), and the most queries a run issued. A first run shorter
-    than WARM_UP_SECONDS only warms up (the database's buffers and Odoo's
-    caches, as a server in use has them) and is not counted. Inside a
-    test, one run.
+    """Wall time and queries of ``func(env)``: the median time of at least
+    MIN_RUNS runs, run again while their total stays under REPEAT_SECONDS,
+    at most MAX_RUNS (a single run is at the mercy of the machine), and the
+    most queries a run issued. A first run shorter than WARM_UP_SECONDS
+    only warms up (the database's buffers and Odoo's caches, as a server in
+    use has them) and is not counted; a longer one is the only run. Inside
+    a test, one run.
 
     Each run comes after the untimed ``setup(env)``; the writes of both are
     undone, then ``teardown(env)`` runs (committed outside a test)."""
@@ -159,7 +162,7 @@ def measure(env, func, setup=None, teardown=None, savepoint=False):
         elapsed, queries = _measure_once(env, func, setup, teardown, savepoint)
         if elapsed >= WARM_UP_SECONDS:
             times.append(elapsed)
-    while not times or not (len(times) >= MAX_RUNS or sum(times) >= REPEAT_SECONDS):
+    while not _enough(times):
         elapsed, count = _measure_once(env, func, setup, teardown, savepoint)
         times.append(elapsed)
         queries = max(queries, count)
@@ -170,6 +173,14 @@ def measure(env, func, setup=None, teardown=None, savepoint=False):
         "queries": queries,
         "runs": [round(t, 4) for t in times],
     }
+
+
+def _enough(times):
+    if not times:
+        return False
+    if times[0] >= WARM_UP_SECONDS or len(times) >= MAX_RUNS:
+        return True
+    return len(times) >= MIN_RUNS and sum(times) >= REPEAT_SECONDS
 
 
 def _measure_once(env, func, setup, teardown, savepoint):
