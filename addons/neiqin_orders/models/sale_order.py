@@ -68,7 +68,7 @@ class SaleOrder(models.Model):
     )
     neiqin_reviewed_at = fields.Datetime(string="Reviewed On", copy=False, readonly=True)
     neiqin_exception_summary = fields.Char(
-        string="Exceptions",
+        string="Review Exceptions",
         compute="_compute_neiqin_exception_summary",
         groups="neiqin_base.group_neiqin_clerk",
     )
