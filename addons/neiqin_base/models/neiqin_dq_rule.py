@@ -80,7 +80,6 @@ class RescanPlan:
     code: str
     params: tuple
     since_at: tuple  # indexes of SINCE in params
-    flush: tuple  # models whose pending writes the statement reads
     scopes: tuple  # the scope columns
     scope_of: dict  # {rule id: its scope column}
     conditions: tuple  # (rule id, column true when the record breaks it)
@@ -532,7 +531,7 @@ class NeiqinDqRule(models.Model):
         by one statement; module checks run their method once on all
         candidates.
         """
-        specs = specs or (self._specs() if self else {})
+        specs = specs or self._specs()
         bad = {rule: {} for rule in self}
         parts = []
         in_scope = {}  # module checks sharing a scope and candidates search once
@@ -623,7 +622,7 @@ class NeiqinDqRule(models.Model):
         """
         self = self._with_scan_context()  # noqa: PLW0642
         whole = self.filtered(lambda rule: full or not rule.last_scan_at)
-        specs = whole._specs() if whole else {}
+        specs = whole._specs()
         result, done = {}, []
         for rules in self.grouped("model_name").values():
             counts, started, seconds = rules._scan_model(specs, whole & rules, commit=commit)
@@ -714,10 +713,7 @@ class NeiqinDqRule(models.Model):
         every open issue again."""
         since = min(self.mapped("last_scan_at")) - WATERMARK_MARGIN
         plan = self._rescan_plan()
-        # What the statement reads: the records, those they link to (their
-        # write dates too), their issues.
-        for name in plan.flush:
-            self.env[name].flush_model()
+        self.env.flush_all()  # the linked records' write dates too
         params = list(plan.params)
         for index in plan.since_at:
             params[index] = since
@@ -897,7 +893,6 @@ class NeiqinDqRule(models.Model):
             code=statement.code,
             params=tuple(statement.params),
             since_at=tuple(i for i, param in enumerate(statement.params) if param is SINCE),
-            flush=tuple(sorted({model._name, *links.values(), "neiqin.dq.issue"})),
             scopes=tuple(scopes.values()),
             scope_of=scope_of,
             conditions=tuple(conditions),
