@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 
 class NeiqinDispatchRule(models.Model):
@@ -55,7 +56,7 @@ class NeiqinDispatchRule(models.Model):
 
     def _matcher(self):
         """The rule's conditions as a test on an order's values (as
-        :meth:`_order_values` gives them), read from the rule once for all
+        :meth:`_orders_values` gives them), read from the rule once for all
         the orders it is tried on."""
         self.ensure_one()
         countries = frozenset(self.country_ids.ids)
@@ -91,23 +92,80 @@ class NeiqinDispatchRule(models.Model):
         return matches
 
     @api.model
-    def _order_values(self, order, weight, lines):
-        """What dispatch rules test on an order; its products only when
-        ``lines`` (some rule tests them)."""
-        address = order.partner_shipping_id
+    def _orders_values(self, orders, weight=False, lines=False):
+        """What dispatch rules test on each of ``orders``, by order id: its
+        company, state, warehouse and carrier, the delivery address's
+        country, province and ZIP, the total; the weight in kg when
+        ``weight``, the products and their categories when ``lines``.
+
+        Read in SQL, one query each for orders, weights and lines however
+        many orders are approved at once. These are the orders being
+        approved: whoever approves them reads what approving needs."""
+        self.env.flush_all()
+        ids = list(orders.ids)
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT o.id, o.company_id, o.state, o.warehouse_id, o.carrier_id,
+                       o.amount_total, a.country_id, a.state_id, COALESCE(a.zip, '')
+                  FROM sale_order o
+                  LEFT JOIN res_partner a ON a.id = o.partner_shipping_id
+                 WHERE o.id = ANY(%s)
+                """,
+                ids,
+            )
+        )
         values = {
-            "country": address.country_id.id,
-            "state": address.state_id.id,
-            "zip": address.zip or "",
-            "weight": weight,
-            "amount": order.amount_total,
-            "products": frozenset(),
-            "categs": (),
+            row[0]: {
+                "company": row[1],
+                "order_state": row[2],
+                "warehouse": row[3],
+                "carrier": row[4],
+                "amount": float(row[5] or 0.0),
+                "country": row[6] or False,
+                "state": row[7] or False,
+                "zip": row[8],
+                "weight": 0.0,
+                "products": frozenset(),
+                "categs": (),
+            }
+            for row in self.env.cr.fetchall()
         }
+        if weight:
+            self.env.cr.execute(
+                SQL(
+                    """
+                    SELECT l.order_id, SUM(COALESCE(p.weight, 0) * l.product_uom_qty)
+                      FROM sale_order_line l
+                      JOIN product_product p ON p.id = l.product_id
+                     WHERE l.order_id = ANY(%s)
+                     GROUP BY l.order_id
+                    """,
+                    ids,
+                )
+            )
+            for order_id, total in self.env.cr.fetchall():
+                values[order_id]["weight"] = float(total or 0.0)
         if lines:
-            products = order.order_line.product_id
-            values["products"] = frozenset(products.ids)
-            values["categs"] = [(categ.id, categ.parent_path) for categ in products.categ_id]
+            self.env.cr.execute(
+                SQL(
+                    """
+                    SELECT l.order_id, array_agg(DISTINCT l.product_id),
+                           array_agg(DISTINCT c.id) FILTER (WHERE c.id IS NOT NULL),
+                           array_agg(DISTINCT c.parent_path) FILTER (WHERE c.id IS NOT NULL)
+                      FROM sale_order_line l
+                      JOIN product_product p ON p.id = l.product_id
+                      JOIN product_template t ON t.id = p.product_tmpl_id
+                      LEFT JOIN product_category c ON c.id = t.categ_id
+                     WHERE l.order_id = ANY(%s)
+                     GROUP BY l.order_id
+                    """,
+                    ids,
+                )
+            )
+            for order_id, products, categs, paths in self.env.cr.fetchall():
+                values[order_id]["products"] = frozenset(products)
+                values[order_id]["categs"] = list(zip(categs or (), paths or ()))
         return values
 
     @api.model
@@ -116,44 +174,35 @@ class NeiqinDispatchRule(models.Model):
         writing ``vals`` on every order in the same writes (one per distinct
         set of values). Orders already confirmed keep their warehouse (their
         pickings exist); values an order already has are not written again."""
-        rules_by_company = {}
+        # Rules are configuration: applying them on approval must not depend
+        # on the approving user's right to read them.
+        all_rules = self.sudo().search([("company_id", "in", orders.company_id.ids)])
+        by_company = {
+            company.id: [(rule, rule._matcher()) for rule in rules]
+            for company, rules in all_rules.grouped("company_id").items()
+        }
+        order_values = self._orders_values(
+            orders,
+            weight=any(rule.min_weight or rule.max_weight for rule in all_rules),
+            lines=any(rule.product_ids or rule.categ_ids for rule in all_rules),
+        )
         grouped = {}
-        for order in orders:
-            if order.company_id not in rules_by_company:
-                # Rules are configuration: applying them on approval must not
-                # depend on the approving user's right to read them.
-                rules = self.sudo().search([("company_id", "=", order.company_id.id)])
-                rules_by_company[order.company_id] = (
-                    rules,
-                    [(rule, rule._matcher()) for rule in rules],
-                    any(rule.product_ids or rule.categ_ids for rule in rules),
-                )
-            rules, matchers, lines = rules_by_company[order.company_id]
-            values = self._order_values(order, self._weight(order, rules), lines)
+        for order_id, values in order_values.items():
+            matchers = by_company.get(values["company"], ())
             rule = next((rule for rule, matches in matchers if matches(values)), None)
             order_vals = {}
             if rule:
+                warehouse, carrier = rule.warehouse_id.id, rule.carrier_id.id
                 if (
-                    rule.warehouse_id
-                    and order.state in ("draft", "sent")
-                    and order.warehouse_id != rule.warehouse_id
+                    warehouse
+                    and values["order_state"] in ("draft", "sent")
+                    and values["warehouse"] != warehouse
                 ):
-                    order_vals["warehouse_id"] = rule.warehouse_id.id
-                if rule.carrier_id and order.carrier_id != rule.carrier_id:
-                    order_vals["carrier_id"] = rule.carrier_id.id
-            grouped.setdefault(tuple(sorted(order_vals.items())), []).append(order.id)
+                    order_vals["warehouse_id"] = warehouse
+                if carrier and values["carrier"] != carrier:
+                    order_vals["carrier_id"] = carrier
+            grouped.setdefault(tuple(sorted(order_vals.items())), []).append(order_id)
         for key, ids in grouped.items():
             values = {**(vals or {}), **dict(key)}
             if values:
                 orders.browse(ids).write(values)
-
-    @api.model
-    def _weight(self, order, rules):
-        """The order's weight in kg, when one of ``rules`` looks at weight."""
-        if not any(r.min_weight or r.max_weight for r in rules):
-            return 0.0
-        return sum(
-            line.product_id.weight * line.product_uom_qty
-            for line in order.order_line
-            if line.product_id
-        )
