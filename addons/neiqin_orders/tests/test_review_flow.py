@@ -37,6 +37,22 @@ class TestReviewFlow(OrdersCase):
             self.assertIn(order.name, str(caught.exception))
         self.assertEqual(orders.carrier_id, self.carrier)
 
+    def test_company_check_of_many_linked_records(self):
+        """Past a hundred linked records the check counts in SQL: it must
+        answer as the in-memory check does, archived records included."""
+        other = self.env["res.company"].create({"name": "Other Shop"})
+        partners = self.env["res.partner"].create(
+            [{"name": f"Buyer {n}", "company_id": self.env.company.id} for n in range(120)]
+        )
+        partners[:5].action_archive()
+        domain = partners._check_company_domain(self.env.company)
+        SaleOrder = self.env["sale.order"]
+        self.assertTrue(SaleOrder._neiqin_all_match(partners, domain))
+        self.assertTrue(SaleOrder._neiqin_all_match(partners[:10], domain))
+        partners[0].company_id = other
+        self.assertFalse(SaleOrder._neiqin_all_match(partners, domain))
+        self.assertFalse(SaleOrder._neiqin_all_match(partners[:10], domain))
+
     def test_approved_platform_order_is_confirmed(self):
         platform = self._order(
             neiqin_platform="tmall",
