@@ -541,15 +541,21 @@ class SaleOrder(models.Model):
                       JOIN uom_uom pu ON pu.id = t.uom_id
                      WHERE l.order_id = ANY(%(ids)s) AND l.display_type IS NULL
                      GROUP BY l.order_id, l.product_id, o.warehouse_id
-                ), free AS (
-                    SELECT n.warehouse_id, q.product_id,
-                           SUM(q.quantity - q.reserved_quantity) AS qty
-                      FROM (SELECT DISTINCT warehouse_id, product_id FROM need) n
-                      JOIN stock_warehouse w ON w.id = n.warehouse_id
+                ), stock AS (
+                    SELECT w.id AS warehouse_id, l.id AS location_id
+                      FROM stock_warehouse w
                       JOIN stock_location wl ON wl.id = w.lot_stock_id
                       JOIN stock_location l ON l.parent_path LIKE wl.parent_path || %(wildcard)s
-                      JOIN stock_quant q ON q.location_id = l.id AND q.product_id = n.product_id
-                     GROUP BY n.warehouse_id, q.product_id
+                     WHERE w.id IN (SELECT warehouse_id FROM need)
+                ), free AS (
+                    -- Each product's quants read once (by product), then
+                    -- kept where they lie in a needed warehouse's stock.
+                    SELECT s.warehouse_id, q.product_id,
+                           SUM(q.quantity - q.reserved_quantity) AS qty
+                      FROM stock_quant q
+                      JOIN stock s ON s.location_id = q.location_id
+                     WHERE q.product_id IN (SELECT product_id FROM need)
+                     GROUP BY s.warehouse_id, q.product_id
                 )
                 SELECT DISTINCT need.order_id
                   FROM need

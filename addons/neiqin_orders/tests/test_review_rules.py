@@ -37,6 +37,22 @@ class TestReviewRules(OrdersCase):
             self._order(lines=[(self.mug, 2, 40.0)]),
         )
 
+    def test_stock_counts_the_order_warehouse_only(self):
+        other = self.env["stock.warehouse"].create({"name": "North", "code": "NTH"})
+        shelf = self.env["stock.location"].create(
+            {"name": "Shelf", "location_id": other.lot_stock_id.id}
+        )
+        # Stock on a sub-location of the other warehouse's stock counts there.
+        self.env["stock.quant"]._update_available_quantity(self.lamp, shelf, 3)
+        from_north = self._order(lines=[(self.lamp, 3, 200.0)])
+        from_north.warehouse_id = other
+        self._check(
+            "stock",
+            from_north,
+            self._order(lines=[(self.lamp, 1, 200.0)])
+            | self._order(lines=[(self.mug, 4, 40.0), (self.lamp, 1, 200.0)]),
+        )
+
     def test_address_incomplete(self):
         no_city = self._customer(name="No City", city=False)
         no_zip = self._customer(name="No Zip", zip=False)
