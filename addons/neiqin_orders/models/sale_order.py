@@ -411,12 +411,14 @@ class SaleOrder(models.Model):
         self._neiqin_on_approval()
 
     @api.model
-    def _cron_neiqin_review(self, batch_size=5000):
+    def _cron_neiqin_review(self, batch_size=10000):
         """Review new orders and orders in exception, in batches, committing
         after each batch; then move paid orders past the payment step.
 
-        A review query reads the product and stock tables once per batch:
-        large batches keep that share small."""
+        Some review queries read whole tables (orders, products) once per
+        batch: large batches keep that share small. A batch of 10,000
+        orders takes about 200 MB of memory (benchmark data, 3 lines an
+        order)."""
         cron_mode = bool(self.env.context.get("cron_id"))
         last_id = 0
         while True:
