@@ -1,6 +1,6 @@
 """Order review (订单审核) of every open order with every review rule on.
 
-- ours: the review cron (batches of 5,000 orders, the domain rules one
+- ours: the review cron (batches of 10,000 orders, the domain rules one
   statement per batch, each module check one query per batch, issues
   opened and closed in bulk, clean orders approved and dispatched);
 - naive: the same review called one order at a time;
