@@ -370,7 +370,7 @@ SCENARIOS = [
         peer=_peer,
         peer_name="OCA sale_exception",
         peer_setup=_peer_setup,
-        notes="review cron: a constant number of queries per batch of 5,000 orders",
+        notes="review cron: a constant number of queries per batch of 10,000 orders",
         # A tiny data set is one batch: a constant number of queries.
         max_queries=120,
     )
