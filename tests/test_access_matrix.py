@@ -25,6 +25,8 @@ MATRIX = {
     "neiqin.dq.rule": {**NONE, "clerk": "r", "lead": "rwc", "manager": "rwcu"},
     "neiqin.dq.issue": {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwcu"},
     "neiqin.task": {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwcu"},
+    # The engine's own log of written fields: written and pruned in SQL.
+    "neiqin.dq.change": {**NONE, "clerk": "", "lead": "", "manager": "r"},
     "neiqin.step.pause.wizard": {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwc"},
     # neiqin_orders
     "neiqin.dispatch.rule": {**NONE, "clerk": "r", "lead": "rwc", "manager": "rwcu"},

@@ -8,6 +8,7 @@ from . import neiqin_process_step
 from . import neiqin_step_log
 from . import neiqin_process_mixin
 from . import neiqin_responsibility
+from . import neiqin_dq_change
 from . import neiqin_dq_rule
 from . import neiqin_dq_issue
 from . import neiqin_dq_mixin

@@ -29,6 +29,7 @@ from ..engine.rule_sql import (
     few_ids,
     scope_condition,
 )
+from .neiqin_dq_change import CREATED
 
 _logger = logging.getLogger(__name__)
 
@@ -88,6 +89,18 @@ class RescanPlan:
     prefetch: tuple  # (field name, column) of what module checks read
     every_open: tuple  # rules rechecking every open issue
     methods: tuple  # module checks declaring what they read
+
+
+def _rereads(rule, reads, written):
+    """Whether ``rule``, reading the (model, field) pairs ``reads`` (None:
+    unknown), has changed records to recheck, given the fields ``written``
+    since its last scan ({model: fields}, ``*`` for records created; None:
+    unknown)."""
+    if written is None or reads is None or CREATED in written.get(rule.model_name, ()):
+        return True
+    # A new linked record changes no verdict until a record links to it,
+    # which writes the link.
+    return any(name in written.get(model_name, ()) for model_name, name in reads)
 
 
 @functools.lru_cache(maxsize=512)
@@ -418,6 +431,25 @@ class NeiqinDqRule(models.Model):
         self.env.cr.execute(SQL("SELECT DISTINCT model_name FROM %s", SQL.identifier(self._table)))
         return frozenset(row[0] for row in self.env.cr.fetchall())
 
+    @api.model
+    @ormcache()
+    def _watched_models(self):
+        """The models whose written fields are remembered for rescans
+        (``neiqin.dq.change``): those some rule scans, archived rules
+        included, and those their rules read through links."""
+        models_ = set(self._scanned_models())
+        if not models_:
+            return frozenset()
+        rules = self.with_context(active_test=False).search([])
+        for rule in rules.filtered(lambda r: r.model_name in self.env):
+            try:
+                models_.update((rule._linked_paths() or {}).values())
+            except (UserError, ValidationError, ValueError):
+                # Called by every write: a rule its scan would refuse must
+                # not stop them (its model is watched all the same).
+                _logger.warning("Data-quality rule %s (%s) cannot be read", rule.name, rule.id)
+        return frozenset(models_)
+
     def _ensure_scan_index(self):
         """Give each scanned model's table, and the tables of the records its
         rules read through links, an index on ``write_date``, and each link
@@ -634,6 +666,8 @@ class NeiqinDqRule(models.Model):
                 done = []
         if done:
             self._record_scans(done)
+        if whole:
+            self.env["neiqin.dq.change"]._forget_old()
         return result
 
     def _with_scan_context(self):
@@ -699,6 +733,41 @@ class NeiqinDqRule(models.Model):
         return counts, started, time.monotonic() - t0
 
     def _scan_changes(self, model):
+        """Check the records of one model changed since these rules' last
+        scan, and the open issues to recheck, against the rules that read a
+        field written since (or every rule, for records created, and rules
+        whose reads are not known); return (checked, bad, known).
+
+        Which fields were written is remembered per model and transaction
+        (``neiqin.dq.change``): a rule reading none of them has nothing to
+        recheck. Writes in plain SQL are seen by the daily full scan."""
+        since = min(self.mapped("last_scan_at")) - WATERMARK_MARGIN
+        self.env.flush_all()  # what this transaction wrote is remembered too
+        written = self.env["neiqin.dq.change"]._written_since(since)
+        reads = self._rescan_reads()
+        needed = self.filtered(lambda rule: _rereads(rule, reads[rule.id], written))
+        checked, bad, known = needed._recheck_changes(model) if needed else ({}, {}, {})
+        for rule in self - needed:
+            checked[rule], bad[rule], known[rule.id] = set(), {}, {}
+        return checked, bad, known
+
+    def _rescan_reads(self):
+        """{rule id: the (model, field) pairs it reads, or None}, kept while
+        the rules are not edited, as :meth:`_rescan_plan` is."""
+        if not all(_literal(text) for rule in self for text in (rule.domain, rule.scope_domain)):
+            return self._build_reads()
+        return self._cached_reads(tuple((rule.id, rule.write_date) for rule in self))
+
+    @ormcache("key")
+    def _cached_reads(self, key):
+        return self._build_reads()
+
+    def _build_reads(self):
+        specs = self._specs()
+        reads = {rule.id: rule._reads(specs[rule]) for rule in self}
+        return {rule_id: found and found[1] for rule_id, found in reads.items()}
+
+    def _recheck_changes(self, model):
         """Check the records of one model changed since these rules' last
         scan, and the open issues to recheck; return (checked, bad, known).
 
@@ -956,6 +1025,12 @@ class NeiqinDqRule(models.Model):
         nothing, to-many, non-stored or hierarchical conditions. (A
         duplicate key reads the other members of its group: a rescan finds
         them by the key their issues keep.)"""
+        reads = self._reads(spec)
+        return reads and reads[0]
+
+    def _reads(self, spec=None):
+        """({path: model} as :meth:`_linked_paths` gives it, the (model,
+        field) pairs the rule reads), or None when it cannot tell."""
         self.ensure_one()
         model = self.env[self.model_name]
         spec = spec or self._spec()
@@ -978,6 +1053,7 @@ class NeiqinDqRule(models.Model):
         if any(op in ("child_of", "parent_of", "any", "not any") for __, op, __ in leaves):
             return None
         links = {}
+        read = {(model._name, name) for name in spec.field_names}
         for path, operator, value in leaves:
             names = str(path).split(".")
             current = model
@@ -987,6 +1063,7 @@ class NeiqinDqRule(models.Model):
                     return None
                 if field.type in ("one2many", "many2many"):
                     return None
+                read.add((current._name, name))
                 if field.type == "many2one" and (
                     index < len(names) - 1 or _names_linked_record(operator, value)
                 ):
@@ -995,9 +1072,11 @@ class NeiqinDqRule(models.Model):
                     if not current._log_access:
                         return None
                     links[".".join(names[: index + 1])] = current._name
+                    if index == len(names) - 1:
+                        read.add((current._name, current._rec_name or "name"))
                 elif index < len(names) - 1:
                     return None
-        return links
+        return links, frozenset(read)
 
     def _method_reads(self):
         """The paths a module check declares it reads (``dq_reads``), or None."""

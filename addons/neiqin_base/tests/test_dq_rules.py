@@ -252,6 +252,9 @@ class TestDqRules(NeiqinCase):
             [rule.ids],
         )
         rule.invalidate_recordset()
+        # So were the fields written so far, by this transaction too.
+        self.env.cr.execute("UPDATE neiqin_dq_change SET changed_at = now() - interval '1 day'")
+        self.env.cr.precommit.data.pop("neiqin.dq.changes", None)
 
     def test_incremental_scan_checks_only_changed_records(self):
         rule = self._rule("required", fields=["email"])
@@ -263,6 +266,73 @@ class TestDqRules(NeiqinCase):
         # cannot have changed its verdict, and its issue stays open.
         self.assertEqual(rule._scan()[rule], 1)
         self.assertEqual(self._bad(rule), self.no_email | self.good)
+
+    def test_incremental_scan_rechecks_only_rules_reading_a_written_field(self):
+        email = self._rule("required", fields=["email"])
+        phone = self._rule("required", fields=["phone"])
+        city = self._rule("domain", domain="[('country_id.code', '=', 'ZZ')]")
+        rules = email | phone | city
+        rules._scan()
+        self._age_data_and_scan(rules)
+        self.good.phone = False
+        self.bad_email.write({"phone": "+86 138 0000 0003"})
+        counts = rules._scan()
+        # The changed records, against the rule reading the phone only.
+        self.assertEqual((counts[email], counts[phone], counts[city]), (0, 2, 0))
+        self.assertIn(self.good, self._open(phone))
+        self.assertNotIn(self.bad_email, self._open(phone))
+        # A field read through a link: the country's code.
+        self._age_data_and_scan(rules)
+        self.country.code = "ZZ"
+        counts = rules._scan()
+        self.assertEqual((counts[email], counts[phone]), (0, 0))
+        self.assertEqual(self._open(city), self.all - self.no_country)
+
+    def test_incremental_scan_checks_new_records_against_every_rule(self):
+        email = self._rule("required", fields=["email"])
+        phone = self._rule("required", fields=["phone"])
+        (email | phone)._scan()
+        self._age_data_and_scan(email | phone)
+        new = self.Partner.create({"name": "new", "ref": "DQT-new"})
+        counts = (email | phone)._scan()
+        self.assertEqual((counts[email], counts[phone]), (1, 1))
+        self.assertIn(new, self._open(email))
+        self.assertIn(new, self._open(phone))
+
+    def test_written_fields_are_saved_at_commit_and_forgotten_by_full_scans(self):
+        rule = self._rule("required", fields=["phone"])
+        self.env.cr.execute("DELETE FROM neiqin_dq_change")
+        self.env.cr.execute(
+            "INSERT INTO neiqin_dq_change (model, field, changed_at) "
+            "VALUES ('res.partner', 'city', now() - interval '3 days')"
+        )
+        self.good.phone = "+86 138 0000 0009"
+        self.env.cr.flush()  # as committing does
+        self.env.cr.execute("SELECT model, field, changed_at FROM neiqin_dq_change")
+        rows = self.env.cr.fetchall()
+        now = self.env.cr.now().replace(tzinfo=None)
+        self.assertIn(("res.partner", "phone", now), rows)
+        rule._scan(full=True)
+        self.env.cr.execute("SELECT model, field FROM neiqin_dq_change")
+        remaining = self.env.cr.fetchall()
+        self.assertIn(("res.partner", "phone"), remaining)
+        self.assertNotIn(("res.partner", "city"), remaining)
+
+    def test_rescan_looking_back_further_than_remembered_rechecks_every_rule(self):
+        email = self._rule("required", fields=["email"])
+        phone = self._rule("required", fields=["phone"])
+        (email | phone)._scan()
+        self._age_data_and_scan(email | phone)
+        self.env.cr.execute(
+            "UPDATE neiqin_dq_rule SET last_scan_at = now() - interval '3 days' WHERE id = ANY(%s)",
+            [(email | phone).ids],
+        )
+        (email | phone).invalidate_recordset()
+        self.good.phone = False
+        counts = (email | phone)._scan()
+        # Every record written within those three days, by both rules.
+        self.assertEqual(counts[email], len(self.all))
+        self.assertEqual(counts[phone], len(self.all))
 
     def test_incremental_scan_closes_issue_of_record_leaving_the_scope(self):
         rule = self._rule("required", fields=["email"])
@@ -291,11 +361,12 @@ class TestDqRules(NeiqinCase):
         self._age_data_and_scan(rule)
         # A write that keeps the key: the group is read with the record, not
         # looked up again by the key its issue keeps.
-        self.dup_b.phone = "+86 138 0000 0002"
+        self.dup_b.email = "SAME@example.com"
         self.env.flush_all()
-        with self.assertQueryCount(4):
-            # The rule, the rescan statement, the issue of the group's other
-            # member, the bookkeeping.
+        with self.assertQueryCount(6):
+            # The rule, the fields written since, the rule's fields (read
+            # once per edit of the rule), the rescan statement, the issue of
+            # the group's other member, the bookkeeping.
             self.assertEqual(rule._scan()[rule], 1)
         self.assertEqual(self._open(rule), self.dup_a | self.dup_b)
 
@@ -306,7 +377,8 @@ class TestDqRules(NeiqinCase):
         self.assertEqual(self._bad(rule), self.bad_email | self.dup_b)
         # The compiled rescan of the rule was kept: an edit replaces it.
         rule.pattern = r"^good@"
-        self.all.write({"comment": "touched"})
+        for partner in self.all.filtered("email"):
+            partner.email += " "  # the field it reads
         self.assertEqual(self._bad(rule), self.all - self.good - self.no_email)
 
     def test_scan_bookkeeping_is_not_an_edit_of_the_rule(self):
