@@ -232,16 +232,22 @@ def _one_in_a_hundred(env, model, column, pattern):
 
 def _prepare_rescan(env):
     """As above, then 1 % of the customers and products are edited through
-    the ORM, as the back office edits them: a customer's phone and city, a
-    product's price (on its template) and weight."""
+    the ORM, as the back office edits them: a customer's phone number and
+    city, a product's weight. The edits change no verdict (a valid number
+    stays valid, an empty city or weight stays empty), as the full scan it
+    is compared with files nothing new."""
     _prepare_unchanged(env)
     partners = _one_in_a_hundred(env, "res.partner", "ref", "BENCH-%")
-    cities = partners.mapped("city")
-    for partner, city in zip(partners, cities[1:] + cities[:1]):
-        partner.write({"phone": f"+86 139 {partner.id % 10000:04d} 0000", "city": city})
+    cities = [city for city in partners.mapped("city") if city]
+    for index, partner in enumerate(partners):
+        vals = {}
+        if partner.phone and partner.phone[-1].isdigit():
+            vals["phone"] = partner.phone[:-1] + str((int(partner.phone[-1]) + 1) % 10)
+        if partner.city:
+            vals["city"] = cities[(index + 1) % len(cities)]
+        partner.write(vals)
     for product in _one_in_a_hundred(env, PRODUCT, "barcode", "69%"):
-        product.weight += 0.5
-        product.product_tmpl_id.list_price += 1.0
+        product.weight *= 1.5
     env.flush_all()
 
 
