@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from odoo import api, fields, models
 from odoo.tools import SQL
@@ -63,21 +63,32 @@ class NeiqinDqChange(models.Model):
         )
 
     @api.model
-    def _written_since(self, since):
-        """{model: fields written since ``since``}, ``*`` for records created;
-        None when ``since`` is older than what is remembered."""
-        if since < fields.Datetime.now() - CHANGES_KEPT / 2:
-            return None
+    def _last_writes(self, since):
+        """{(model, field): when it was last written} for the fields written
+        since ``since`` (those this transaction wrote: ``datetime.max``), in
+        one query for every model a scan rechecks."""
         self.env.cr.execute(
             SQL(
-                "SELECT DISTINCT model, field FROM neiqin_dq_change WHERE changed_at >= %s",
+                """SELECT model, field, max(changed_at) FROM neiqin_dq_change
+                    WHERE changed_at >= %s GROUP BY model, field""",
                 since,
             )
         )
+        last = {(model_name, name): at for model_name, name, at in self.env.cr.fetchall()}
+        last.update(dict.fromkeys(self.env.cr.precommit.data.get(PENDING, ()), datetime.max))
+        return last
+
+    @api.model
+    def _written_since(self, last_writes, since):
+        """{model: fields written since ``since``}, ``*`` for records created,
+        from ``last_writes`` (:meth:`_last_writes`); None when ``since`` is
+        older than what is remembered."""
+        if since < fields.Datetime.now() - CHANGES_KEPT / 2:
+            return None
         written = {}
-        pending = self.env.cr.precommit.data.get(PENDING, ())
-        for model_name, name in [*self.env.cr.fetchall(), *pending]:
-            written.setdefault(model_name, set()).add(name)
+        for (model_name, name), at in last_writes.items():
+            if at >= since:
+                written.setdefault(model_name, set()).add(name)
         return written
 
     @api.model

@@ -655,9 +655,18 @@ class NeiqinDqRule(models.Model):
         self = self._with_scan_context()  # noqa: PLW0642
         whole = self.filtered(lambda rule: full or not rule.last_scan_at)
         specs = whole._specs()
+        last_writes = {}
+        if self - whole:
+            # The fields written since the oldest look-back, for every model
+            # at once; what this transaction wrote is remembered too.
+            self.env.flush_all()
+            since = min((self - whole).mapped("last_scan_at")) - WATERMARK_MARGIN
+            last_writes = self.env["neiqin.dq.change"]._last_writes(since)
         result, done = {}, []
         for rules in self.grouped("model_name").values():
-            counts, started, seconds = rules._scan_model(specs, whole & rules, commit=commit)
+            counts, started, seconds = rules._scan_model(
+                specs, whole & rules, last_writes, commit=commit
+            )
             result.update(counts)
             done += [(rule.id, started, seconds, counts[rule], rule in whole) for rule in rules]
             if commit:
@@ -705,10 +714,11 @@ class NeiqinDqRule(models.Model):
         )
         rules.invalidate_recordset(names)
 
-    def _scan_model(self, specs, whole, commit=False):
+    def _scan_model(self, specs, whole, last_writes, commit=False):
         """Scan the rules of one model, those of ``whole`` over their whole
-        scope; return ({rule: records checked}, the transaction's clock, the
-        seconds the scan took)."""
+        scope, the others by what changed (``last_writes``: see
+        :meth:`_scan_changes`); return ({rule: records checked}, the
+        transaction's clock, the seconds the scan took)."""
         t0 = time.monotonic()
         model = self.env[self[:1].model_name]
         # The transaction's clock, as write_date uses.
@@ -724,7 +734,7 @@ class NeiqinDqRule(models.Model):
                 counted[key] = model.search_count(specs[rule].scope)
             counts[rule] = counted[key]
         if changed:
-            found = changed._scan_changes(model)
+            found = changed._scan_changes(model, last_writes)
             checked.update(found[0])
             bad.update(found[1])
             known.update(found[2])
@@ -732,18 +742,18 @@ class NeiqinDqRule(models.Model):
         self._file_findings(checked, bad, known, commit=commit)
         return counts, started, time.monotonic() - t0
 
-    def _scan_changes(self, model):
+    def _scan_changes(self, model, last_writes):
         """Check the records of one model changed since these rules' last
         scan, and the open issues to recheck, against the rules that read a
         field written since (or every rule, for records created, and rules
         whose reads are not known); return (checked, bad, known).
 
         Which fields were written is remembered per model and transaction
-        (``neiqin.dq.change``): a rule reading none of them has nothing to
-        recheck. Writes in plain SQL are seen by the daily full scan."""
+        (``neiqin.dq.change``; ``last_writes`` as its ``_last_writes`` gives
+        it): a rule reading none of them has nothing to recheck. Writes in
+        plain SQL are seen by the daily full scan."""
         since = min(self.mapped("last_scan_at")) - WATERMARK_MARGIN
-        self.env.flush_all()  # what this transaction wrote is remembered too
-        written = self.env["neiqin.dq.change"]._written_since(since)
+        written = self.env["neiqin.dq.change"]._written_since(last_writes, since)
         reads = self._rescan_reads()
         needed = self.filtered(lambda rule: _rereads(rule, reads[rule.id], written))
         checked, bad, known = needed._recheck_changes(model) if needed else ({}, {}, {})
