@@ -318,6 +318,23 @@ class TestDqRules(NeiqinCase):
         self.assertIn(("res.partner", "phone"), remaining)
         self.assertNotIn(("res.partner", "city"), remaining)
 
+    def test_written_fields_are_remembered_whoever_writes_them(self):
+        """An employee without any right on the log edits a contact: what
+        was written is remembered all the same, and the log stays closed
+        to them."""
+        self._rule("required", fields=["phone"])
+        self.env.cr.execute("DELETE FROM neiqin_dq_change")
+        writer = new_test_user(
+            self.env, "dq_writer", groups="base.group_user,base.group_partner_manager"
+        )
+        self.good.with_user(writer).phone = "+86 138 0000 0010"
+        self.env.cr.flush()  # as committing does
+        self.env.cr.execute("SELECT model, field FROM neiqin_dq_change")
+        self.assertIn(("res.partner", "phone"), self.env.cr.fetchall())
+        with self.assertRaises(AccessError):
+            self.env["neiqin.dq.change"].with_user(writer).search([])
+        self.assertTrue(self.env["neiqin.dq.change"].with_user(self.manager).search([]))
+
     def test_rescan_looking_back_further_than_remembered_rechecks_every_rule(self):
         email = self._rule("required", fields=["email"])
         phone = self._rule("required", fields=["phone"])
