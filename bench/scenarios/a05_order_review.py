@@ -1,8 +1,9 @@
 """Order review (订单审核) of every open order with every review rule on.
 
-- ours: the review cron (batches of 10,000 orders, the domain rules one
+- ours: the review cron (batches of 50,000 orders, the domain rules one
   statement per batch, each module check one query per batch, issues
-  opened and closed in bulk, clean orders approved and dispatched);
+  opened and closed in bulk, clean orders approved and dispatched, their
+  states written 10,000 orders at a time);
 - naive: the same review called one order at a time;
 - sql: the same work as one hand-written statement (the lower bound):
   every (order, failed rule) pair found, new issues inserted, issues no
@@ -370,7 +371,7 @@ SCENARIOS = [
         peer=_peer,
         peer_name="OCA sale_exception",
         peer_setup=_peer_setup,
-        notes="review cron: a constant number of queries per batch of 10,000 orders",
+        notes="review cron: a constant number of queries per batch of 50,000 orders",
         # A tiny data set is one batch: a constant number of queries.
         max_queries=120,
     )

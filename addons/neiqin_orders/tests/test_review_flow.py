@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
@@ -18,6 +20,26 @@ class TestReviewFlow(OrdersCase):
         self.env["sale.order"]._cron_neiqin_review()
         self.assertEqual(clean.neiqin_review_state, "approved")
         self.assertEqual(clean.carrier_id, self.carrier)
+        self.assertEqual(bad.neiqin_review_state, "exception")
+        self.assertFalse(bad.carrier_id)
+
+    def test_large_review_writes_states_by_batches(self):
+        # More orders than a write batch: the checks run once on all of them,
+        # the states are written two orders at a time, with the record cache
+        # emptied between batches.
+        clean = self._order() | self._order() | self._order()
+        bad = self._order(lines=[(self.lamp, 1, 200.0)])
+        platform = self._order(
+            neiqin_platform="tmall",
+            neiqin_platform_order_no="TM-B1",
+            neiqin_paid_amount=80.0,
+            neiqin_payment_ref="ALI-B1",
+        )
+        with patch.object(type(self.env["sale.order"]), "_neiqin_review_write_batch", 2):
+            self.env["sale.order"]._cron_neiqin_review()
+        self.assertEqual(set((clean | platform).mapped("neiqin_review_state")), {"approved"})
+        self.assertEqual((clean | platform).carrier_id, self.carrier)
+        self.assertEqual(platform.state, "sale")
         self.assertEqual(bad.neiqin_review_state, "exception")
         self.assertFalse(bad.carrier_id)
 
