@@ -660,8 +660,7 @@ class NeiqinDqRule(models.Model):
             # The fields written since the oldest look-back, for every model
             # at once; what this transaction wrote is remembered too.
             self.env.flush_all()
-            since = min((self - whole).mapped("last_scan_at")) - WATERMARK_MARGIN
-            last_writes = self.env["neiqin.dq.change"]._last_writes(since)
+            last_writes = self.env["neiqin.dq.change"]._last_writes((self - whole)._look_back())
         result, done = {}, []
         for rules in self.grouped("model_name").values():
             counts, started, seconds = rules._scan_model(
@@ -678,6 +677,11 @@ class NeiqinDqRule(models.Model):
         if whole:
             self.env["neiqin.dq.change"]._forget_old()
         return result
+
+    def _look_back(self):
+        """How far back these rules' rescans look: to the oldest of their
+        last scans, less the margin for transactions still open then."""
+        return min(self.mapped("last_scan_at")) - WATERMARK_MARGIN
 
     def _with_scan_context(self):
         """These rules with the context of a check: the language, time zone
@@ -752,8 +756,7 @@ class NeiqinDqRule(models.Model):
         (``neiqin.dq.change``; ``last_writes`` as its ``_last_writes`` gives
         it): a rule reading none of them has nothing to recheck. Writes in
         plain SQL are seen by the daily full scan."""
-        since = min(self.mapped("last_scan_at")) - WATERMARK_MARGIN
-        written = self.env["neiqin.dq.change"]._written_since(last_writes, since)
+        written = self.env["neiqin.dq.change"]._written_since(last_writes, self._look_back())
         reads = self._rescan_reads()
         needed = self.filtered(lambda rule: _rereads(rule, reads[rule.id], written))
         checked, bad, known = needed._recheck_changes(model) if needed else ({}, {}, {})
@@ -790,7 +793,7 @@ class NeiqinDqRule(models.Model):
         those they joined and those they left (found by the key the issues
         keep). Module checks that do not declare what they read also check
         every open issue again."""
-        since = min(self.mapped("last_scan_at")) - WATERMARK_MARGIN
+        since = self._look_back()
         plan = self._rescan_plan()
         self.env.flush_all()  # the linked records' write dates too
         params = list(plan.params)
