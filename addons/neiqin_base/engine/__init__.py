@@ -1,3 +1,5 @@
 from . import actions
+from . import condition
 from . import deadline
+from . import guard
 from . import rule_sql

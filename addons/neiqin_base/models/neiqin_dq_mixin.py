@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from ..engine.guard import require_group
+
 
 class NeiqinDqMixin(models.AbstractModel):
     """Shows a record's open data-quality issues and checks it on demand."""
@@ -47,11 +49,14 @@ class NeiqinDqMixin(models.AbstractModel):
             record.neiqin_dq_has_blocking = record.id in blocking
 
     def _neiqin_dq_rules(self):
-        return self.env["neiqin.dq.rule"].search([("model_name", "=", self._name)])
+        """The active rules of the model, whoever asks: which rules check a
+        record is the engine's configuration, not the caller's choice."""
+        return self.env["neiqin.dq.rule"].sudo().search([("model_name", "=", self._name)])
 
-    def neiqin_dq_check(self, rules=None):
+    def _neiqin_dq_check(self, rules=None):
         """Check these records now against ``rules`` (default: every active
-        rule of the model); return their open issues."""
+        rule of the model); return their open issues. The check runs as the
+        engine (see ``neiqin.dq.rule._check_records``)."""
         rules = self._neiqin_dq_rules() if rules is None else rules
         return rules._check_records(self)
 
@@ -63,5 +68,12 @@ class NeiqinDqMixin(models.AbstractModel):
         return action
 
     def action_neiqin_dq_check(self):
-        self.neiqin_dq_check()
+        require_group(
+            self.env,
+            "neiqin_base.group_neiqin_clerk",
+            self.env._("Only back-office staff can check records against the data rules."),
+        )
+        # Checked as the engine, on records the user may read.
+        self.check_access("read")
+        self._neiqin_dq_check()
         return self.action_neiqin_dq_issues()

@@ -2,7 +2,17 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..engine.deadline import DeadlinePlanner, add_working_hours, working_hours_between
-from .neiqin_step_log import ENGINE_CONTEXT_KEY
+from ..engine.guard import engine_writes, require_group
+
+# The fields the process engine keeps on each record (see _neiqin_owned_fields).
+PROCESS_FIELDS = {
+    "neiqin_process_id",
+    "neiqin_step_id",
+    "neiqin_step_state",
+    "neiqin_step_deadline_at",
+    "neiqin_step_owner_id",
+    "neiqin_step_team_id",
+}
 
 
 class NeiqinProcessMixin(models.AbstractModel):
@@ -15,10 +25,16 @@ class NeiqinProcessMixin(models.AbstractModel):
 
     Hooks: ``_neiqin_process_code()`` names the process (default: the first
     process applying to the model) and ``_neiqin_preferred_owner()`` names the
-    user who should own team steps when they belong to the team.
+    user who should own team steps when they belong to the team;
+    ``_neiqin_check_manual_step()`` refuses a step a person may not move.
+
+    The process fields are the engine's: a ``create`` or ``write`` from a
+    user cannot set them (``neiqin.engine.mixin``), and the buttons moving
+    a record through its steps are for back-office staff.
     """
 
     _name = "neiqin.process.mixin"
+    _inherit = ["neiqin.engine.mixin"]
     _description = "Back-office process mixin"
 
     neiqin_process_id = fields.Many2one(
@@ -86,6 +102,10 @@ class NeiqinProcessMixin(models.AbstractModel):
         ]
         return overdue if (operator == "=") == value else ["!", *overdue]
 
+    @api.model
+    def _neiqin_owned_fields(self):
+        return super()._neiqin_owned_fields() | PROCESS_FIELDS
+
     # ------------------------------------------------------------------ hooks
     def _neiqin_process_code(self):
         """Code of the process these records go through; empty: by model."""
@@ -98,6 +118,11 @@ class NeiqinProcessMixin(models.AbstractModel):
     def _neiqin_steps_overdue(self, logs):
         """Hook called by the overdue cron on the documents whose passages
         ``logs`` were just found overdue (e.g. to tell the customer of a delay)."""
+        return None
+
+    def _neiqin_check_manual_step(self):
+        """Hook: raise when a person may not move these records to their
+        next step by hand (the flow moves them when its event happens)."""
         return None
 
     def _neiqin_get_process(self):
@@ -128,12 +153,8 @@ class NeiqinProcessMixin(models.AbstractModel):
             ]
         )
 
-    def _neiqin_log_engine(self, logs):
-        return logs.with_context(**{ENGINE_CONTEXT_KEY: True})
-
     def _neiqin_close_logs(self, logs, state="done"):
         now = fields.Datetime.now()
-        logs = self._neiqin_log_engine(logs)
         for log in logs:
             vals = {"state": state, "done_at": now, "done_by_id": self.env.uid}
             if log.state == "paused":
@@ -144,7 +165,8 @@ class NeiqinProcessMixin(models.AbstractModel):
                 vals["paused_at"] = False
             if state == "done":
                 vals["is_late"] = log.is_late or bool(log.deadline_at and now > log.deadline_at)
-            log.write(vals)
+            with engine_writes():
+                log.write(vals)
 
     def _neiqin_enter_step(self, step, process=None):
         """Finish the current step of these records and enter ``step``.
@@ -209,7 +231,8 @@ class NeiqinProcessMixin(models.AbstractModel):
             )
         logs = self._neiqin_logs_model().create(vals_list)
         for (user, team), records in self._neiqin_group(moving, owners).items():
-            records.write(
+            self._neiqin_engine_write(
+                records,
                 {
                     "neiqin_process_id": process.id,
                     "neiqin_step_id": step.id,
@@ -217,9 +240,15 @@ class NeiqinProcessMixin(models.AbstractModel):
                     "neiqin_step_deadline_at": deadline,
                     "neiqin_step_owner_id": user.id,
                     "neiqin_step_team_id": team.id,
-                }
+                },
             )
         return logs | staying
+
+    @staticmethod
+    def _neiqin_engine_write(records, vals):
+        """Write fields the engine owns on ``records``."""
+        with engine_writes():
+            records.write(vals)
 
     @staticmethod
     def _neiqin_group(records, key_by_id):
@@ -232,12 +261,15 @@ class NeiqinProcessMixin(models.AbstractModel):
     def _neiqin_finish_step(self):
         """Finish the current step; the records leave the process."""
         self._neiqin_close_logs(self._neiqin_open_logs())
-        self.write({"neiqin_step_state": "done", "neiqin_step_deadline_at": False})
+        self._neiqin_engine_write(
+            self, {"neiqin_step_state": "done", "neiqin_step_deadline_at": False}
+        )
 
     def _neiqin_cancel_process(self):
         self._neiqin_close_logs(self._neiqin_open_logs(), state="cancel")
-        self.write(
-            {"neiqin_step_id": False, "neiqin_step_state": False, "neiqin_step_deadline_at": False}
+        self._neiqin_engine_write(
+            self,
+            {"neiqin_step_id": False, "neiqin_step_state": False, "neiqin_step_deadline_at": False},
         )
 
     def _neiqin_next_step(self):
@@ -272,11 +304,17 @@ class NeiqinProcessMixin(models.AbstractModel):
         logs = self._neiqin_open_logs().filtered(lambda log: log.state == "open")
         if not logs:
             raise UserError(self.env._("There is no running step to pause."))
-        self._neiqin_log_engine(logs).write(
-            {"state": "paused", "paused_at": fields.Datetime.now(), "pause_reason": reason or False}
-        )
-        self.filtered(lambda r: r.id in set(logs.mapped("res_id"))).write(
-            {"neiqin_step_state": "paused"}
+        with engine_writes():
+            logs.write(
+                {
+                    "state": "paused",
+                    "paused_at": fields.Datetime.now(),
+                    "pause_reason": reason or False,
+                }
+            )
+        self._neiqin_engine_write(
+            self.filtered(lambda r: r.id in set(logs.mapped("res_id"))),
+            {"neiqin_step_state": "paused"},
         )
 
     def _neiqin_resume(self):
@@ -285,7 +323,7 @@ class NeiqinProcessMixin(models.AbstractModel):
         if not logs:
             raise UserError(self.env._("There is no paused step to resume."))
         now = fields.Datetime.now()
-        for log in self._neiqin_log_engine(logs):
+        for log in logs:
             calendar = log.process_id._effective_calendar()
             paused = working_hours_between(calendar, log.paused_at, now)
             vals = {"state": "open", "paused_at": False, "paused_hours": log.paused_hours + paused}
@@ -293,25 +331,38 @@ class NeiqinProcessMixin(models.AbstractModel):
                 vals["deadline_at"] = add_working_hours(calendar, log.deadline_at, paused)
             if log.escalate_at and not log.escalated_at:
                 vals["escalate_at"] = add_working_hours(calendar, log.escalate_at, paused)
-            log.write(vals)
-            record = self.browse(log.res_id)
-            record.write(
+            with engine_writes():
+                log.write(vals)
+            self._neiqin_engine_write(
+                self.browse(log.res_id),
                 {
                     "neiqin_step_state": "open",
                     "neiqin_step_deadline_at": vals.get("deadline_at", log.deadline_at),
-                }
+                },
             )
 
     # ------------------------------------------------------------------ buttons
+    def _neiqin_check_step_rights(self):
+        """Moving, pausing and resuming steps is back-office work."""
+        require_group(
+            self.env,
+            "neiqin_base.group_neiqin_clerk",
+            self.env._("Only back-office staff can move a document through its process steps."),
+        )
+
     def action_neiqin_next_step(self):
+        self._neiqin_check_step_rights()
+        self._neiqin_check_manual_step()
         self._neiqin_next_step()
         return True
 
     def action_neiqin_resume(self):
+        self._neiqin_check_step_rights()
         self._neiqin_resume()
         return True
 
     def action_neiqin_pause(self):
+        self._neiqin_check_step_rights()
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Pause Step"),

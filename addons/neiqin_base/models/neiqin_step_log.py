@@ -6,6 +6,7 @@ from odoo.tools import SQL
 
 from ..engine.actions import document_action
 from ..engine.deadline import working_hours_between
+from ..engine.guard import engine_writes, engine_writing
 
 _logger = logging.getLogger(__name__)
 
@@ -25,7 +26,6 @@ ENGINE_FIELDS = {
     "escalated_at",
     "escalated_to_id",
 }
-ENGINE_CONTEXT_KEY = "neiqin_step_engine"
 
 
 class NeiqinStepLog(models.Model):
@@ -138,7 +138,7 @@ class NeiqinStepLog(models.Model):
 
     # ------------------------------------------------------------------ guard
     def write(self, vals):
-        if not self.env.context.get(ENGINE_CONTEXT_KEY):
+        if not engine_writing():
             raise UserError(
                 self.env._(
                     "Step logs are written by the process engine only; they cannot be edited."
@@ -212,7 +212,7 @@ class NeiqinStepLog(models.Model):
         return done
 
     def _alert_and_escalate(self, now):
-        engine = self.with_context(**{ENGINE_CONTEXT_KEY: True, "mail_activity_quick_update": True})
+        engine = self.with_context(mail_activity_quick_update=True)
         to_alert = engine.filtered(
             lambda log: not log.alerted_at and log.deadline_at and log.deadline_at < now
         )
@@ -238,14 +238,14 @@ class NeiqinStepLog(models.Model):
         # Activities live on the documents; the engine creates them on behalf
         # of the owner, who may not be the user running the cron.
         Activity.sudo().create(list(activity_vals.values()))
-        to_alert.write({"alerted_at": now, "is_late": True})
+        with engine_writes():
+            to_alert.write({"alerted_at": now, "is_late": True})
         for model, logs in self._group_by_value({log: log.res_model for log in to_alert}).items():
             if model in self.env and hasattr(self.env[model], "_neiqin_steps_overdue"):
                 self.env[model].browse(logs.mapped("res_id"))._neiqin_steps_overdue(logs)
         for lead, logs in self._group_by_value(escalations).items():
-            logs.with_context(**{ENGINE_CONTEXT_KEY: True}).write(
-                {"escalated_at": now, "escalated_to_id": lead.id, "is_late": True}
-            )
+            with engine_writes():
+                logs.write({"escalated_at": now, "escalated_to_id": lead.id, "is_late": True})
 
     @staticmethod
     def _group_by_value(mapping):

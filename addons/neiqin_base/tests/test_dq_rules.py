@@ -674,7 +674,7 @@ class TestDqRules(NeiqinCase):
 
     def test_record_check_on_demand(self):
         rule = self._rule("required", fields=["email"], severity="blocking")
-        issues = self.no_email.neiqin_dq_check(rule)
+        issues = self.no_email._neiqin_dq_check(rule)
         self.assertEqual(issues.res_id, self.no_email.id)
         self.assertTrue(self.no_email.with_user(self.clerk).neiqin_dq_has_blocking)
 

@@ -1,11 +1,13 @@
+import hashlib
 import logging
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.tools import SQL, float_compare, split_every
 
+from odoo.addons.neiqin_base.engine.guard import engine_writes, require_group
 from odoo.addons.neiqin_base.engine.rule_sql import dq_reads
 
 _logger = logging.getLogger(__name__)
@@ -22,6 +24,21 @@ PAYMENT_STATES = [
     ("paid", "Paid"),
     ("over", "Overpaid"),
 ]
+# The fields the review gate owns: only the engine writes them (see
+# neiqin.engine.mixin), through the review, approval, override and rejection.
+REVIEW_FIELDS = {
+    "neiqin_review_state",
+    "neiqin_reviewed_by_id",
+    "neiqin_reviewed_at",
+    "neiqin_override_reason",
+    "neiqin_override_by_id",
+    "neiqin_override_at",
+    "neiqin_override_rule_ids",
+    "neiqin_override_fingerprint",
+    "neiqin_remark_read",
+    "neiqin_amount_paid",
+    "neiqin_payment_state",
+}
 REFUND_STATES = [
     ("none", "None"),
     ("requested", "Requested"),
@@ -86,6 +103,25 @@ class SaleOrder(models.Model):
         "res.users", string="Overridden By", copy=False, readonly=True
     )
     neiqin_override_at = fields.Datetime(string="Overridden On", copy=False, readonly=True)
+    neiqin_override_rule_ids = fields.Many2many(
+        "neiqin.dq.rule",
+        "sale_order_neiqin_override_rule_rel",
+        "order_id",
+        "rule_id",
+        string="Exceptions Overridden",
+        copy=False,
+        readonly=True,
+        groups="neiqin_base.group_neiqin_clerk",
+        help="The review rules whose exceptions the lead's override waived. Another "
+        "exception still stops the order.",
+    )
+    neiqin_override_fingerprint = fields.Char(
+        copy=False,
+        readonly=True,
+        groups="neiqin_base.group_neiqin_clerk",
+        help="What the order was when it was overridden (customer, addresses, lines, "
+        "total): the override lapses when it changes.",
+    )
     # ------------------------------------------------------------ payment
     neiqin_paid_amount = fields.Monetary(
         string="Paid on Platform",
@@ -155,7 +191,9 @@ class SaleOrder(models.Model):
             [("res_model", "=", "sale.order"), ("res_id", "in", self.ids), ("state", "=", "open")]
         )
         by_order = {}
-        for issue in issues:
+        # The names of the rules of issues the user may read, whatever their
+        # right on the rules themselves.
+        for issue in issues.sudo():
             by_order.setdefault(issue.res_id, []).append(issue.rule_id.name)
         for order in self:
             order.neiqin_exception_summary = ", ".join(sorted(set(by_order.get(order.id, []))))
@@ -209,17 +247,74 @@ class SaleOrder(models.Model):
         return matching == len(records)
 
     # ------------------------------------------------------------ process hooks
+    @api.model
+    def _neiqin_owned_fields(self):
+        return super()._neiqin_owned_fields() | REVIEW_FIELDS
+
     def _neiqin_process_code(self):
         return "order"
 
     @api.model_create_multi
     def create(self, vals_list):
         orders = super().create(vals_list)
-        if not self.env.context.get("neiqin_no_process"):
+        # Generated data (the benchmark's) is placed in its steps by the
+        # code that makes it, as superuser; a user's context cannot take an
+        # order out of the review.
+        if not (self.env.su and self.env.context.get("neiqin_no_process")):
             process = self.env["neiqin.process"]._get_by_code("order")
             if process and process.first_step():
                 orders._neiqin_enter_step(process.first_step())
         return orders
+
+    def _neiqin_check_manual_step(self):
+        """An order leaves its confirmation step when it is confirmed (after
+        the review) and its dispatch step when its delivery is shipped (after
+        the shipping check): no one moves it past them by hand."""
+        _ = self.env._
+        waiting = self.filtered(
+            lambda o: o.neiqin_step_id.code == "confirm" and o.state in ("draft", "sent")
+        )
+        if waiting:
+            raise UserError(
+                _(
+                    "Confirm these orders to move them on (their review is checked then): %s",
+                    ", ".join(waiting.mapped("display_name")),
+                )
+            )
+        unshipped = self.filtered(
+            lambda o: o.neiqin_step_id.code == "dispatch"
+            and not o.picking_ids.filtered(
+                lambda p: p.picking_type_code == "outgoing" and p.state == "done"
+            )
+        )
+        if unshipped:
+            raise UserError(
+                _(
+                    "Validate the delivery of these orders to move them on (the review is "
+                    "checked then): %s",
+                    ", ".join(unshipped.mapped("display_name")),
+                )
+            )
+
+    def _action_cancel(self):
+        result = super()._action_cancel()
+        # A cancelled order has no step left to do: its passage is closed,
+        # so that no one is alerted about it any more.
+        self.filtered("neiqin_step_id")._neiqin_cancel_process()
+        return result
+
+    def action_draft(self):
+        result = super().action_draft()
+        # An order set back to quotation goes through the review again.
+        again = self.filtered(lambda o: o.state == "draft" and o.neiqin_process_id)
+        if again:
+            with engine_writes():
+                again.write({"neiqin_review_state": "to_review"})
+            for process, orders in again.grouped("neiqin_process_id").items():
+                step = process.first_step()
+                if step:
+                    orders._neiqin_enter_step(step)
+        return result
 
     def _neiqin_steps_overdue(self, logs):
         late = self.browse(logs.filtered(lambda log: log.step_code == "tracking").mapped("res_id"))
@@ -227,7 +322,19 @@ class SaleOrder(models.Model):
 
     # ------------------------------------------------------------ review
     def _neiqin_review_rules(self):
-        return self.env["neiqin.dq.rule"].search([("model_name", "=", "sale.order")])
+        """The review rules that may apply to these orders: those of their
+        companies and those shared by every company (a rule's scan checks
+        only the orders of its company)."""
+        return (
+            self.env["neiqin.dq.rule"]
+            .sudo()
+            .search(
+                [
+                    ("model_name", "=", "sale.order"),
+                    ("company_id", "in", [False, *self.company_id.ids]),
+                ]
+            )
+        )
 
     def _neiqin_blocking_issues(self):
         """Open blocking issues of these orders, by order id (one query).
@@ -248,9 +355,86 @@ class SaleOrder(models.Model):
         )
         by_order = {}
         for issue in issues:
-            by_order.setdefault(issue.res_id, self.env["neiqin.dq.issue"])
+            by_order.setdefault(issue.res_id, self.env["neiqin.dq.issue"].sudo())
             by_order[issue.res_id] |= issue
         return by_order
+
+    def _neiqin_fingerprint(self):
+        """{order id: what the override of the order depends on}: customer,
+        addresses, company, currency, total and lines (product, quantity,
+        unit, price, discount). An override given for one of them does not
+        cover another."""
+        result = {}
+        for order in self.sudo():
+            lines = sorted(
+                (
+                    line.product_id.id,
+                    line.product_uom.id,
+                    repr(round(line.product_uom_qty, 6)),
+                    repr(round(line.price_unit, 6)),
+                    repr(round(line.discount, 6)),
+                )
+                for line in order.order_line
+                if not line.display_type
+            )
+            text = repr(
+                (
+                    order.company_id.id,
+                    order.partner_id.id,
+                    order.partner_invoice_id.id,
+                    order.partner_shipping_id.id,
+                    order.currency_id.id,
+                    order.currency_id.round(order.amount_total),
+                    lines,
+                )
+            )
+            result[order.id] = hashlib.sha256(text.encode()).hexdigest()
+        return result
+
+    def _neiqin_stopped(self, blocking):
+        """The orders stopped by their blocking issues (``blocking``: {order
+        id: issues}): those with an issue their override did not waive.
+        An override lapses, and is removed with a note in the chatter, when
+        the order changed since it was given."""
+        overridden = self.filtered(lambda o: o.id in blocking and o.neiqin_override_at)
+        if overridden:
+            fingerprints = overridden._neiqin_fingerprint()
+            lapsed = overridden.filtered(
+                lambda o: o.sudo().neiqin_override_fingerprint != fingerprints[o.id]
+            )
+            if lapsed:
+                lapsed._neiqin_lapse_override()
+        return self.filtered(
+            lambda o: o.id in blocking
+            and (
+                not o.neiqin_override_at
+                or blocking[o.id].rule_id - o.sudo().neiqin_override_rule_ids
+            )
+        )
+
+    def _neiqin_lapse_override(self):
+        for order in self:
+            order.message_post(
+                body=self.env._(
+                    "The override by %(lead)s no longer holds: the customer, an address, "
+                    "the lines or the total changed since. The order is reviewed again.",
+                    lead=order.neiqin_override_by_id.name or "-",
+                )
+            )
+        # The override's fields are the engine's, kept from users without
+        # back-office rights (their groups): whoever's change made the
+        # override lapse, the engine clears it.
+        with engine_writes():
+            self.sudo().write(
+                {
+                    "neiqin_override_reason": False,
+                    "neiqin_override_by_id": False,
+                    "neiqin_override_at": False,
+                    "neiqin_override_rule_ids": [fields.Command.clear()],
+                    "neiqin_override_fingerprint": False,
+                    "neiqin_review_state": "to_review",
+                }
+            )
 
     def _neiqin_review(self, auto_approve=None, confirm_approved=True):
         """Run every review rule on these orders (one query per rule), then set
@@ -267,7 +451,7 @@ class SaleOrder(models.Model):
         # (a salesperson too) runs every check, whatever their rights on
         # issues and rules. Their right on the order itself is sale's own.
         engine = orders.sudo()
-        engine.neiqin_dq_check(engine._neiqin_review_rules())
+        engine._neiqin_dq_check(orders._neiqin_review_rules())
         blocking = orders._neiqin_blocking_issues()
         now = fields.Datetime.now()
         size = self._neiqin_review_write_batch
@@ -282,31 +466,48 @@ class SaleOrder(models.Model):
         """Set these reviewed orders' review state from their open blocking
         issues (``blocking``: {order id: issues}); approve the clean ones
         when asked to or when their company approves automatically."""
-        exception = self.filtered(lambda o: o.id in blocking and not o.neiqin_override_at)
+        exception = self._neiqin_stopped(blocking)
         clean = self - exception
-        if exception:
-            exception.filtered(lambda o: o.neiqin_review_state != "exception").write(
-                {"neiqin_review_state": "exception"}
+        with engine_writes():
+            if exception:
+                exception.filtered(lambda o: o.neiqin_review_state != "exception").write(
+                    {"neiqin_review_state": "exception"}
+                )
+            to_approve = clean.filtered(
+                lambda o: o.neiqin_review_state != "approved"
+                and (
+                    o.neiqin_override_at
+                    or (
+                        auto_approve
+                        if auto_approve is not None
+                        else o.company_id.neiqin_auto_approve
+                    )
+                )
             )
-        to_approve = clean.filtered(
-            lambda o: o.neiqin_review_state != "approved"
-            and (
-                o.neiqin_override_at
-                or (auto_approve if auto_approve is not None else o.company_id.neiqin_auto_approve)
+            if to_approve:
+                to_approve._neiqin_on_approval(
+                    confirm=confirm_approved,
+                    vals={
+                        "neiqin_review_state": "approved",
+                        "neiqin_reviewed_by_id": self.env.uid,
+                        "neiqin_reviewed_at": now,
+                    },
+                )
+            back_to_review = (
+                clean.filtered(lambda o: o.neiqin_review_state == "exception") - to_approve
             )
+            if back_to_review:
+                back_to_review.write({"neiqin_review_state": "to_review"})
+
+    def _neiqin_back_to_review(self):
+        """Orders whose data changed (a connector's update) are reviewed again."""
+        again = self.filtered(
+            lambda o: o.neiqin_review_state in ("approved", "exception")
+            and o.state in ("draft", "sent")
         )
-        if to_approve:
-            to_approve._neiqin_on_approval(
-                confirm=confirm_approved,
-                vals={
-                    "neiqin_review_state": "approved",
-                    "neiqin_reviewed_by_id": self.env.uid,
-                    "neiqin_reviewed_at": now,
-                },
-            )
-        back_to_review = clean.filtered(lambda o: o.neiqin_review_state == "exception") - to_approve
-        if back_to_review:
-            back_to_review.write({"neiqin_review_state": "to_review"})
+        if again:
+            with engine_writes():
+                again.write({"neiqin_review_state": "to_review"})
 
     def _neiqin_exception_message(self, blocking):
         lines = [
@@ -321,11 +522,11 @@ class SaleOrder(models.Model):
         return "\n".join(lines)
 
     def _neiqin_check_can_proceed(self, action):
-        """Refuse ``action`` for orders with a blocking exception and no override.
+        """Refuse ``action`` for orders with a blocking exception that no
+        override of a lead waived.
 
         The review it runs confirms nothing itself: ``action`` goes on."""
         blocking = self._neiqin_review(confirm_approved=False)
-        stopped = self.filtered(lambda o: o.id in blocking and not o.neiqin_override_at)
         rejected = self.filtered(lambda o: o.neiqin_review_state == "rejected")
         if rejected:
             raise UserError(
@@ -334,6 +535,7 @@ class SaleOrder(models.Model):
                     ", ".join(rejected.mapped("display_name")),
                 )
             )
+        stopped = self._neiqin_stopped(blocking)
         if stopped:
             raise UserError(
                 self.env._(
@@ -344,29 +546,40 @@ class SaleOrder(models.Model):
                 )
             )
 
+    def _neiqin_check_clerk(self):
+        require_group(
+            self.env,
+            "neiqin_base.group_neiqin_clerk",
+            self.env._("Only back-office staff can review orders."),
+        )
+
     def action_neiqin_review(self):
         """Button: check the orders now."""
+        self._neiqin_check_clerk()
         self._neiqin_review()
         return True
 
     def action_neiqin_approve(self):
         """Button: a clerk approves orders that have no blocking exception."""
+        self._neiqin_check_clerk()
         self._neiqin_check_can_proceed(self.env._("Approval"))
-        self.filtered(lambda o: o.neiqin_review_state != "approved").write(
-            {
-                "neiqin_review_state": "approved",
-                "neiqin_reviewed_by_id": self.env.uid,
-                "neiqin_reviewed_at": fields.Datetime.now(),
-            }
-        )
-        self._neiqin_on_approval()
+        with engine_writes():
+            self.filtered(lambda o: o.neiqin_review_state != "approved").write(
+                {
+                    "neiqin_review_state": "approved",
+                    "neiqin_reviewed_by_id": self.env.uid,
+                    "neiqin_reviewed_at": fields.Datetime.now(),
+                }
+            )
+            self._neiqin_on_approval()
         return True
 
     def _neiqin_on_approval(self, confirm=True, vals=None):
         """Approved orders get their warehouse and carrier (and ``vals``, in
         the same writes); platform orders (already placed by the customer)
         are confirmed when the company says so."""
-        self.env["neiqin.dispatch.rule"]._apply(self, vals)
+        with engine_writes():
+            self.env["neiqin.dispatch.rule"]._apply(self, vals)
         if not confirm:
             return
         to_confirm = self.filtered(
@@ -378,6 +591,7 @@ class SaleOrder(models.Model):
             to_confirm.action_confirm()
 
     def action_neiqin_reject(self):
+        self._neiqin_check_clerk()
         for order in self:
             if order.state not in ("draft", "sent"):
                 raise UserError(
@@ -386,22 +600,26 @@ class SaleOrder(models.Model):
                         order.display_name,
                     )
                 )
-        self.write(
-            {
-                "neiqin_review_state": "rejected",
-                "neiqin_reviewed_by_id": self.env.uid,
-                "neiqin_reviewed_at": fields.Datetime.now(),
-            }
-        )
+        with engine_writes():
+            self.write(
+                {
+                    "neiqin_review_state": "rejected",
+                    "neiqin_reviewed_by_id": self.env.uid,
+                    "neiqin_reviewed_at": fields.Datetime.now(),
+                }
+            )
         self._neiqin_cancel_process()
         return True
 
     def action_neiqin_mark_remark_read(self):
-        self.write({"neiqin_remark_read": True})
+        self._neiqin_check_clerk()
+        with engine_writes():
+            self.write({"neiqin_remark_read": True})
         self._neiqin_review()
         return True
 
     def action_neiqin_override(self):
+        self._neiqin_check_lead()
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Override Review Exceptions"),
@@ -411,22 +629,38 @@ class SaleOrder(models.Model):
             "context": {"active_model": "sale.order", "active_ids": self.ids},
         }
 
+    def _neiqin_check_lead(self):
+        require_group(
+            self.env,
+            "neiqin_base.group_neiqin_lead",
+            self.env._("Only a back-office lead can override review exceptions."),
+        )
+
     def _neiqin_override(self, reason):
-        if not self.env.user.has_group("neiqin_base.group_neiqin_lead"):
-            raise AccessError(self.env._("Only a back-office lead can override review exceptions."))
+        """A lead waives the blocking exceptions the orders have now, with a
+        reason. The override covers these exceptions only, and only while the
+        order stays as it is (see :meth:`_neiqin_stopped`)."""
+        self._neiqin_check_lead()
         if not (reason or "").strip():
             raise UserError(self.env._("Write why the exceptions are overridden."))
+        blocking = self._neiqin_review(confirm_approved=False)
         now = fields.Datetime.now()
-        self.write(
-            {
-                "neiqin_override_reason": reason.strip(),
-                "neiqin_override_by_id": self.env.uid,
-                "neiqin_override_at": now,
-                "neiqin_review_state": "approved",
-                "neiqin_reviewed_by_id": self.env.uid,
-                "neiqin_reviewed_at": now,
-            }
-        )
+        fingerprints = self._neiqin_fingerprint()
+        with engine_writes():
+            for order in self:
+                waived = blocking.get(order.id, self.env["neiqin.dq.issue"]).rule_id
+                order.write(
+                    {
+                        "neiqin_override_reason": reason.strip(),
+                        "neiqin_override_by_id": self.env.uid,
+                        "neiqin_override_at": now,
+                        "neiqin_override_rule_ids": [fields.Command.set(waived.ids)],
+                        "neiqin_override_fingerprint": fingerprints[order.id],
+                        "neiqin_review_state": "approved",
+                        "neiqin_reviewed_by_id": self.env.uid,
+                        "neiqin_reviewed_at": now,
+                    }
+                )
         self._neiqin_on_approval()
 
     @api.model
@@ -470,13 +704,14 @@ class SaleOrder(models.Model):
         # no side effect of the confirmation leaks when one order is refused.
         self._neiqin_check_can_proceed(self.env._("Confirmation"))
         result = super().action_confirm()
-        self.filtered(lambda o: o.neiqin_review_state != "approved").write(
-            {
-                "neiqin_review_state": "approved",
-                "neiqin_reviewed_by_id": self.env.uid,
-                "neiqin_reviewed_at": fields.Datetime.now(),
-            }
-        )
+        with engine_writes():
+            self.filtered(lambda o: o.neiqin_review_state != "approved").write(
+                {
+                    "neiqin_review_state": "approved",
+                    "neiqin_reviewed_by_id": self.env.uid,
+                    "neiqin_reviewed_at": fields.Datetime.now(),
+                }
+            )
         self._neiqin_send_notice("confirmed")
         self._neiqin_enter_step("payment")
         self._neiqin_payment_verified()

@@ -294,11 +294,7 @@ class SaleOrder(models.Model):
             order.write(changes)
             if order.state == "sale":
                 order._neiqin_payment_verified()
-            if order.neiqin_review_state in ("approved", "exception") and order.state in (
-                "draft",
-                "sent",
-            ):
-                order.neiqin_review_state = "to_review"
+            order._neiqin_back_to_review()
             results.append({"status": "updated", "id": order.id, "name": order.name})
         return results
 

@@ -30,7 +30,11 @@ class StockPicking(models.Model):
         return self.filtered(lambda p: p.sale_id and p.picking_type_code == "outgoing")
 
     def button_validate(self):
-        orders = self._neiqin_sale_deliveries().sale_id
+        # The orders of the deliveries being validated are checked as the
+        # review engine: it writes their review states and files their
+        # issues, whether the user validating (a warehouse user) may edit
+        # orders or not. The user's right to validate is stock's own check.
+        orders = self._neiqin_sale_deliveries().sale_id.sudo()
         if orders:
             orders._neiqin_check_can_proceed(self.env._("Shipping"))
         return super().button_validate()
@@ -42,7 +46,9 @@ class StockPicking(models.Model):
         )
         if shipped:
             shipped._neiqin_add_events([{"state": "shipped"} for _picking in shipped])
-            shipped.sale_id._neiqin_shipped()
+            # The orders' steps and notices follow the delivery, whoever
+            # validated it: the engine moves them (see button_validate).
+            shipped.sale_id.sudo()._neiqin_shipped()
         return result
 
     def _neiqin_add_events(self, events):
@@ -80,7 +86,9 @@ class StockPicking(models.Model):
             lambda o: o.neiqin_step_id.code in ("tracking", "dispatch")
         )
         if orders:
-            orders._neiqin_delivered()
+            # The engine moves the orders of delivered parcels, whoever
+            # recorded the event (a carrier's connector, a warehouse user).
+            orders.sudo()._neiqin_delivered()
         return created
 
     # ------------------------------------------------------------ tracking numbers

@@ -127,9 +127,13 @@ class TestReviewFlow(OrdersCase):
         order._neiqin_review()
         with self.assertRaises(AccessError):
             order.with_user(self.clerk)._neiqin_override("I say so")
-        action = order.with_user(self.clerk).action_neiqin_override()
+        with self.assertRaises(AccessError):
+            order.with_user(self.clerk).action_neiqin_override()
+        # The wizard itself, reached without the button, refuses too.
         wizard = Form(
-            self.env[action["res_model"]].with_user(self.clerk).with_context(**action["context"])
+            self.env["neiqin.order.override.wizard"]
+            .with_user(self.clerk)
+            .with_context(active_model="sale.order", active_ids=order.ids)
         )
         wizard.reason = "I say so"
         with self.assertRaises(AccessError):
