@@ -1,5 +1,3 @@
-import ast
-import functools
 import logging
 import re
 import time
@@ -9,12 +7,12 @@ from datetime import timedelta
 from psycopg2 import DataError, ProgrammingError
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL, groupby, ormcache, split_every, sql
-from odoo.tools.safe_eval import datetime as safe_datetime
-from odoo.tools.safe_eval import safe_eval
 
+from ..engine import condition
+from ..engine.guard import require_group
 from ..engine.rule_sql import (
     CONDITION_TYPES,
     DOMAIN_BUILDERS,
@@ -49,6 +47,7 @@ QUIET = {"tracking_disable": True, "mail_create_nolog": True, "mail_create_nosub
 SCAN_CONTEXT = ("lang", "tz", "allowed_company_ids")
 # Rule fields that decide what a rescan statement is (see _rescan_plan).
 PLAN_FIELDS = INDEX_FIELDS | {
+    "company_id",
     "pattern",
     "has_min",
     "min_value",
@@ -103,17 +102,10 @@ def _rereads(rule, reads, written):
     return any(name in written.get(model_name, ()) for model_name, name in reads)
 
 
-@functools.lru_cache(maxsize=512)
 def _literal(text):
-    """Whether a condition is written with literals only (not ``uid`` or
-    ``context_today()``): it means the same at every scan."""
-    if not text:
-        return True
-    try:
-        ast.literal_eval(text)
-    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-        return False
-    return True
+    """Whether a condition uses no placeholder (``uid``, ``today``...): it
+    means the same at every scan."""
+    return not condition.has_placeholders(text)
 
 
 def _is_leaf(leaf):
@@ -247,36 +239,93 @@ class NeiqinDqRule(models.Model):
             rule.open_issue_count = counts.get(rule, 0)
 
     # ------------------------------------------------------------------ checks
+    def _placeholder_values(self):
+        """The values of a condition's placeholders (engine/condition.py)
+        for this environment: its user, companies, time zone and clock."""
+        return condition.placeholder_values(
+            uid=self.env.uid,
+            company_id=self.env.company.id,
+            company_ids=self.env.companies.ids,
+            today=fields.Date.context_today(self),
+            now=fields.Datetime.now(),
+        )
+
     def _eval_domain(self, text, model=None):
-        if not text:
-            return []
+        """The domain a condition text holds, its placeholders replaced by
+        their values: conditions are data (a literal domain), nothing of them
+        is run. With ``model``, also checked against it: its fields exist,
+        and the user saving the rule may read them."""
+        _ = self.env._
         try:
-            try:
-                # Most conditions are plain literals: read without compiling.
-                domain = ast.literal_eval(text)
-            except (ValueError, SyntaxError):
-                domain = safe_eval(
-                    text,
-                    {
-                        "uid": self.env.uid,
-                        "user": self.env.user,
-                        "datetime": safe_datetime,
-                        "context_today": lambda: fields.Date.context_today(self),
-                    },
-                )
-            domain = expression.normalize_domain(domain)
-            if model is not None:
-                model.with_context(active_test=False)._search(domain)
-        except Exception as exc:
+            domain = condition.resolve(condition.parse(text), self._placeholder_values())
+        except condition.ConditionError as exc:
             raise ValidationError(
-                self.env._(
+                _(
                     "Rule %(rule)s: the condition %(domain)s is not valid: %(error)s",
                     rule=self.name,
                     domain=text,
-                    error=exc,
+                    error=_(exc.args[0], **exc.params),  # pylint: disable=translation-required
                 )
             ) from exc
+        if model is not None and domain:
+            self._check_readable_paths(model, [leaf[0] for leaf in condition.leaves(domain)])
+            try:
+                model.with_context(active_test=False)._search(domain)
+            except (ValueError, TypeError, KeyError, AccessError, UserError) as exc:
+                raise ValidationError(
+                    _(
+                        "Rule %(rule)s: the condition %(domain)s is not valid: %(error)s",
+                        rule=self.name,
+                        domain=text,
+                        error=exc.args[0] if exc.args else exc,
+                    )
+                ) from exc
         return domain
+
+    def _check_readable_paths(self, model, paths):
+        """Refuse a rule reading what its author may not read: the rule runs
+        as the engine, so a field its author cannot read would let them learn
+        it from the issues the rule files. Each field of ``paths`` (dotted,
+        from ``model``) must exist and be readable by the user, and so must
+        each model a path goes through."""
+        if self.env.su:
+            return
+        _ = self.env._
+        for path in paths:
+            current = model
+            for name in str(path).split("."):
+                if not current.has_access("read"):
+                    raise ValidationError(
+                        _(
+                            "Rule %(rule)s: you may not read %(model)s, which %(path)s reads.",
+                            rule=self.name,
+                            model=current._description,
+                            path=path,
+                        )
+                    )
+                field = current._fields.get(name)
+                if field is None:
+                    raise ValidationError(
+                        _(
+                            "Rule %(rule)s: %(model)s has no field %(field)s (in %(path)s).",
+                            rule=self.name,
+                            model=current._description,
+                            field=name,
+                            path=path,
+                        )
+                    )
+                if not field.is_accessible(self.env):
+                    raise ValidationError(
+                        _(
+                            "Rule %(rule)s: you may not read the field %(field)s of %(model)s.",
+                            rule=self.name,
+                            field=name,
+                            model=current._description,
+                        )
+                    )
+                if not field.relational:
+                    break
+                current = self.env[field.comodel_name]
 
     @api.constrains(
         "model_id",
@@ -306,6 +355,7 @@ class NeiqinDqRule(models.Model):
                 )
             )
         model = self.env[self.model_name]
+        self._check_readable_paths(model, self.field_ids.mapped("name") or ["id"])
         for fld in self.field_ids:
             if (
                 fld.model_id != self.model_id
@@ -399,15 +449,45 @@ class NeiqinDqRule(models.Model):
             ) from exc
 
     # ------------------------------------------------------------------ index
+    def _check_company_scope(self):
+        """A rule stops the documents of its company, or of every company
+        when it has none: only a user working for those companies saves it
+        (record rules let a lead read the rules shared by every company)."""
+        if self.env.su:
+            return
+        mine = self.env.user.company_ids
+        for rule in self:
+            if rule.company_id and rule.company_id not in mine:
+                raise ValidationError(
+                    self.env._(
+                        "Rule %(rule)s belongs to %(company)s, which you do not work for.",
+                        rule=rule.name,
+                        company=rule.company_id.sudo().name,
+                    )
+                )
+            if not rule.company_id and mine != self.env["res.company"].sudo().search([]):
+                raise ValidationError(
+                    self.env._(
+                        "Rule %s applies to every company: only a user of every company may "
+                        "change it. Choose its company.",
+                        rule.name,
+                    )
+                )
+
     @api.model_create_multi
     def create(self, vals_list):
         rules = super().create(vals_list)
+        rules._check_company_scope()
         rules._ensure_scan_index()
         self.env.registry.clear_cache()  # _scanned_models
         return rules
 
     def write(self, vals):
+        self.check_access("write")
+        self._check_company_scope()
         result = super().write(vals)
+        if "company_id" in vals:
+            self._check_company_scope()
         if INDEX_FIELDS & set(vals):
             self._ensure_scan_index()
         if PLAN_FIELDS & set(vals):
@@ -417,6 +497,8 @@ class NeiqinDqRule(models.Model):
         return result
 
     def unlink(self):
+        self.check_access("unlink")
+        self._check_company_scope()
         result = super().unlink()
         self.env.registry.clear_cache()
         return result
@@ -440,7 +522,9 @@ class NeiqinDqRule(models.Model):
         models_ = set(self._scanned_models())
         if not models_:
             return frozenset()
-        rules = self.with_context(active_test=False).search([])
+        # Read as the engine: every write of every user comes here, and the
+        # answer is cached for all of them.
+        rules = self.sudo().with_context(active_test=False).search([])
         for rule in rules.filtered(lambda r: r.model_name in self.env):
             try:
                 models_.update((rule._linked_paths() or {}).values())
@@ -513,9 +597,18 @@ class NeiqinDqRule(models.Model):
             domain=self._eval_domain(self.domain)
             if self.rule_type in ("domain", "reference")
             else [],
-            scope=self._eval_domain(self.scope_domain),
+            scope=self._company_scope(self._eval_domain(self.scope_domain)),
             case_insensitive=self.case_insensitive,
         )
+
+    def _company_scope(self, scope):
+        """``scope`` limited to the records of the rule's company (and those
+        shared by every company), when it has one and its model has
+        companies: scans run as the engine, over every company."""
+        field = self.env[self.model_name]._fields.get("company_id")
+        if not self.company_id or field is None or not field.store or field.type != "many2one":
+            return scope
+        return expression.AND([scope, [("company_id", "in", [False, self.company_id.id])]])
 
     def _specs(self):
         """{rule: RuleSpec}, evaluated once per scan."""
@@ -652,7 +745,10 @@ class NeiqinDqRule(models.Model):
         done again by the next one, which finds the issues already filed and
         files the rest.
         """
-        self = self._with_scan_context()  # noqa: PLW0642
+        # Scans run as the engine: what a rule finds, and which issues it
+        # closes, must not depend on who runs it (record rules would hide
+        # records and close their issues). A rule's company limits it.
+        self = self.sudo()._with_scan_context()  # noqa: PLW0642
         whole = self.filtered(lambda rule: full or not rule.last_scan_at)
         specs = whole._specs()
         last_writes = {}
@@ -1098,8 +1194,10 @@ class NeiqinDqRule(models.Model):
         return getattr(method, DQ_READS, None)
 
     def _check_records(self, records):
-        """Check ``records`` now against these rules; return their open issues."""
-        rules = self._with_scan_context()
+        """Check ``records`` now against these rules; return their open
+        issues. The check runs as the engine, as a scan does: the records are
+        those of a document being reviewed, or of issues the caller may read."""
+        rules = self.sudo()._with_scan_context()
         ids = set(records.ids)
         checked = dict.fromkeys(rules, ids)
         bad = rules._find_bad(checked)
@@ -1211,14 +1309,23 @@ class NeiqinDqRule(models.Model):
         return vals
 
     # ------------------------------------------------------------------ actions
+    def _check_lead(self):
+        require_group(
+            self.env,
+            "neiqin_base.group_neiqin_lead",
+            self.env._("Only a back-office lead can run data-quality scans."),
+        )
+
     def action_run(self):
         """Button: scan the changes since the last scan now."""
+        self._check_lead()
         self._check_configuration()
         self._scan()
         return self._notify_scan_done()
 
     def action_run_full(self):
         """Button: check every record in scope now."""
+        self._check_lead()
         self._check_configuration()
         self._scan(full=True)
         return self._notify_scan_done()
@@ -1259,7 +1366,8 @@ class NeiqinDqRule(models.Model):
 
         When a model's scan fails, its rules are scanned one by one, so that
         one broken rule does not stop the others."""
-        rules = self.search([]).filtered(lambda r: r.model_name in self.env)
+        # Every rule of every company, whoever the scheduled action runs as.
+        rules = self.sudo().search([]).filtered(lambda r: r.model_name in self.env)
         groups = list(rules.grouped("model_name").values())
         for index, group in enumerate(groups):
             full = group._full_scan_due()

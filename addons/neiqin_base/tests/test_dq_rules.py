@@ -751,7 +751,7 @@ class TestDqRules(NeiqinCase):
     def test_conditions_may_use_the_user_and_today(self):
         rule = self._rule(
             "domain",
-            domain="[('create_date', '<=', context_today() + datetime.timedelta(days=1))]",
+            domain="[('create_date', '<=', days_ago(-1))]",
             scope_domain=f"[('ref', '=like', 'DQT-%'), ('create_uid', '=', {self.env.uid})]",
         )
         self.assertEqual(self._bad(rule), self.all)
@@ -788,5 +788,7 @@ class TestDqRules(NeiqinCase):
                     "domain": "[('id', '=', 0)]",
                 }
             )
+        # A lead edits the rules of their company.
+        rule.company_id = self.lead.company_id
         rule.with_user(self.lead).write({"severity": "info"})
         self.assertEqual(rule.severity, "info")
