@@ -67,6 +67,23 @@ class TestDqCron(HttpCase):
         self.assertTrue(self.required.last_full_scan_at)
         self.assertFalse(self.broken.last_scan_at)
 
+    def test_code_saved_in_a_condition_is_never_run(self):
+        # A condition saved before conditions became data, calling code: the
+        # scheduled scan (as root) refuses it and scans the other rules.
+        admin = self.env.ref("base.group_system")
+        victim = self.env["res.users"].create({"name": "Victim", "login": "dqc_victim"})
+        self.env.cr.execute(
+            "UPDATE neiqin_dq_rule SET domain = %s WHERE id = %s",
+            [f"[('id', '=', user.write({{'groups_id': [(4, {admin.id})]}}))]", self.broken.id],
+        )
+        self.broken.invalidate_recordset()
+        with self.assertLogs(LOGGER, level="ERROR") as logged:
+            self._cron()
+        self.assertIn("Cron broken", logged.output[0])
+        self.assertFalse(victim.has_group("base.group_system"))
+        self.assertFalse(self.broken.issue_ids)
+        self.assertEqual(self._open(self.required), self.no_email)
+
     def test_daily_full_scan_finds_what_write_dates_do_not_tell(self):
         self._cron()
         self.assertEqual(self._open(self.required), self.no_email)

@@ -116,6 +116,7 @@ class SaleOrder(models.Model):
         "exception still stops the order.",
     )
     neiqin_override_fingerprint = fields.Char(
+        string="Override Fingerprint",
         copy=False,
         readonly=True,
         groups="neiqin_base.group_neiqin_clerk",
@@ -391,11 +392,11 @@ class SaleOrder(models.Model):
             result[order.id] = hashlib.sha256(text.encode()).hexdigest()
         return result
 
-    def _neiqin_stopped(self, blocking):
-        """The orders stopped by their blocking issues (``blocking``: {order
-        id: issues}): those with an issue their override did not waive.
-        An override lapses, and is removed with a note in the chatter, when
-        the order changed since it was given."""
+    def _neiqin_unwaived(self, blocking):
+        """{order id: its blocking issues no override waived}, for the orders
+        of ``blocking`` ({order id: issues}) that still have one. An override
+        lapses, and is removed with a note in the chatter, when the order
+        changed since it was given."""
         overridden = self.filtered(lambda o: o.id in blocking and o.neiqin_override_at)
         if overridden:
             fingerprints = overridden._neiqin_fingerprint()
@@ -404,13 +405,20 @@ class SaleOrder(models.Model):
             )
             if lapsed:
                 lapsed._neiqin_lapse_override()
-        return self.filtered(
-            lambda o: o.id in blocking
-            and (
-                not o.neiqin_override_at
-                or blocking[o.id].rule_id - o.sudo().neiqin_override_rule_ids
-            )
-        )
+        unwaived = {}
+        for order in self.filtered(lambda o: o.id in blocking):
+            issues = blocking[order.id]
+            if order.neiqin_override_at:
+                waived = order.sudo().neiqin_override_rule_ids
+                issues = issues.filtered(lambda i, waived=waived: i.rule_id not in waived)
+            if issues:
+                unwaived[order.id] = issues
+        return unwaived
+
+    def _neiqin_stopped(self, blocking):
+        """The orders stopped by blocking issues no override waived."""
+        unwaived = self._neiqin_unwaived(blocking)
+        return self.filtered(lambda o: o.id in unwaived)
 
     def _neiqin_lapse_override(self):
         for order in self:
@@ -535,14 +543,14 @@ class SaleOrder(models.Model):
                     ", ".join(rejected.mapped("display_name")),
                 )
             )
-        stopped = self._neiqin_stopped(blocking)
-        if stopped:
+        unwaived = self._neiqin_unwaived(blocking)
+        if unwaived:
             raise UserError(
                 self.env._(
                     "%(action)s is blocked by review exceptions. Fix the data, or ask a lead to "
                     "override them with a reason:\n%(details)s",
                     action=action,
-                    details=stopped._neiqin_exception_message(blocking),
+                    details=self._neiqin_exception_message(unwaived),
                 )
             )
 
