@@ -1,6 +1,6 @@
 from freezegun import freeze_time
 
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
 from ..engine.guard import engine_writes
@@ -142,6 +142,50 @@ class TestProcess(NeiqinCase):
             .search([("res_id", "=", task.id), ("res_model", "=", "neiqin.task")])
         )
         self.assertEqual(visible.step_id, self.step1)
+
+    def test_step_fields_are_the_engines(self):
+        task = self._task()
+        task._neiqin_enter_step("one")
+        for vals in (
+            {"neiqin_step_id": self.step3.id},
+            {"neiqin_step_state": "done"},
+            {"neiqin_process_id": False},
+            {"neiqin_step_deadline_at": "2030-01-01 00:00:00"},
+        ):
+            with self.subTest(vals=vals), self.assertRaisesRegex(AccessError, "engine"):
+                task.with_user(self.clerk).write(vals)
+        with self.assertRaisesRegex(AccessError, "engine"):
+            self._task().with_user(self.clerk).create(
+                {"name": "x", "process_id": self.process.id, "neiqin_step_state": "done"}
+            )
+        # A kanban column's default is ignored: the engine places the task.
+        created = (
+            self.env["neiqin.task"]
+            .with_user(self.clerk)
+            .with_context(default_neiqin_step_id=self.step3.id, default_neiqin_step_state="done")
+            .create({"name": "quick", "process_id": self.process.id, "team_id": self.team.id})
+        )
+        self.assertFalse(created.neiqin_step_id)
+        self.assertEqual(task.neiqin_step_id, self.step1)
+
+    def test_only_back_office_staff_move_steps(self):
+        task = self._task()
+        task._neiqin_enter_step("one")
+        task.message_subscribe(partner_ids=self.outsider.partner_id.ids)
+        for button in ("action_neiqin_next_step", "action_neiqin_pause", "action_neiqin_resume"):
+            with self.subTest(button=button), self.assertRaises(AccessError):
+                getattr(task.with_user(self.outsider), button)()
+        # The pause wizard, reached without the button, checks the same,
+        # and only pauses documents the user may edit.
+        wizard = (
+            self.env["neiqin.step.pause.wizard"]
+            .with_user(self.clerk2)
+            .with_context(active_model="neiqin.task", active_ids=task.ids)
+            .create({"reason": "waiting"})
+        )
+        with self.assertRaises(AccessError):
+            wizard.action_pause()
+        self.assertEqual(task.neiqin_step_state, "open")
 
     def test_step_owner_must_be_set(self):
         with self.assertRaisesRegex(Exception, "choose the"):

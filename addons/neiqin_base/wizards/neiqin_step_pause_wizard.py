@@ -16,5 +16,9 @@ class NeiqinStepPauseWizard(models.TransientModel):
         ids = self.env.context.get("active_ids") or []
         if not model or model not in self.env or "neiqin_step_id" not in self.env[model]._fields:
             raise UserError(self.env._("Nothing to pause: open this from a document in a process."))
-        self.env[model].browse(ids)._neiqin_pause(self.reason)
+        records = self.env[model].browse(ids)
+        records._neiqin_check_step_rights()
+        # The engine pauses the passages of documents the user may edit.
+        records.check_access("write")
+        records._neiqin_pause(self.reason)
         return {"type": "ir.actions.act_window_close"}
