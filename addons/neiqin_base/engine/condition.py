@@ -18,14 +18,16 @@ run:
 ==================  =====================================================
 
 Anything else (an attribute, another name or call, an operator other than
-a number's sign) is refused with a message naming it. Nothing here has a
-record, an environment or a cursor at hand.
+a number's sign) is refused with a message naming it. Nothing of a condition
+ever reaches a record, an environment or a cursor: it is parsed, then its
+placeholders are replaced by plain values.
 """
 
 import ast
 import functools
 from datetime import timedelta
 
+from odoo import fields
 from odoo.osv import expression
 from odoo.tools import DEFAULT_SERVER_DATE_FORMAT, DEFAULT_SERVER_DATETIME_FORMAT
 
@@ -204,6 +206,19 @@ def placeholder_values(uid, company_id, company_ids, today, now):
         "today": today,
         "now": now,
     }
+
+
+def env_values(env):
+    """The placeholders' values for an Odoo environment: its user, its
+    companies, today in the user's time zone, now. (Read from the
+    environment only: nothing of the condition reaches it.)"""
+    return placeholder_values(
+        uid=env.uid,
+        company_id=env.company.id,
+        company_ids=env.companies.ids,
+        today=fields.Date.context_today(env.user),
+        now=fields.Datetime.now(),
+    )
 
 
 def resolve(domain, values):

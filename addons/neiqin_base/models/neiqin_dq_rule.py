@@ -242,13 +242,7 @@ class NeiqinDqRule(models.Model):
     def _placeholder_values(self):
         """The values of a condition's placeholders (engine/condition.py)
         for this environment: its user, companies, time zone and clock."""
-        return condition.placeholder_values(
-            uid=self.env.uid,
-            company_id=self.env.company.id,
-            company_ids=self.env.companies.ids,
-            today=fields.Date.context_today(self),
-            now=fields.Datetime.now(),
-        )
+        return condition.env_values(self.env)
 
     def _eval_domain(self, text, model=None):
         """The domain a condition text holds, its placeholders replaced by

@@ -23,10 +23,15 @@ class NeiqinProcessMixin(models.AbstractModel):
     is an immutable ``neiqin.step.log`` row; the record keeps its current
     step, owner and deadline in stored fields for kanban boards and filters.
 
+    A model setting ``_neiqin_enter_on_create`` puts its new records in the
+    first step of their process, those ``_neiqin_in_process_scope()`` keeps.
+
     Hooks: ``_neiqin_process_code()`` names the process (default: the first
     process applying to the model) and ``_neiqin_preferred_owner()`` names the
     user who should own team steps when they belong to the team;
-    ``_neiqin_check_manual_step()`` refuses a step a person may not move.
+    ``_neiqin_in_process_scope()`` chooses the records that go through the
+    process; ``_neiqin_check_manual_step()`` refuses a step a person may not
+    move.
 
     The process fields are the engine's: a ``create`` or ``write`` from a
     user cannot set them (``neiqin.engine.mixin``), and the buttons moving
@@ -36,6 +41,8 @@ class NeiqinProcessMixin(models.AbstractModel):
     _name = "neiqin.process.mixin"
     _inherit = ["neiqin.engine.mixin"]
     _description = "Back-office process mixin"
+    # New records enter the first step of their process (see create).
+    _neiqin_enter_on_create = False
 
     neiqin_process_id = fields.Many2one(
         "neiqin.process",
@@ -106,6 +113,18 @@ class NeiqinProcessMixin(models.AbstractModel):
     def _neiqin_owned_fields(self):
         return super()._neiqin_owned_fields() | PROCESS_FIELDS
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        records = super().create(vals_list)
+        # Generated data (the benchmark's) is placed in its steps by the
+        # code that makes it, as superuser; a user's context cannot keep a
+        # record out of its process.
+        if self._neiqin_enter_on_create and not (
+            self.env.su and self.env.context.get("neiqin_no_process")
+        ):
+            records._neiqin_start_process()
+        return records
+
     # ------------------------------------------------------------------ hooks
     def _neiqin_process_code(self):
         """Code of the process these records go through; empty: by model."""
@@ -119,6 +138,26 @@ class NeiqinProcessMixin(models.AbstractModel):
         """Hook called by the overdue cron on the documents whose passages
         ``logs`` were just found overdue (e.g. to tell the customer of a delay)."""
         return None
+
+    def _neiqin_in_process_scope(self):
+        """Hook: those of these records that go through their process."""
+        return self
+
+    def _neiqin_start_process(self, whatever_scope=False):
+        """Put those of these records that are in no process and in the
+        process's scope (any, ``whatever_scope``) into its first step;
+        return them."""
+        todo = self.filtered(lambda r: not r.neiqin_process_id)
+        if todo and not whatever_scope:
+            todo = todo._neiqin_in_process_scope()
+        if not todo:
+            return todo
+        process = todo._neiqin_get_process()
+        step = process.first_step() if process else None
+        if not step:
+            return todo.browse()
+        todo._neiqin_enter_step(step)
+        return todo
 
     def _neiqin_check_manual_step(self):
         """Hook: raise when a person may not move these records to their

@@ -13,6 +13,7 @@ from odoo.addons.neiqin_base.engine.rule_sql import dq_reads
 _logger = logging.getLogger(__name__)
 
 REVIEW_STATES = [
+    ("none", "Not Reviewed"),
     ("to_review", "To Review"),
     ("exception", "Exception"),
     ("approved", "Approved"),
@@ -36,6 +37,7 @@ REVIEW_FIELDS = {
     "neiqin_override_rule_ids",
     "neiqin_override_fingerprint",
     "neiqin_remark_read",
+    "neiqin_source",
     "neiqin_amount_paid",
     "neiqin_payment_state",
 }
@@ -56,6 +58,8 @@ class SaleOrder(models.Model):
     # them in memory with the columns the write reads). Its checks still run
     # once on all of them.
     _neiqin_review_write_batch = 10000
+    # New orders in the company's review scope enter the order process.
+    _neiqin_enter_on_create = True
 
     # ------------------------------------------------------------ platform
     neiqin_platform = fields.Char(
@@ -63,6 +67,15 @@ class SaleOrder(models.Model):
         index=True,
         copy=False,
         help="Marketplace or storefront, e.g. tmall, jd, shop.",
+    )
+    neiqin_source = fields.Selection(
+        [("manual", "Entered in Odoo"), ("api", "Connector")],
+        string="Source",
+        default="manual",
+        required=True,
+        readonly=True,
+        copy=False,
+        help="Connector: pushed by a marketplace or storefront connector through the API.",
     )
     neiqin_platform_order_no = fields.Char(
         string="Platform Order No.", index=True, copy=False, tracking=True
@@ -81,7 +94,7 @@ class SaleOrder(models.Model):
     neiqin_review_state = fields.Selection(
         REVIEW_STATES,
         string="Review",
-        default="to_review",
+        default="none",
         required=True,
         copy=False,
         tracking=True,
@@ -255,17 +268,32 @@ class SaleOrder(models.Model):
     def _neiqin_process_code(self):
         return "order"
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        orders = super().create(vals_list)
-        # Generated data (the benchmark's) is placed in its steps by the
-        # code that makes it, as superuser; a user's context cannot take an
-        # order out of the review.
-        if not (self.env.su and self.env.context.get("neiqin_no_process")):
-            process = self.env["neiqin.process"]._get_by_code("order")
-            if process and process.first_step():
-                orders._neiqin_enter_step(process.first_step())
-        return orders
+    def _neiqin_in_process_scope(self):
+        """The orders of each company's review scope (Settings: marketplace
+        and connector orders by default, every order, or orders matching a
+        condition). Decided as the engine: whether an order is reviewed does
+        not depend on what its creator may read."""
+        engine = self.sudo().with_context(active_test=False)
+        found = self.browse()
+        for company, orders in engine.grouped("company_id").items():
+            domain = company._neiqin_review_scope_domain()
+            if domain is None:
+                found |= orders
+            elif domain:
+                found |= orders.search(expression.AND([[("id", "in", orders.ids)], domain]))
+        return self.browse(found.ids)
+
+    def _neiqin_start_process(self, whatever_scope=False):
+        started = super()._neiqin_start_process(whatever_scope=whatever_scope)
+        if started:
+            with engine_writes():
+                started.write({"neiqin_review_state": "to_review"})
+        return started
+
+    def _neiqin_in_review(self):
+        """Those of these orders the review applies to: the orders of the
+        order process. The others follow Odoo's standard flow untouched."""
+        return self.filtered("neiqin_process_id")
 
     def _neiqin_check_manual_step(self):
         """An order leaves its confirmation step when it is confirmed (after
@@ -449,9 +477,11 @@ class SaleOrder(models.Model):
         their review state: exception when a blocking rule fails, approved
         when the company approves clean orders automatically."""
         # The filter reads two columns: a large review loads no other one.
-        self.fetch(["state", "neiqin_review_state"])
+        self.fetch(["state", "neiqin_review_state", "neiqin_process_id"])
         orders = self.filtered(
-            lambda o: o.state != "cancel" and o.neiqin_review_state != "rejected"
+            lambda o: o.neiqin_process_id
+            and o.state != "cancel"
+            and o.neiqin_review_state != "rejected"
         )
         if not orders:
             return {}
@@ -562,14 +592,30 @@ class SaleOrder(models.Model):
         )
 
     def action_neiqin_review(self):
-        """Button: check the orders now."""
+        """Button: check the orders now. A quotation outside the review scope
+        that a clerk checks on purpose enters the order process."""
         self._neiqin_check_clerk()
+        self.filtered(lambda o: o.state in ("draft", "sent"))._neiqin_start_process(
+            whatever_scope=True
+        )
         self._neiqin_review()
         return True
+
+    def _neiqin_check_reviewed(self):
+        outside = self - self._neiqin_in_review()
+        if outside:
+            raise UserError(
+                self.env._(
+                    "These orders are not under review (Settings: Orders Reviewed); check "
+                    "their review rules first: %s",
+                    ", ".join(outside.mapped("display_name")),
+                )
+            )
 
     def action_neiqin_approve(self):
         """Button: a clerk approves orders that have no blocking exception."""
         self._neiqin_check_clerk()
+        self._neiqin_check_reviewed()
         self._neiqin_check_can_proceed(self.env._("Approval"))
         with engine_writes():
             self.filtered(lambda o: o.neiqin_review_state != "approved").write(
@@ -600,6 +646,7 @@ class SaleOrder(models.Model):
 
     def action_neiqin_reject(self):
         self._neiqin_check_clerk()
+        self._neiqin_check_reviewed()
         for order in self:
             if order.state not in ("draft", "sent"):
                 raise UserError(
@@ -649,6 +696,7 @@ class SaleOrder(models.Model):
         reason. The override covers these exceptions only, and only while the
         order stays as it is (see :meth:`_neiqin_stopped`)."""
         self._neiqin_check_lead()
+        self._neiqin_check_reviewed()
         if not (reason or "").strip():
             raise UserError(self.env._("Write why the exceptions are overridden."))
         blocking = self._neiqin_review(confirm_approved=False)
@@ -690,6 +738,7 @@ class SaleOrder(models.Model):
                     ("id", ">", last_id),
                     ("state", "in", ("draft", "sent", "sale")),
                     ("neiqin_review_state", "in", ("to_review", "exception")),
+                    ("neiqin_process_id", "!=", False),
                 ],
                 order="id",
                 limit=batch_size,
@@ -708,21 +757,25 @@ class SaleOrder(models.Model):
 
     # ------------------------------------------------------------ confirm, pay, dispatch
     def action_confirm(self):
+        # Quotations made before they came into the review scope (or before
+        # Neiqin was installed) enter it now.
+        self.filtered(lambda o: o.state in ("draft", "sent"))._neiqin_start_process()
         # Every rule runs, for every order, before anything is confirmed:
         # no side effect of the confirmation leaks when one order is refused.
         self._neiqin_check_can_proceed(self.env._("Confirmation"))
         result = super().action_confirm()
+        reviewed = self._neiqin_in_review()
         with engine_writes():
-            self.filtered(lambda o: o.neiqin_review_state != "approved").write(
+            reviewed.filtered(lambda o: o.neiqin_review_state != "approved").write(
                 {
                     "neiqin_review_state": "approved",
                     "neiqin_reviewed_by_id": self.env.uid,
                     "neiqin_reviewed_at": fields.Datetime.now(),
                 }
             )
-        self._neiqin_send_notice("confirmed")
-        self._neiqin_enter_step("payment")
-        self._neiqin_payment_verified()
+        reviewed._neiqin_send_notice("confirmed")
+        reviewed._neiqin_enter_step("payment")
+        reviewed._neiqin_payment_verified()
         return result
 
     def _neiqin_payment_verified(self):

@@ -27,7 +27,11 @@ class StockPicking(models.Model):
                 )
 
     def _neiqin_sale_deliveries(self):
-        return self.filtered(lambda p: p.sale_id and p.picking_type_code == "outgoing")
+        """The deliveries of orders in the order process: the others follow
+        Odoo's standard flow untouched."""
+        return self.filtered(
+            lambda p: p.sale_id.neiqin_process_id and p.picking_type_code == "outgoing"
+        )
 
     def button_validate(self):
         # The orders of the deliveries being validated are checked as the

@@ -21,6 +21,9 @@ class OrdersData:
         )
         cls.salesman = new_test_user(cls.env, "ord_sales", groups="sales_team.group_sale_salesman")
         cls.env.company.neiqin_auto_approve = True
+        # Every order of these tests goes through the review (the default
+        # reviews marketplace and connector orders only: test_review_scope).
+        cls.env.company.neiqin_review_scope = "all"
         cls.warehouse = cls.env["stock.warehouse"].search(
             [("company_id", "=", cls.env.company.id)], limit=1
         )

@@ -219,7 +219,7 @@ class TestReviewControls(OrdersCase):
         self.assertEqual(order.neiqin_review_state, "to_review")
 
     def test_a_company_rule_does_not_stop_another_company(self):
-        other = self.env["res.company"].create({"name": "Other Shop"})
+        other = self.env["res.company"].create({"name": "Other Shop", "neiqin_review_scope": "all"})
         other_clerk = self._user(
             "ord_other_clerk",
             "neiqin_base.group_neiqin_clerk,sales_team.group_sale_salesman",
