@@ -23,7 +23,7 @@ MATRIX = {
     "neiqin.step.log": {**NONE, "clerk": "r", "lead": "r", "manager": "r"},
     "neiqin.responsibility": {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwcu"},
     "neiqin.dq.rule": {**NONE, "clerk": "r", "lead": "rwc", "manager": "rwcu"},
-    "neiqin.dq.issue": {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwcu"},
+    "neiqin.dq.issue": {**NONE, "clerk": "rw", "lead": "rw", "manager": "rwu"},
     "neiqin.task": {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwcu"},
     # The engine's own log of written fields: written and pruned in SQL.
     "neiqin.dq.change": {**NONE, "clerk": "", "lead": "", "manager": "r"},
