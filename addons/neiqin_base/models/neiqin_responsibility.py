@@ -173,9 +173,8 @@ class NeiqinResponsibility(models.Model):
             if rec.step_log_id and rec.step_id != rec.step_log_id.step_id:
                 raise ValidationError(
                     self.env._(
-                        "%(record)s: the step must be the step of the passage it is traced to "
-                        "(%(step)s).",
-                        record=rec.name,
+                        "A responsibility record traced to a step passage names the step of "
+                        "that passage (%(step)s).",
                         step=rec.step_log_id.step_id.display_name,
                     )
                 )

@@ -238,5 +238,5 @@ class TestResponsibilityControls(NeiqinCase):
             self._record(step_log_id=hidden_log.id)
 
     def test_step_is_the_step_of_the_passage(self):
-        with self.assertRaisesRegex(ValidationError, "step of the passage"):
+        with self.assertRaisesRegex(ValidationError, "names the step of"):
             self._record(step_id=self.step2.id)
