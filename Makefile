@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help setup db run test lint bench stop i18n clean
+.PHONY: help setup db run test test-compat lint bench stop i18n clean
 
 help:  ## list the targets
 	@grep -E '^[a-z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -25,6 +25,9 @@ run: db  ## set up, create the demo database once, start Odoo on http://localhos
 test: db  ## set up and run every test (pytest-odoo) on a fresh copy of the test template
 	@tools/db.sh test-db
 	@tools/test.sh $(PYTEST_ARGS)
+
+test-compat: db  ## Odoo's own tests of the modules Neiqin extends, with and without Neiqin
+	@tools/compat.sh
 
 bench: db  ## build the benchmark data once (SCALE=1 by default), run every scenario
 	@SCALE=$(or $(SCALE),1) tools/bench.sh

@@ -1,11 +1,23 @@
-"""Who may do what on every Neiqin model: one table, written by hand.
+"""Who may do what on every Neiqin model: tables written by hand, checked by
+trying each operation as the user.
 
-Each row lists, per role, the operations allowed by the access rights
-(r = read, w = write, c = create, u = unlink). A Neiqin model without a row
-fails the test, so every new model must come with its decision here.
+MATRIX gives, per model and role, the operations the access rights allow
+(r = read, w = write, c = create, u = unlink). REACH gives, per model with
+record rules, which of their own company's records a role reaches. The
+checks read, write, create and unlink real records as each user, every
+attempt in a savepoint that is rolled back: what the tables allow must
+succeed, everything else must be refused. ENGINE_OWNED lists the fields an
+engine writes where the access rights let people write the record: they
+are refused all the same.
+
+A Neiqin model without its rows fails the tests, so every new model comes
+with its decision here.
 """
 
+from contextlib import closing
+
 from odoo import Command
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import TransactionCase, new_test_user
 
 from .common import as_neiqin_test
@@ -20,10 +32,12 @@ MATRIX = {
     "neiqin.team": {**CONFIG, "clerk": "r", "lead": "r", "manager": "rwcu"},
     "neiqin.process": {**CONFIG, "clerk": "r", "lead": "r", "manager": "rwcu"},
     "neiqin.process.step": {**CONFIG, "clerk": "r", "lead": "r", "manager": "rwcu"},
+    # Written by the process engine only.
     "neiqin.step.log": {**NONE, "clerk": "r", "lead": "r", "manager": "r"},
     "neiqin.responsibility": {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwcu"},
     "neiqin.dq.rule": {**NONE, "clerk": "r", "lead": "rwc", "manager": "rwcu"},
-    "neiqin.dq.issue": {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwcu"},
+    # Filed by the rule engine; people assign and discuss them.
+    "neiqin.dq.issue": {**NONE, "clerk": "rw", "lead": "rw", "manager": "rwu"},
     "neiqin.task": {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwcu"},
     # The engine's own log of written fields: written and pruned in SQL.
     "neiqin.dq.change": {**NONE, "clerk": "", "lead": "", "manager": "r"},
@@ -37,16 +51,93 @@ MATRIX = {
     "neiqin.tracking.import.line": {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwc"},
 }
 
-# Record rules: may the role read a record owned by another user of another
-# team (same company)? Models not listed have no ownership rule.
-FOREIGN_READ = {
-    "neiqin.step.log": {"clerk": False, "lead": True, "manager": True},
-    "neiqin.responsibility": {"clerk": False, "lead": True, "manager": True},
-    "neiqin.dq.issue": {"clerk": False, "lead": True, "manager": True},
-    "neiqin.task": {"clerk": False, "lead": True, "manager": True},
+# Record rules. How a record relates to the acting user:
+#   own         they own it (responsible, assignee, owner)
+#   team        it is their team's, owned by a team mate
+#   unassigned  nobody owns it
+#   reported    they reported it; someone of another team owns it
+#   created     they created it; someone of another team owns it
+#   other       someone of another team owns it
+#   company     it is their company's (models without owners)
+#   shared      it belongs to no company
+# and always "elsewhere": another company's record, which no role reaches
+# (the users belong to one company). Each row: the relations the model
+# has, then those a clerk reaches. Leads and managers reach every record of
+# their company; other users are stopped by the access rights.
+REACH = {
+    "neiqin.team": ("company shared", "company shared"),
+    "neiqin.process": ("company shared", "company shared"),
+    "neiqin.process.step": ("company shared", "company shared"),
+    "neiqin.step.log": ("own team unassigned other", "own team"),
+    "neiqin.responsibility": ("own team reported other", "own team reported"),
+    "neiqin.dq.rule": ("company shared", "company shared"),
+    "neiqin.dq.issue": ("own team unassigned other", "own team unassigned"),
+    "neiqin.task": ("own team created unassigned other", "own team created"),
+    "neiqin.dispatch.rule": ("company", "company"),
+    "neiqin.logistics.event": ("company", "company"),
+    "neiqin.order.notice": ("company", "company"),
+}
+
+# What a write attempt changes: a field the roles allowed to write may write.
+WRITES = {
+    "neiqin.team": {"sequence": 5},
+    "neiqin.process": {"sequence": 5},
+    "neiqin.process.step": {"sequence": 5},
+    "neiqin.step.log": {"pause_reason": "Edited by hand"},
+    "neiqin.responsibility": {"cause": "Edited by hand"},
+    "neiqin.dq.rule": {"sequence": 5},
+    "neiqin.dq.issue": {"note": "Edited by hand"},
+    "neiqin.task": {"priority": "1"},
+    "neiqin.dispatch.rule": {"sequence": 5},
+    "neiqin.logistics.event": {"location": "Edited by hand"},
+    "neiqin.order.notice": {"sent_at": "2024-01-02 00:00:00"},
+}
+# Step logs refuse every edit by their own guard (a UserError), before the
+# access rights are even read.
+REFUSALS = {"neiqin.step.log": (AccessError, UserError)}
+
+# Fields only an engine writes (neiqin.engine.mixin) on models the access
+# rights let people write, with a value a caller would try (a callable
+# takes the test case).
+ENGINE_OWNED = {
+    "neiqin.task": {
+        "neiqin_process_id": lambda t: t.env.ref("neiqin_base.process_data").id,
+        "neiqin_step_id": lambda t: t.env.ref("neiqin_base.step_data_entry").id,
+        "neiqin_step_state": "done",
+        "neiqin_step_deadline_at": "2020-01-01 00:00:00",
+        "neiqin_step_owner_id": lambda t: t.stranger.id,
+        "neiqin_step_team_id": lambda t: t.foreign_team.id,
+    },
+    "neiqin.dq.issue": {
+        "state": "ignored",
+        "state_sequence": 9,
+        "severity": "blocking",
+        "severity_sequence": 9,
+        "rule_id": lambda t: t._record("neiqin.dq.rule", "company").id,
+        "res_model": "res.users",
+        "res_id": lambda t: t.stranger.partner_id.id,
+        "res_name": "Someone else",
+        "company_id": lambda t: t.company_b.id,
+        "message": "Nothing to see",
+        "duplicate_key": "x",
+        "found_at": "2020-01-01 00:00:00",
+        "closed_at": "2020-01-01 00:00:00",
+        "reopen_count": 7,
+        "last_reopened_at": "2020-01-01 00:00:00",
+    },
+    "neiqin.responsibility": {
+        "name": "RSP/FAKE",
+        "reported_by_id": lambda t: t.mate.id,
+        "state": "closed",
+        "confirmed_by_id": lambda t: t.users["lead"].id,
+        "confirmed_at": "2020-01-01 00:00:00",
+        "closed_at": "2020-01-01 00:00:00",
+        "res_name": "Someone else's document",
+    },
 }
 
 OPERATIONS = {"r": "read", "w": "write", "c": "create", "u": "unlink"}
+OWNED_RELATIONS = ("own", "reported", "created")
 
 
 @as_neiqin_test
@@ -54,6 +145,9 @@ class TestAccessMatrix(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.company = cls.env.company
+        cls.company_b = cls.env["res.company"].create({"name": "Other Co"})
         cls.users = {
             "public": cls.env.ref("base.public_user"),
             "portal": new_test_user(cls.env, "am_portal", groups="base.group_portal"),
@@ -64,13 +158,268 @@ class TestAccessMatrix(TransactionCase):
                 cls.env, "am_manager", groups="neiqin_base.group_neiqin_manager"
             ),
         }
-        cls.stranger = new_test_user(
-            cls.env, "am_stranger", groups="neiqin_base.group_neiqin_clerk"
+        clerk = "neiqin_base.group_neiqin_clerk"
+        cls.mate = new_test_user(cls.env, "am_mate", groups=clerk)
+        cls.stranger = new_test_user(cls.env, "am_stranger", groups=clerk)
+        cls.user_b = new_test_user(
+            cls.env,
+            "am_user_b",
+            groups=clerk,
+            company_id=cls.company_b.id,
+            company_ids=[Command.set(cls.company_b.ids)],
         )
-        cls.foreign_team = cls.env["neiqin.team"].create(
+        Team = cls.env["neiqin.team"]
+        cls.home_team = Team.create(
+            {
+                "name": "Home Desk",
+                "member_ids": [Command.set([cls.mate.id, *(u.id for u in cls.users.values())])],
+            }
+        )
+        cls.foreign_team = Team.create(
             {"name": "Foreign Desk", "member_ids": [Command.set(cls.stranger.ids)]}
         )
+        cls.team_b = Team.create(
+            {
+                "name": "Other Co Desk",
+                "company_id": cls.company_b.id,
+                "member_ids": [Command.set(cls.user_b.ids)],
+            }
+        )
+        cls.doc_task = cls.env["neiqin.task"].create({"name": "Document"})
+        cls.partner = cls.env["res.partner"].create({"name": "Flagged contact"})
+        cls.carrier = cls.env["delivery.carrier"].create(
+            {
+                "name": "Matrix Express",
+                "delivery_type": "fixed",
+                "product_id": cls.env.ref("delivery.product_product_delivery").id,
+            }
+        )
+        cls.counter = 0
 
+    def setUp(self):
+        super().setUp()
+        # The records made by a test, rolled back with it.
+        self.records = {}
+
+    # ------------------------------------------------------------------ helpers
+    def _allowed(self, model, operation, *args):
+        """Whether ``operation(*args)`` on ``model`` succeeds; rolled back
+        either way."""
+        try:
+            with closing(self.env.cr.savepoint()):
+                operation(*args)
+                self.env.flush_all()
+        except REFUSALS.get(model, AccessError):
+            return False
+        return True
+
+    def _reach(self, model, role):
+        relations, clerk_reach = REACH[model]
+        return set((clerk_reach if role == "clerk" else relations).split())
+
+    def _next(self):
+        type(self).counter += 1
+        return self.counter
+
+    def _record(self, model, relation, user=None):
+        """A record of ``model`` related to ``user`` as ``relation`` says
+        (see REACH), made as superuser, once per test."""
+        key = (model, relation, user if relation in OWNED_RELATIONS else None)
+        if key not in self.records:
+            Users, Teams = self.env["res.users"], self.env["neiqin.team"]
+            owner, team, company = {
+                "own": (user, Teams, self.company),
+                "team": (self.mate, self.home_team, self.company),
+                "unassigned": (Users, Teams, self.company),
+                "reported": (self.stranger, self.foreign_team, self.company),
+                "created": (self.stranger, self.foreign_team, self.company),
+                "other": (self.stranger, self.foreign_team, self.company),
+                "company": (Users, Teams, self.company),
+                "shared": (Users, Teams, self.env["res.company"]),
+                "elsewhere": (Users, Teams, self.company_b),
+            }[relation]
+            make = getattr(self, "_make_" + model.replace(".", "_"))
+            record = make(owner, team, company)
+            if relation == "reported":
+                record.write({"reported_by_id": user.id})
+            if relation == "created":
+                record.flush_recordset()
+                self.env.cr.execute(
+                    "UPDATE neiqin_task SET create_uid = %s WHERE id = %s", [user.id, record.id]
+                )
+                record.invalidate_recordset(["create_uid"])
+            self.records[key] = record
+        return self.records[key]
+
+    def _values(self, model, user, company):
+        """Values of a record ``user`` would create in ``company``, theirs."""
+        mine = company == self.company
+        return getattr(self, "_vals_" + model.replace(".", "_"))(
+            user if mine else self.user_b, company
+        )
+
+    # One maker (a record with this owner, team and company) and one set of
+    # create values (a user's own record in a company) per model.
+    def _make_neiqin_team(self, owner, team, company):
+        return self.env["neiqin.team"].create(self._vals_neiqin_team(owner, company))
+
+    def _vals_neiqin_team(self, user, company):
+        return {"name": f"Desk {self._next()}", "company_id": company.id}
+
+    def _make_neiqin_process(self, owner, team, company):
+        return self.env["neiqin.process"].create(self._vals_neiqin_process(owner, company))
+
+    def _vals_neiqin_process(self, user, company):
+        return {
+            "name": "Matrix",
+            "code": f"matrix_{self._next()}",
+            "model_name": "neiqin.task",
+            "company_id": company.id,
+        }
+
+    def _make_neiqin_process_step(self, owner, team, company):
+        return self.env["neiqin.process.step"].create(
+            self._vals_neiqin_process_step(owner, company)
+        )
+
+    def _vals_neiqin_process_step(self, user, company):
+        relation = "elsewhere" if company == self.company_b else "company"
+        return {
+            "process_id": self._record("neiqin.process", relation).id,
+            "code": f"step_{self._next()}",
+            "name": "Step",
+            "owner_type": "team",
+            "owner_team_id": (self.team_b if company == self.company_b else self.home_team).id,
+        }
+
+    def _make_neiqin_step_log(self, owner, team, company):
+        return self.env["neiqin.step.log"].create(
+            {
+                **self._vals_neiqin_step_log(owner, company),
+                "owner_team_id": team.id,
+            }
+        )
+
+    def _vals_neiqin_step_log(self, user, company):
+        step = self.env.ref("neiqin_base.step_data_entry")
+        return {
+            "res_model": "neiqin.task",
+            "res_id": self.doc_task.id,
+            "res_name": self.doc_task.name,
+            "process_id": step.process_id.id,
+            "step_id": step.id,
+            "owner_user_id": user.id,
+            "company_id": company.id,
+        }
+
+    def _make_neiqin_responsibility(self, owner, team, company):
+        return self.env["neiqin.responsibility"].create(
+            {
+                **self._vals_neiqin_responsibility(owner or self.user_b, company),
+                "owner_team_id": team.id,
+                "reported_by_id": self.stranger.id,
+            }
+        )
+
+    def _vals_neiqin_responsibility(self, user, company):
+        return {"owner_user_id": user.id, "cause": "Late entry", "company_id": company.id}
+
+    def _make_neiqin_dq_rule(self, owner, team, company):
+        return self.env["neiqin.dq.rule"].create(self._vals_neiqin_dq_rule(owner, company))
+
+    def _vals_neiqin_dq_rule(self, user, company):
+        return {
+            "name": f"Rule {self._next()}",
+            "model_id": self.env["ir.model"]._get("res.partner").id,
+            "rule_type": "domain",
+            "domain": "[('id', '=', 0)]",
+            "company_id": company.id,
+        }
+
+    def _make_neiqin_dq_issue(self, owner, team, company):
+        return self.env["neiqin.dq.issue"].create(
+            {
+                "rule_id": self._record("neiqin.dq.rule", "shared").id,
+                "res_model": "res.partner",
+                "res_id": self.partner.id,
+                "company_id": company.id,
+                "owner_user_id": owner.id,
+                "owner_team_id": team.id,
+            }
+        )
+
+    def _vals_neiqin_dq_issue(self, user, company):
+        # What people may write; the issue's findings are the engine's.
+        return {"note": "Filed by hand", "owner_user_id": user.id}
+
+    def _make_neiqin_task(self, owner, team, company):
+        return self.env["neiqin.task"].create(
+            {**self._vals_neiqin_task(owner, company), "team_id": team.id}
+        )
+
+    def _vals_neiqin_task(self, user, company):
+        return {"name": "Matrix task", "user_id": user.id, "company_id": company.id}
+
+    def _make_neiqin_dispatch_rule(self, owner, team, company):
+        return self.env["neiqin.dispatch.rule"].create(
+            self._vals_neiqin_dispatch_rule(owner, company)
+        )
+
+    def _vals_neiqin_dispatch_rule(self, user, company):
+        return {
+            "name": "By Matrix Express",
+            "carrier_id": self.carrier.id,
+            "company_id": company.id,
+        }
+
+    def _make_neiqin_logistics_event(self, owner, team, company):
+        return self.env["neiqin.logistics.event"].create(
+            self._vals_neiqin_logistics_event(owner, company)
+        )
+
+    def _vals_neiqin_logistics_event(self, user, company):
+        return {"picking_id": self._delivery(company).id, "state": "shipped"}
+
+    def _make_neiqin_order_notice(self, owner, team, company):
+        return self.env["neiqin.order.notice"].create(
+            {"order_id": self._order(company).id, "kind": "confirmed"}
+        )
+
+    def _vals_neiqin_order_notice(self, user, company):
+        return {"order_id": self._order(company).id, "kind": "delayed"}
+
+    def _delivery(self, company):
+        key = ("stock.picking", company)
+        if key not in self.records:
+            warehouse = self.env["stock.warehouse"].search(
+                [("company_id", "=", company.id)], limit=1
+            )
+            self.records[key] = (
+                self.env["stock.picking"]
+                .with_company(company)
+                .create(
+                    {
+                        "picking_type_id": warehouse.out_type_id.id,
+                        "location_id": warehouse.lot_stock_id.id,
+                        "location_dest_id": self.env.ref("stock.stock_location_customers").id,
+                        "partner_id": self.partner.id,
+                        "company_id": company.id,
+                    }
+                )
+            )
+        return self.records[key]
+
+    def _order(self, company):
+        key = ("sale.order", company)
+        if key not in self.records:
+            self.records[key] = (
+                self.env["sale.order"]
+                .with_company(company)
+                .create({"partner_id": self.partner.id, "company_id": company.id})
+            )
+        return self.records[key]
+
+    # ------------------------------------------------------------------ tables
     def test_every_neiqin_model_has_a_row(self):
         models = self.env["ir.model"].search([("model", "=like", "neiqin.%")]).mapped("model")
         concrete = {m for m in models if m in self.env and not self.env[m]._abstract}
@@ -81,6 +430,19 @@ class TestAccessMatrix(TransactionCase):
             set(MATRIX) - concrete, set(), "Access matrix rows for models that do not exist"
         )
 
+    def test_every_model_with_record_rules_has_a_reach_row(self):
+        rules = self.env["ir.rule"].search([("model_id.model", "=like", "neiqin.%")])
+        self.assertEqual(set(rules.mapped("model_id.model")), set(REACH))
+        self.assertEqual(set(WRITES), set(REACH))
+
+    def test_every_engine_field_has_a_row(self):
+        mixin = self.env.registry["neiqin.engine.mixin"]
+        engine_models = {m for m in MATRIX if isinstance(self.env[m], mixin)}
+        self.assertEqual(engine_models, set(ENGINE_OWNED))
+        for model, values in ENGINE_OWNED.items():
+            with self.subTest(model=model):
+                self.assertEqual(set(values), self.env[model]._neiqin_owned_fields())
+
     def test_access_rights_match_the_matrix(self):
         for model, expected in MATRIX.items():
             for role in ROLES:
@@ -90,88 +452,84 @@ class TestAccessMatrix(TransactionCase):
                         has = self.env[model].with_user(self.users[role]).has_access(operation)
                         self.assertEqual(has, letter in allowed, f"{role} {operation} {model}")
 
-    def _foreign_records(self):
-        """One record per ruled model, owned by the stranger's team."""
-        task = self.env["neiqin.task"].create(
-            {
-                "name": "Foreign",
-                "user_id": self.stranger.id,
-                "team_id": self.foreign_team.id,
-                "process_id": self.env.ref("neiqin_base.process_data").id,
-            }
-        )
-        step = self.env.ref("neiqin_base.step_data_entry")
-        log = (
-            self.env["neiqin.step.log"]
-            .sudo()
-            .create(
-                {
-                    "res_model": "neiqin.task",
-                    "res_id": task.id,
-                    "res_name": task.name,
-                    "process_id": step.process_id.id,
-                    "step_id": step.id,
-                    "owner_user_id": self.stranger.id,
-                    "owner_team_id": self.foreign_team.id,
-                }
-            )
-        )
-        responsibility = self.env["neiqin.responsibility"].create(
-            {
-                "owner_user_id": self.stranger.id,
-                "owner_team_id": self.foreign_team.id,
-                "cause": "x",
-                "reported_by_id": self.stranger.id,
-            }
-        )
-        rule = self.env["neiqin.dq.rule"].create(
-            {
-                "name": "r",
-                "model_id": self.env["ir.model"]._get("res.partner").id,
-                "rule_type": "domain",
-                "domain": "[('id', '=', 0)]",
-                "owner_user_id": self.stranger.id,
-                "owner_team_id": self.foreign_team.id,
-            }
-        )
-        issue = self.env["neiqin.dq.issue"].create(
-            {
-                "rule_id": rule.id,
-                "res_model": "res.partner",
-                "res_id": self.stranger.partner_id.id,
-                "owner_user_id": self.stranger.id,
-                "owner_team_id": self.foreign_team.id,
-            }
-        )
-        return {
-            "neiqin.task": task,
-            "neiqin.step.log": log,
-            "neiqin.responsibility": responsibility,
-            "neiqin.dq.issue": issue,
-        }
+    # ------------------------------------------------------------------ attempts
+    def test_reads_writes_and_unlinks_follow_the_tables(self):
+        for model, (relations, __) in REACH.items():
+            for role in ROLES:
+                user = self.users[role]
+                reach = self._reach(model, role)
+                for relation in [*relations.split(), "elsewhere"]:
+                    record = self._record(model, relation, user).with_user(user)
+                    attempts = {
+                        "r": (record.read, ["create_date"]),
+                        "w": (record.write, WRITES[model]),
+                        "u": (record.unlink,),
+                    }
+                    for letter, attempt in attempts.items():
+                        expected = letter in MATRIX[model][role] and relation in reach
+                        with self.subTest(
+                            model=model, role=role, relation=relation, op=OPERATIONS[letter]
+                        ):
+                            self.assertEqual(
+                                self._allowed(model, *attempt),
+                                expected,
+                                f"{role} {OPERATIONS[letter]} {relation} {model}",
+                            )
 
-    def test_record_rules_match_the_matrix(self):
-        records = self._foreign_records()
-        self.assertEqual(set(records), set(FOREIGN_READ))
-        for model, expected in FOREIGN_READ.items():
-            for role, can_read in expected.items():
-                with self.subTest(model=model, role=role):
-                    record = records[model].with_user(self.users[role])
-                    self.assertEqual(
-                        record.has_access("read"), can_read, f"{role} reads a foreign {model}"
-                    )
+    def test_creates_follow_the_tables(self):
+        for model in REACH:
+            Model = self.env[model]
+            for role in ROLES:
+                user = self.users[role]
+                for company, expected in (
+                    (self.company, "c" in MATRIX[model][role]),
+                    (self.company_b, False),
+                ):
+                    values = self._values(model, user, company)
+                    with self.subTest(model=model, role=role, company=company.name):
+                        self.assertEqual(
+                            self._allowed(model, Model.with_user(user).create, values),
+                            expected,
+                            f"{role} create {model} in {company.name}",
+                        )
 
-    def test_stranger_reads_own_team_records(self):
-        for model, record in self._foreign_records().items():
-            with self.subTest(model=model):
-                self.assertTrue(record.with_user(self.stranger).has_access("read"))
+    def test_engine_fields_are_refused_where_the_rights_allow_writing(self):
+        for model, owned in ENGINE_OWNED.items():
+            for role in ROLES:
+                user = self.users[role]
+                rights = MATRIX[model][role]
+                if "w" not in rights and "c" not in rights:
+                    continue
+                record = self._record(model, "own", user).with_user(user)
+                for name, value in owned.items():
+                    value = value(self) if callable(value) else value
+                    with self.subTest(model=model, role=role, field=name):
+                        if "w" in rights:
+                            self.assertFalse(
+                                self._allowed(model, record.write, {name: value}),
+                                f"{role} writes {name} of {model}",
+                            )
+                        if "c" in rights:
+                            values = {**self._values(model, user, self.company), name: value}
+                            self.assertFalse(
+                                self._allowed(model, record.browse().create, values),
+                                f"{role} creates {model} with {name}",
+                            )
+                # Without the engine's fields, the same writes and creates
+                # are theirs.
+                if "w" in rights:
+                    self.assertTrue(self._allowed(model, record.write, WRITES[model]))
+                if "c" in rights:
+                    values = self._values(model, user, self.company)
+                    self.assertTrue(self._allowed(model, record.browse().create, values))
 
-    def test_other_company_records_are_hidden(self):
-        other = self.env["res.company"].create({"name": "Other Co"})
-        team = self.env["neiqin.team"].create({"name": "Other Co Desk", "company_id": other.id})
+    def test_a_user_of_both_companies_reaches_the_other_with_it_allowed(self):
         manager = self.users["manager"]
+        team = self._record("neiqin.team", "elsewhere")
         self.assertFalse(team.with_user(manager).has_access("read"))
-        manager.write({"company_ids": [Command.link(other.id)]})
+        manager.write({"company_ids": [Command.link(self.company_b.id)]})
         self.assertTrue(
-            team.with_user(manager).with_context(allowed_company_ids=[other.id]).has_access("read")
+            team.with_user(manager)
+            .with_context(allowed_company_ids=[self.company_b.id])
+            .has_access("read")
         )

@@ -3,6 +3,8 @@
 #   tools/db.sh run-db    create (once) or update the demo database `neiqin`
 #   tools/db.sh test-db   copy a fresh `neiqin_test` from the installed template
 #   tools/db.sh bench-db SCALE   the benchmark database of that scale (made once)
+#   tools/db.sh compat-base      the template of Odoo's modules Neiqin extends,
+#                                 without Neiqin (made once per virtualenv)
 # The template is keyed by the add-ons' content and the virtualenv, so it is
 # installed once and copied (createdb -T) by every later test run.
 set -euo pipefail
@@ -90,6 +92,42 @@ bench_db() {
     echo "$db"
 }
 
+# The Odoo and OCA modules the Neiqin add-ons depend on, outside Neiqin.
+neiqin_dependencies() {
+    "$VENV/bin/python" - "$ROOT/addons" <<'PY'
+import ast, os, sys
+root = sys.argv[1]
+deps = set()
+for name in sorted(os.listdir(root)):
+    path = os.path.join(root, name, "__manifest__.py")
+    if os.path.isfile(path):
+        with open(path) as manifest:
+            deps.update(ast.literal_eval(manifest.read()).get("depends", []))
+print(",".join(sorted(d for d in deps if not d.startswith("neiqin_"))))
+PY
+}
+
+# The baseline of `make test-compat`: the same Odoo modules and demo data as
+# the test template, without Neiqin.
+compat_base_db() {
+    local deps key tpl old
+    deps="$(neiqin_dependencies)"
+    key="$(printf '%s %s' "$deps" "$(cut -c1-8 "$VENV/.neiqin-stamp")" | sha256sum | cut -c1-12)"
+    tpl="neiqin_compat_base_$key"
+    if ! db_exists "$tpl"; then
+        for old in $(psql -Atqc "select datname from pg_database where datname like 'neiqin\\_compat\\_base\\_%'"); do
+            drop_db "$old" >&2
+        done
+        say "installing $deps without Neiqin into $tpl (the baseline of test-compat)"
+        drop_db "${tpl}_build"
+        "${ODOO[@]}" -d "${tpl}_build" -i "$deps" --load-language=zh_CN,zh_TW --stop-after-init \
+            --no-http --log-level=warn >&2 || { drop_db "${tpl}_build"; die "installing $deps failed (see above)"; }
+        psql -qc "alter database \"${tpl}_build\" rename to \"$tpl\""
+        [ -d "$FILESTORE/${tpl}_build" ] && mv "$FILESTORE/${tpl}_build" "$FILESTORE/$tpl"
+    fi
+    echo "$tpl"
+}
+
 run_db() {
     local key stamp="$DATA/run-db.key"
     key="$(addons_key)"
@@ -107,7 +145,10 @@ run_db() {
 case "${1:-}" in
     test-db) test_db ;;
     bench-db) bench_db "${2:-1}" ;;
+    compat-base) compat_base_db ;;
+    template) ensure_template ;;
+    copy) copy_db "$2" "$3" ;;
     run-db) run_db ;;
     drop) drop_db "$2" ;;
-    *) die "usage: tools/db.sh run-db|test-db|drop DB" ;;
+    *) die "usage: tools/db.sh run-db|test-db|bench-db SCALE|compat-base|template|copy FROM TO|drop DB" ;;
 esac

@@ -1,15 +1,43 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from ..engine.actions import document_action
+from ..engine.guard import engine_writes, require_group
+
+# What the engine found and decided: written by the issue filer (the rule
+# engine) and by the lead's actions, never by a create or write of a user.
+# People assign issues (owner, team), discuss them (note, chatter) and, for
+# leads, accept or reopen them through the actions.
+ENGINE_FIELDS = {
+    "rule_id",
+    "res_model",
+    "res_id",
+    "res_name",
+    "company_id",
+    "severity",
+    "severity_sequence",
+    "state",
+    "state_sequence",
+    "message",
+    "duplicate_key",
+    "found_at",
+    "closed_at",
+    "reopen_count",
+    "last_reopened_at",
+}
 
 
 class NeiqinDqIssue(models.Model):
     """A record found breaking a data-quality rule. Scans open, reopen and
-    close issues by themselves; people assign, discuss or accept them."""
+    close issues by themselves; people assign, discuss or accept them.
+
+    Nobody creates an issue by hand: the rule engine files them. Its fields
+    (``ENGINE_FIELDS``) are the engine's (``neiqin.engine.mixin``); accepting
+    and reopening are a lead's, checked on the server."""
 
     _name = "neiqin.dq.issue"
     _description = "Data-quality issue"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "neiqin.engine.mixin"]
     _order = "state_sequence, severity_sequence, found_at desc, id desc"
     _rec_name = "res_name"
 
@@ -28,6 +56,7 @@ class NeiqinDqIssue(models.Model):
         [("open", "Open"), ("closed", "Fixed"), ("ignored", "Accepted")],
         default="open",
         required=True,
+        readonly=True,
         index=True,
         tracking=True,
         help="Open: the record still breaks the rule. Fixed: closed by a scan once the "
@@ -47,6 +76,10 @@ class NeiqinDqIssue(models.Model):
     owner_user_id = fields.Many2one("res.users", string="Owner", tracking=True, index=True)
     owner_team_id = fields.Many2one("neiqin.team", string="Team", tracking=True, index=True)
     note = fields.Text()
+
+    @api.model
+    def _neiqin_owned_fields(self):
+        return super()._neiqin_owned_fields() | ENGINE_FIELDS
 
     def init(self):
         self.env.cr.execute(
@@ -101,17 +134,50 @@ class NeiqinDqIssue(models.Model):
             issue.update(self._sequences(issue.state, issue.severity))
 
     def action_accept(self):
-        """A lead accepts the exception: scans leave the issue alone."""
-        self.write({"state": "ignored", "closed_at": fields.Datetime.now()})
+        """A lead accepts the exception: scans leave the issue alone, and a
+        blocking issue no longer stops its document."""
+        _ = self.env._
+        require_group(
+            self.env,
+            "neiqin_base.group_neiqin_lead",
+            _("Only a back-office lead can accept a data-quality exception."),
+        )
+        if self.filtered(lambda issue: issue.state != "open"):
+            raise UserError(_("Only open data-quality issues can be accepted."))
+        # The lead's own rights on the issues apply (record and company
+        # rules); only the state is the engine's.
+        self.check_access("write")
+        with engine_writes():
+            self.write({"state": "ignored", "closed_at": fields.Datetime.now()})
 
     def action_reopen(self):
-        self.write({"state": "open", "closed_at": False})
+        """A lead takes back an accepted exception: scans check it again."""
+        _ = self.env._
+        require_group(
+            self.env,
+            "neiqin_base.group_neiqin_lead",
+            _("Only a back-office lead can reopen an accepted data-quality exception."),
+        )
+        if self.filtered(lambda issue: issue.state != "ignored"):
+            raise UserError(_("Only accepted data-quality issues can be reopened."))
+        self.check_access("write")
+        with engine_writes():
+            self.write({"state": "open", "closed_at": False})
 
     def action_recheck(self):
         """Check the records of these issues again now."""
-        for rule in self.rule_id:
+        require_group(
+            self.env,
+            "neiqin_base.group_neiqin_clerk",
+            self.env._("Only back-office staff can check data-quality issues again."),
+        )
+        # The user must be allowed to work on these issues; the check then
+        # runs as the engine, on the rules and records the issues name
+        # (written by the engine only, not chosen by the caller).
+        self.check_access("write")
+        for rule in self.rule_id.sudo():
             issues = self.filtered(lambda i, r=rule: i.rule_id == r)
-            rule._check_records(self.env[rule.model_name].browse(issues.mapped("res_id")))
+            rule._check_records(rule.env[rule.model_name].browse(issues.mapped("res_id")))
         return True
 
     def action_open_record(self):

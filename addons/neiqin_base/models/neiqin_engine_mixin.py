@@ -32,7 +32,9 @@ class NeiqinEngineMixin(models.AbstractModel):
         defaults = [key for key in context if key.startswith("default_") and key[8:] in owned]
         if defaults:
             # A kanban column's quick create passes its group as a default:
-            # the record is created, the engine then places it.
+            # the record is created, the engine then places it. The keys
+            # are removed, which only a whole new context does (keyword
+            # arguments would be merged into the caller's).
             kept = {key: value for key, value in context.items() if key not in defaults}
             self = self.with_env(self.env(context=kept))  # noqa: PLW0642
         for vals in vals_list:

@@ -1,16 +1,44 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.models import MAGIC_COLUMNS
 
 from ..engine.actions import document_action
+from ..engine.guard import engine_writes, require_group
+
+LEAD = "neiqin_base.group_neiqin_lead"
+# The record's history, written by the record itself: the reference and the
+# reporter when it is created, the state and who confirmed and closed it by
+# the leads' actions, the document's name from the document.
+ENGINE_FIELDS = {
+    "name",
+    "reported_by_id",
+    "state",
+    "confirmed_by_id",
+    "confirmed_at",
+    "closed_at",
+    "res_name",
+}
+# What the people a confirmed record concerns may still write: closing needs
+# the correction, and the correction (what was done about it) comes from
+# them after the lead confirmed the facts. It is tracked, the lead reads it
+# before closing, and closing freezes it.
+WHILE_CONFIRMED = {"correction"}
 
 
 class NeiqinResponsibility(models.Model):
     """Responsibility record (责任追踪): an error, delay or complaint traced to
-    a step of a process, naming its owner, cause, correction and KPI effect."""
+    a step of a process, naming its owner, cause, correction and KPI effect.
+
+    It moves open → confirmed → closed by the leads' actions only; its
+    state, reference, reporter and confirmation are its own
+    (``neiqin.engine.mixin``). Once confirmed, it feeds the KPI appraisal:
+    only a lead other than its owner changes it, except its correction while
+    it is confirmed. It names a document (and a step passage of that
+    document) its author may read."""
 
     _name = "neiqin.responsibility"
     _description = "Responsibility record"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "neiqin.engine.mixin"]
     _order = "create_date desc, id desc"
     _check_company_auto = True
 
@@ -22,6 +50,7 @@ class NeiqinResponsibility(models.Model):
         [("open", "Open"), ("confirmed", "Confirmed"), ("closed", "Closed")],
         default="open",
         required=True,
+        readonly=True,
         tracking=True,
         index=True,
         copy=False,
@@ -35,7 +64,9 @@ class NeiqinResponsibility(models.Model):
     )
     res_model = fields.Char(string="Document Model", index=True)
     res_id = fields.Many2oneReference(string="Document ID", model_field="res_model", index=True)
-    res_name = fields.Char(string="Document", compute="_compute_res_name", store=True)
+    res_name = fields.Char(
+        string="Document", compute="_compute_res_name", store=True, precompute=True
+    )
     step_log_id = fields.Many2one(
         "neiqin.step.log",
         string="Step Passage",
@@ -73,7 +104,9 @@ class NeiqinResponsibility(models.Model):
         precompute=True,
         readonly=False,
     )
-    reported_by_id = fields.Many2one("res.users", default=lambda self: self.env.user, readonly=True)
+    reported_by_id = fields.Many2one(
+        "res.users", default=lambda self: self.env.user, readonly=True, copy=False
+    )
     occurred_on = fields.Date(default=fields.Date.context_today, required=True, tracking=True)
     cause = fields.Text(required=True, tracking=True)
     correction = fields.Text(tracking=True, help="What was done to fix it and to avoid it again.")
@@ -85,21 +118,41 @@ class NeiqinResponsibility(models.Model):
     confirmed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     confirmed_at = fields.Datetime(readonly=True, copy=False)
     closed_at = fields.Datetime(readonly=True, copy=False)
+    can_amend = fields.Boolean(
+        compute="_compute_can_amend",
+        help="Whether the current user may change the record once a lead confirmed it: "
+        "a lead who is not its owner.",
+    )
 
     _sql_constraints = [
         ("kpi_points_positive", "CHECK(kpi_points >= 0)", "KPI points are a positive deduction."),
     ]
 
+    @api.model
+    def _neiqin_owned_fields(self):
+        return super()._neiqin_owned_fields() | ENGINE_FIELDS
+
     @api.depends("res_model", "res_id")
     def _compute_res_name(self):
         for rec in self:
-            if rec.res_model in self.env and rec.res_id:
-                # Only the name is read, for the label; the user may not be
-                # allowed to open the document itself.
-                doc = self.env[rec.res_model].sudo().browse(rec.res_id).exists()
-                rec.res_name = doc.display_name if doc else False
-            else:
-                rec.res_name = False
+            # Read with the rights of whoever names the document: create and
+            # write refuse a document they may not read (_check_document).
+            doc = rec._document()
+            rec.res_name = doc.display_name if doc else False
+
+    @api.depends_context("uid")
+    @api.depends("owner_user_id")
+    def _compute_can_amend(self):
+        lead = self.env.user.has_group(LEAD)
+        for rec in self:
+            rec.can_amend = lead and rec.owner_user_id != self.env.user
+
+    def _document(self):
+        """The document the record names, if it exists (not access-checked)."""
+        self.ensure_one()
+        if self.res_model in self.env and self.res_id:
+            return self.env[self.res_model].browse(self.res_id).exists()
+        return None
 
     @api.depends("step_log_id")
     def _compute_step_id(self):
@@ -114,33 +167,150 @@ class NeiqinResponsibility(models.Model):
                 rec.owner_user_id = rec.step_log_id.owner_user_id or rec.owner_user_id
                 rec.owner_team_id = rec.step_log_id.owner_team_id or rec.owner_team_id
 
+    @api.constrains("step_log_id", "step_id")
+    def _check_step_of_passage(self):
+        for rec in self:
+            if rec.step_log_id and rec.step_id != rec.step_log_id.step_id:
+                raise ValidationError(
+                    self.env._(
+                        "A responsibility record traced to a step passage names the step of "
+                        "that passage (%(step)s).",
+                        step=rec.step_log_id.step_id.display_name,
+                    )
+                )
+
     @api.model_create_multi
     def create(self, vals_list):
+        check = not self._neiqin_engine_may_write()
         for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                vals["name"] = self.env["ir.sequence"].next_by_code("neiqin.responsibility") or "/"
-            if vals.get("step_log_id") and not vals.get("res_model"):
-                log = self.env["neiqin.step.log"].browse(vals["step_log_id"])
+            log = self._passage(vals.get("step_log_id"), check)
+            if log and not vals.get("res_model") and not vals.get("res_id"):
                 vals.update(res_model=log.res_model, res_id=log.res_id)
-        return super().create(vals_list)
+            if check:
+                self._check_document(vals.get("res_model"), vals.get("res_id"), log)
+        # The caller's values are checked by the engine mixin; the reference
+        # is the record's own.
+        records = super().create(vals_list)
+        with engine_writes():
+            for record in records.filtered(lambda r: r.name == "/"):
+                record.name = self.env["ir.sequence"].next_by_code("neiqin.responsibility") or "/"
+        return records
+
+    def write(self, vals):
+        if not self._neiqin_engine_may_write():
+            self._check_may_change(vals)
+            if {"res_model", "res_id", "step_log_id"} & set(vals):
+                vals = self._check_document_change(vals)
+        return super().write(vals)
+
+    def _passage(self, log_id, check):
+        """The step passage ``log_id``, refused unless the user may read it."""
+        log = self.env["neiqin.step.log"].browse(log_id or ())
+        if log and check and not (log.exists() and log.has_access("read")):
+            raise AccessError(
+                self.env._(
+                    "This step passage does not exist or you may not see it: a responsibility "
+                    "record can only be traced to a passage you can open."
+                )
+            )
+        return log
+
+    def _check_document(self, res_model, res_id, log):
+        """Refuse a document the user may not read, and a passage of another
+        document. The same message whether the document exists or not: it
+        tells nothing the user may not see."""
+        _ = self.env._
+        if log and (log.res_model, log.res_id) != (res_model or False, res_id or False):
+            raise ValidationError(
+                _(
+                    "The step passage %(passage)s is a passage of another document: trace the "
+                    "record to a passage of the document it is about.",
+                    passage=log.display_name,
+                )
+            )
+        if not res_model and not res_id:
+            return
+        doc = None
+        if (
+            isinstance(res_model, str)
+            and res_model in self.env
+            and not (self.env[res_model]._abstract or self.env[res_model]._transient)
+            and isinstance(res_id, int)
+            and res_id > 0
+        ):
+            doc = self.env[res_model].browse(res_id).exists()
+        if not doc or not doc.has_access("read"):
+            raise AccessError(
+                _(
+                    "The document %(model)s %(id)s does not exist or you may not read it: a "
+                    "responsibility record can only name a document you can open.",
+                    model=res_model or "-",
+                    id=res_id or "-",
+                )
+            )
+
+    def _check_document_change(self, vals):
+        """Check the document and passage these records will name after
+        ``vals``; a passage given to records naming no document yet brings
+        its document. Return the values to write."""
+        keys = {"res_model", "res_id"}
+        log = self._passage(vals.get("step_log_id"), True) if "step_log_id" in vals else None
+        if log and not keys & set(vals) and not any(self.mapped("res_model")):
+            vals = {**vals, "res_model": log.res_model, "res_id": log.res_id}
+        for rec in self:
+            rec._check_document(
+                vals.get("res_model", rec.res_model),
+                vals.get("res_id", rec.res_id),
+                rec.step_log_id if log is None else log,
+            )
+        return vals
+
+    def _check_may_change(self, vals):
+        """Once a lead confirmed a record, only a lead who is not its owner
+        changes it; the people it concerns may still write its correction
+        until it is closed. Chatter and activities stay open to all."""
+        mail = set(self.env["mail.thread"]._fields) | set(self.env["mail.activity.mixin"]._fields)
+        names = set(vals) - (mail - set(MAGIC_COLUMNS))
+        if not names:
+            return
+        for rec in self.filtered(lambda r: r.state != "open" and not r.can_amend):
+            allowed = WHILE_CONFIRMED if rec.state == "confirmed" else set()
+            if any(rec._neiqin_changes(name, vals[name]) for name in names - allowed):
+                raise AccessError(
+                    self.env._(
+                        "%(record)s was confirmed by a lead: only a lead other than its owner "
+                        "can change it. Its correction can be written until it is closed.",
+                        record=rec.name,
+                    )
+                )
 
     def _check_lead(self):
-        if not self.env.user.has_group("neiqin_base.group_neiqin_lead"):
+        _ = self.env._
+        require_group(
+            self.env,
+            LEAD,
+            _("Only a back-office lead can confirm or close responsibility records."),
+        )
+        if not self.env.su and self.filtered(lambda r: r.owner_user_id == self.env.user):
             raise AccessError(
-                self.env._("Only a back-office lead can confirm or close responsibility records.")
+                _(
+                    "A lead does not confirm, close or reopen a responsibility record of "
+                    "their own: another lead does."
+                )
             )
 
     def action_confirm(self):
         self._check_lead()
         if self.filtered(lambda r: r.state != "open"):
             raise UserError(self.env._("Only open responsibility records can be confirmed."))
-        self.write(
-            {
-                "state": "confirmed",
-                "confirmed_by_id": self.env.uid,
-                "confirmed_at": fields.Datetime.now(),
-            }
-        )
+        with engine_writes():
+            self.write(
+                {
+                    "state": "confirmed",
+                    "confirmed_by_id": self.env.uid,
+                    "confirmed_at": fields.Datetime.now(),
+                }
+            )
 
     def action_close(self):
         self._check_lead()
@@ -153,18 +323,24 @@ class NeiqinResponsibility(models.Model):
                     "Write the correction before closing: %s", ", ".join(missing.mapped("name"))
                 )
             )
-        self.write({"state": "closed", "closed_at": fields.Datetime.now()})
+        with engine_writes():
+            self.write({"state": "closed", "closed_at": fields.Datetime.now()})
 
     def action_reopen(self):
         self._check_lead()
-        self.write(
-            {"state": "open", "confirmed_by_id": False, "confirmed_at": False, "closed_at": False}
-        )
-
-    def write(self, vals):
-        if "state" in vals and not self.env.su:
-            self._check_lead()
-        return super().write(vals)
+        if self.filtered(lambda r: r.state == "open"):
+            raise UserError(
+                self.env._("Only confirmed or closed responsibility records can be reopened.")
+            )
+        with engine_writes():
+            self.write(
+                {
+                    "state": "open",
+                    "confirmed_by_id": False,
+                    "confirmed_at": False,
+                    "closed_at": False,
+                }
+            )
 
     def action_open_document(self):
         self.ensure_one()

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# make test-compat: Odoo's own tests of the modules Neiqin extends, run on a
+# copy of the test template (every Neiqin add-on installed) and compared
+# with the same tests on the same Odoo modules without Neiqin. Fails on any
+# test that passes without Neiqin and fails with it.
+#   COMPAT_MODULES="sale sale_stock"   the modules whose tests run
+# The baseline's results are kept in the cache (keyed by the virtualenv, the
+# modules installed and the test files): a later run only runs the Neiqin side.
+set -euo pipefail
+# shellcheck source=tools/common.sh
+. "$(dirname "$0")/common.sh"
+# shellcheck source=/dev/null
+. "$DATA/pg.env"
+cd "$ROOT"
+
+MODULES="${COMPAT_MODULES:-sale sale_stock stock_delivery}"
+OUT="$DATA/compat"
+mkdir -p "$OUT" "$CACHE_DIR/compat"
+
+files=()
+for module in $MODULES; do
+    dir="$("$VENV/bin/python" -c "import odoo.addons.$module as m, os; print(os.path.dirname(m.__file__))")"
+    for file in "$dir"/tests/test_*.py; do
+        files+=("$file")
+    done
+done
+[ ${#files[@]} -gt 0 ] || die "no test file found for: $MODULES"
+
+run_tests() {  # template, junit file, label
+    "$ROOT/tools/db.sh" copy "$1" neiqin_compat >/dev/null
+    say "running Odoo's tests of $MODULES $3 (${#files[@]} files)"
+    local t0=$SECONDS
+    # Failures are expected on both sides: the comparison decides.
+    "$VENV/bin/python" -m pytest -q -p no:cacheprovider --odoo-config="$DATA/odoo.conf" \
+        --odoo-database=neiqin_compat --odoo-http --junitxml="$2" -o junit_family=xunit1 \
+        "${files[@]}" >"$2.log" 2>&1 || true
+    say "$(tail -n 1 "$2.log") ($((SECONDS - t0)) s)"
+    "$ROOT/tools/db.sh" drop neiqin_compat
+}
+
+base="$("$ROOT/tools/db.sh" compat-base)"
+key="$( (echo "$base"; sha256sum "${files[@]}") | sha256sum | cut -c1-12)"
+baseline="$CACHE_DIR/compat/baseline-$key.xml"
+if [ ! -s "$baseline" ]; then
+    run_tests "$base" "$OUT/baseline.xml" "without Neiqin"
+    cp "$OUT/baseline.xml" "$baseline"
+else
+    say "baseline without Neiqin: the results kept in the cache ($(basename "$baseline"))"
+fi
+run_tests "$("$ROOT/tools/db.sh" template)" "$OUT/neiqin.xml" "with every Neiqin add-on"
+"$VENV/bin/python" "$ROOT/tools/compat_compare.py" "$baseline" "$OUT/neiqin.xml" \
+    "$ROOT/tools/compat_known_failures.txt"
