@@ -17,7 +17,7 @@ with its decision here.
 from contextlib import closing
 
 from odoo import Command
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import TransactionCase, new_test_user
 
 from .common import as_neiqin_test
@@ -93,8 +93,16 @@ WRITES = {
     "neiqin.order.notice": {"sent_at": "2024-01-02 00:00:00"},
 }
 # Step logs refuse every edit by their own guard (a UserError), before the
-# access rights are even read.
-REFUSALS = {"neiqin.step.log": (AccessError, UserError)}
+# access rights are even read. A rule shared by every company is changed only
+# by a user of every company (a ValidationError naming the rule).
+REFUSALS = {
+    "neiqin.step.log": (AccessError, UserError),
+    "neiqin.dq.rule": (AccessError, ValidationError),
+}
+# Records roles may read but change only in part of their reach: the users
+# of these tests work for one company of two, so no one of them changes a
+# rule shared by every company.
+CHANGE_REACH = {"neiqin.dq.rule": "company"}
 
 # Fields only an engine writes (neiqin.engine.mixin) on models the access
 # rights let people write, with a value a caller would try (a callable
@@ -466,7 +474,10 @@ class TestAccessMatrix(TransactionCase):
                         "u": (record.unlink,),
                     }
                     for letter, attempt in attempts.items():
-                        expected = letter in MATRIX[model][role] and relation in reach
+                        in_reach = relation in reach
+                        if letter != "r" and model in CHANGE_REACH:
+                            in_reach = in_reach and relation in CHANGE_REACH[model].split()
+                        expected = letter in MATRIX[model][role] and in_reach
                         with self.subTest(
                             model=model, role=role, relation=relation, op=OPERATIONS[letter]
                         ):

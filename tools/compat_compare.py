@@ -62,15 +62,15 @@ def main(baseline_path, neiqin_path, known_path):
         for side, results in (("without Neiqin", baseline), ("with Neiqin", neiqin))
     }
     for side, count in counts.items():
-        print(f"{side}: {count['passed']} passed, {count['failed']} failed, {count['error']} errors")
+        print(
+            f"{side}: {count['passed']} passed, {count['failed']} failed, {count['error']} errors"
+        )
     if failing_anyway:
         print("\nFailing without Neiqin too (this environment's, not Neiqin's):")
         for test_id in failing_anyway:
             reason = known.get(short(test_id), "not listed in tools/compat_known_failures.txt")
             print(f"  {short(test_id)}: {reason}")
-    stale = sorted(
-        name for name in known if not any(short(t) == name for t in failing_anyway)
-    )
+    stale = sorted(name for name in known if not any(short(t) == name for t in failing_anyway))
     if stale:
         print("\nListed as failing without Neiqin, but they do not fail now:")
         for name in stale:

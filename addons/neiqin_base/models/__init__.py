@@ -12,7 +12,6 @@ from . import neiqin_responsibility
 from . import neiqin_dq_change
 from . import neiqin_dq_rule
 from . import neiqin_dq_issue
-from . import neiqin_dq_rule_filer
 from . import neiqin_dq_mixin
 from . import neiqin_task
 from . import res_partner

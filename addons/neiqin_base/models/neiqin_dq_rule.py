@@ -1203,6 +1203,9 @@ class NeiqinDqRule(models.Model):
 
     def _file_findings(self, checked, bad, known, commit=False):
         """Open, reopen and close issues after a check, for every rule at once.
+        Called on the rules as the engine (``_scan``, ``_check_records`` run
+        as superuser): issues are the engine's records, their findings are
+        refused to users (``neiqin.dq.issue``).
 
         ``checked``: {rule: ids checked, or None for the whole scope};
         ``bad``: {rule: ids breaking it}; ``known``: the rules' issues as
