@@ -15,6 +15,8 @@ from pytz import utc
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
+from odoo.tools.sql import constraint_definition, drop_constraint, index_exists
 
 from .neiqin_logistics_event import LOGISTICS_STATES
 
@@ -36,6 +38,13 @@ CONFIRMED_FIELDS = (
     "neiqin_refund_state",
 )
 
+# The index that makes platform order numbers unique per company and
+# platform, orders without a platform included (see ``init``).
+PLATFORM_ORDER_INDEX = "sale_order_neiqin_platform_order_uniq_idx"
+# The constraint it replaces, which let orders without a platform repeat
+# (NULLs are distinct in a unique constraint).
+PLATFORM_ORDER_CONSTRAINT = "sale_order_neiqin_platform_order_uniq"
+
 
 def _text(value):
     return str(value).strip() if value not in (None, False) else ""
@@ -43,6 +52,53 @@ def _text(value):
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
+
+    # ------------------------------------------------------------ uniqueness
+    def init(self):
+        result = super().init()
+        self._neiqin_platform_order_index()
+        return result
+
+    def _neiqin_platform_order_index(self):
+        """Platform order numbers are unique per company and platform, orders
+        without a platform too: a unique index on the platform with NULL read
+        as '' (PostgreSQL 13 has no NULLS NOT DISTINCT). It replaces the old
+        unique constraint, which let a number without a platform repeat.
+
+        A database already holding such repeated numbers still upgrades: the
+        old constraint stays, a warning names a few of them, and the index is
+        created at the first upgrade after they are fixed."""
+        cr = self.env.cr
+        if not index_exists(cr, PLATFORM_ORDER_INDEX):
+            cr.execute(
+                SQL(
+                    """SELECT company_id, COALESCE(neiqin_platform, ''), neiqin_platform_order_no
+                         FROM sale_order
+                        WHERE neiqin_platform_order_no IS NOT NULL
+                     GROUP BY 1, 2, 3
+                       HAVING count(*) > 1
+                        LIMIT 5"""
+                )
+            )
+            repeated = cr.fetchall()
+            if repeated:
+                _logger.warning(
+                    "Platform order numbers are not unique per company and platform: some orders "
+                    "without a platform share their number (company, platform, number: %s). "
+                    "Orders without a platform may still repeat a number until these are "
+                    "renumbered or merged; the next upgrade then enforces it.",
+                    ", ".join(f"{c} {p!r} {n!r}" for c, p, n in repeated),
+                )
+                return
+            cr.execute(
+                SQL(
+                    "CREATE UNIQUE INDEX %s ON sale_order "
+                    "(company_id, COALESCE(neiqin_platform, ''), neiqin_platform_order_no)",
+                    SQL.identifier(PLATFORM_ORDER_INDEX),
+                )
+            )
+        if constraint_definition(cr, "sale_order", PLATFORM_ORDER_CONSTRAINT):
+            drop_constraint(cr, "sale_order", PLATFORM_ORDER_CONSTRAINT)
 
     # ------------------------------------------------------------ helpers
     def _api_run(self, items, handler, key_name):

@@ -1,4 +1,7 @@
+import psycopg2
+
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .common import OrdersCase
 
@@ -79,3 +82,67 @@ class TestApiBatch(OrdersCase):
         self.assertEqual(orders[0].picking_ids.carrier_tracking_ref, "TX10000003")
         self.assertEqual(orders[1].picking_ids.carrier_tracking_ref, "TX10000002")
         self.assertIn("No order NOPE found", results[3]["message"])
+
+
+@tagged("post_install", "-at_install")
+class TestPlatformOrderUniqueness(OrdersCase):
+    """A platform order number is unique per company and platform, "no
+    platform" included, whoever could see the order holding it."""
+
+    def _count(self, number):
+        return self.env["sale.order"].search_count([("neiqin_platform_order_no", "=", number)])
+
+    def test_number_without_platform_is_unique(self):
+        self._order(neiqin_platform_order_no="NP-1")
+        with (
+            self.assertRaises(psycopg2.IntegrityError),
+            mute_logger("odoo.sql_db"),
+            self.env.cr.savepoint(),
+        ):
+            self._order(neiqin_platform_order_no="NP-1")
+        # an empty platform is no platform
+        with (
+            self.assertRaises(psycopg2.IntegrityError),
+            mute_logger("odoo.sql_db"),
+            self.env.cr.savepoint(),
+        ):
+            self._order(neiqin_platform="", neiqin_platform_order_no="NP-1")
+        self._order(neiqin_platform="jd", neiqin_platform_order_no="NP-1")
+        self.assertEqual(self._count("NP-1"), 2)
+
+    def test_upgrade_with_repeated_numbers_keeps_the_old_constraint(self):
+        cr = self.env.cr
+        self._order(neiqin_platform_order_no="DUP-1")
+        self.env.flush_all()
+        # The schema before this change: the old constraint, no index, and
+        # two orders without a platform sharing a number.
+        cr.execute("DROP INDEX sale_order_neiqin_platform_order_uniq_idx")
+        cr.execute(
+            "ALTER TABLE sale_order ADD CONSTRAINT sale_order_neiqin_platform_order_uniq "
+            "UNIQUE (company_id, neiqin_platform, neiqin_platform_order_no)"
+        )
+        repeated = self._order(neiqin_platform_order_no="DUP-1")
+        self.env.flush_all()
+        with self.assertLogs("odoo.addons.neiqin_orders.models.sale_order_api", "WARNING") as logs:
+            self.env["sale.order"].init()
+        self.assertIn("DUP-1", logs.output[0])
+        self.assertFalse(self._index_exists())
+        self.assertTrue(self._old_constraint_exists())
+        # Once the repeated number is fixed, the next upgrade enforces it.
+        repeated.neiqin_platform_order_no = "DUP-2"
+        self.env.flush_all()
+        self.env["sale.order"].init()
+        self.assertTrue(self._index_exists())
+        self.assertFalse(self._old_constraint_exists())
+
+    def _index_exists(self):
+        self.env.cr.execute(
+            "SELECT 1 FROM pg_indexes WHERE indexname = 'sale_order_neiqin_platform_order_uniq_idx'"
+        )
+        return bool(self.env.cr.fetchone())
+
+    def _old_constraint_exists(self):
+        self.env.cr.execute(
+            "SELECT 1 FROM pg_constraint WHERE conname = 'sale_order_neiqin_platform_order_uniq'"
+        )
+        return bool(self.env.cr.fetchone())
