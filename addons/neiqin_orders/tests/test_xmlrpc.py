@@ -111,6 +111,9 @@ class TestXmlRpc(OrdersData, HttpCase):
             [{"picking": picking.name, "tracking_number": "TX55555555", "carrier": "TX"}],
         )
         self.assertEqual(repeat[0]["status"], "unchanged")
+        # Carriers report on parcels that left: the delivery is validated.
+        picking.move_ids.quantity = picking.move_ids.product_uom_qty
+        picking.button_validate()
 
         events = self.call(
             "api_push_logistics_events",
