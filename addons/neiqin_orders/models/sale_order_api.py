@@ -22,7 +22,7 @@ from pytz import utc
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, email_normalize
 from odoo.tools.sql import constraint_definition, drop_constraint, index_exists
 
 from .neiqin_logistics_event import LOGISTICS_STATES
@@ -460,8 +460,9 @@ class SaleOrder(models.Model):
         ``paid_amount``, ``payment_ref``, ``buyer_remark``, ``refund_state``,
         ``date_order``.
 
-        Draft orders are updated whole; confirmed orders only take payment,
-        remark and refund changes. Result items carry ``id`` and ``name``.
+        Draft orders are updated whole (customer, delivery address, order
+        date and lines included); confirmed orders only take payment, remark
+        and refund changes. Result items carry ``id`` and ``name``.
         """
         self._api_check_access("sale.order", "create", "write")
         return self._api_run_prepared(
@@ -579,11 +580,19 @@ class SaleOrder(models.Model):
     def _api_upsert_index(self, items):
         """What the checked items of one call refer to, found with one
         search each: products by SKU, existing orders by platform number,
-        customers by platform buyer id, countries and their provinces."""
+        customers by platform buyer id, countries and their provinces. Only
+        what belongs to the current company or is shared by every company."""
         company = self.env.company
         skus = {line["sku"] for item in items for line in item["lines"]}
         Product = self.env["product.product"]
-        products = Product.search([("default_code", "in", list(skus))]) if skus else Product
+        products = (
+            Product.search(
+                [("default_code", "in", list(skus)), *Product._check_company_domain(company)],
+                order="id",
+            )
+            if skus
+            else Product
+        )
         numbers = {item["number"] for item in items}
         existing = (
             self.search(
@@ -602,7 +611,7 @@ class SaleOrder(models.Model):
             if item["customer"]
             and (ref := self._api_customer_ref(item["customer"], item["platform"]))
         }
-        partners = self.env["res.partner"].search([("ref", "in", list(refs))]) if refs else []
+        partners = self._api_customer_search([("ref", "in", list(refs))]) if refs else []
         codes = {c["country_code"].upper() for c in customers if c["country_code"]}
         countries = self.env["res.country"].search([("code", "in", list(codes))]) if codes else []
         states = (
@@ -610,20 +619,48 @@ class SaleOrder(models.Model):
             if countries
             else []
         )
+        by_ref = {}
+        for partner in partners:
+            by_ref.setdefault(partner.ref, partner)
         return {
-            "by_sku": {p.default_code: p for p in products},
+            "by_sku": {p.default_code: p for p in reversed(products)},
             # The key of an order: no platform is read as '' by the unique
             # index, and as False here, whatever the column holds.
             "orders": {
                 (o.neiqin_platform or False, o.neiqin_platform_order_no): o for o in existing
             },
-            "partners": {p.ref: p for p in reversed(partners)},
+            "partners": by_ref,
             "countries": {c.code.upper(): c for c in countries},
             "states": states,
             "seen": set(),
             # customers created by this call, by platform buyer id
             "scratch": {},
         }
+
+    @api.model
+    def _api_customer_search(self, domain, limit=None):
+        """Customers the API may match: active, of the current company or
+        shared by every company (those created before customers had a
+        company, and those a manager shares on purpose: every company sees
+        them anyway), never a user's own contact; the company's own first."""
+        return (
+            self.env["res.partner"]
+            .with_context(active_test=False)
+            .search(
+                [
+                    *domain,
+                    ("active", "=", True),
+                    ("company_id", "in", [self.env.company.id, False]),
+                    # active_test=False: a partner of an archived user is
+                    # still that user's.
+                    ("user_ids", "=", False),
+                ],
+                # the company's own before those shared by every company
+                order="company_id.id NULLS LAST, id",
+                limit=limit,
+            )
+            .with_context(active_test=True)
+        )
 
     @staticmethod
     def _api_customer_ref(customer, platform):
@@ -657,17 +694,35 @@ class SaleOrder(models.Model):
             k: v for k, v in header.items() if order[k] != v and not (not order[k] and not v)
         }
         same_lines = self._api_same_lines(order, lines)
+        new_customer = False
+        if customer:
+            address = self._api_address(customer, index)
+            partner, shipping = self._api_find_partner(customer, platform, address, index, order)
+            if partner != order.partner_id or shipping != order.partner_shipping_id:
+                new_customer = (customer, address)
         if order.state not in ("draft", "sent"):
             if not same_lines:
                 raise UserError(_("%s is confirmed: its lines can no longer change.", order.name))
+            if new_customer:
+                raise UserError(
+                    _(
+                        "%s is confirmed: its customer and delivery address can no longer change.",
+                        order.name,
+                    )
+                )
+            # A confirmed order's date is its confirmation date (Odoo sets
+            # it then): the platform's order date no longer applies.
             changes = {k: v for k, v in changes.items() if k in CONFIRMED_FIELDS}
-        elif not same_lines:
-            changes["order_line"] = [fields.Command.clear()] + [
-                fields.Command.create(v) for v in lines
-            ]
-        if not changes:
+        else:
+            if not same_lines:
+                changes["order_line"] = [fields.Command.clear()] + [
+                    fields.Command.create(v) for v in lines
+                ]
+            if item["date_order"] and item["date_order"] != order.date_order:
+                changes["date_order"] = item["date_order"]
+        if not changes and not new_customer:
             return {"status": "unchanged", "id": order.id, "name": order.name}
-        return ("update", order, changes)
+        return ("update", order, changes, new_customer, platform)
 
     def _api_upsert_apply(self, plans, index):
         """Apply upsert plans: the new orders with one ``create``, then the
@@ -684,7 +739,11 @@ class SaleOrder(models.Model):
                 order = next(created)
                 results.append({"status": "created", "id": order.id, "name": order.name})
                 continue
-            _kind, order, changes = plan
+            _kind, order, changes, new_customer, platform = plan
+            if new_customer:
+                customer, address = new_customer
+                partner, shipping = self._api_partner(customer, platform, address, index, order)
+                changes = {**changes, "partner_id": partner.id, "partner_shipping_id": shipping.id}
             order.write(changes)
             if order.state == "sale":
                 order._neiqin_payment_verified()
@@ -739,25 +798,69 @@ class SaleOrder(models.Model):
             current = [(c[0], c[1], -1, c[3]) for c in current]
         return current == wanted
 
-    def _api_partner(self, customer, platform, address, index):
-        """The customer (matched by platform buyer id, then email) and its
-        delivery address (matched on the address itself, else created)."""
+    def _api_find_partner(self, customer, platform, address, index, order=None):
+        """The customer and delivery address ``customer`` designates, found
+        without writing anything: ``(partner, shipping)``, either empty when
+        it has to be created. The customer is the order's own when it is
+        the same buyer, else matched by platform buyer id, then by exact
+        normalised e-mail (see ``_api_customer_search``)."""
         Partner = self.env["res.partner"]
+        current = order.partner_id if order else Partner
         ref = self._api_customer_ref(customer, platform)
-        partner = (
-            (index["scratch"].get(ref) or index["partners"].get(ref) or Partner) if ref else Partner
-        )
-        if not partner and customer["email"]:
-            partner = Partner.search(
-                [("email", "=ilike", customer["email"]), ("parent_id", "=", False)], limit=1
-            )
+        email = email_normalize(customer["email"]) if customer["email"] else False
+        partner = Partner
+        if ref:
+            if current and current.ref == ref:
+                partner = current
+            else:
+                partner = index["scratch"].get(ref) or index["partners"].get(ref) or Partner
+        if not partner and email:
+            if current and current.email_normalized == email:
+                partner = current
+            else:
+                partner = self._api_customer_search(
+                    [("email_normalized", "=", email), ("parent_id", "=", False)], limit=1
+                )
+        if not partner and not ref and not email and current.name == customer["name"]:
+            # A buyer known only by name: the order's own customer, if that
+            # is the name it has.
+            partner = current
         if not partner:
+            return Partner, Partner
+        shipping = order.partner_shipping_id if order else Partner
+        if not (
+            shipping
+            and partner in (shipping, shipping.parent_id)
+            and self._api_same_address(shipping, address)
+        ):
+            shipping = (
+                partner
+                if self._api_same_address(partner, address)
+                else Partner.search(
+                    [
+                        ("parent_id", "=", partner.id),
+                        ("type", "=", "delivery"),
+                        *[(k, "=", v or False) for k, v in address.items()],
+                    ],
+                    limit=1,
+                )
+            )
+        return partner, shipping
+
+    def _api_partner(self, customer, platform, address, index, order=None):
+        """The customer and its delivery address (``_api_find_partner``),
+        created when missing, in the order's company."""
+        Partner = self.env["res.partner"]
+        partner, shipping = self._api_find_partner(customer, platform, address, index, order)
+        if not partner:
+            ref = self._api_customer_ref(customer, platform)
             partner = Partner.create(
                 {
                     "name": customer["name"],
                     "ref": ref,
                     "email": customer["email"] or False,
                     "customer_rank": 1,
+                    "company_id": (order.company_id if order else self.env.company).id,
                     **address,
                 }
             )
@@ -765,22 +868,13 @@ class SaleOrder(models.Model):
                 # The same new buyer may come again later in this call.
                 index["scratch"][ref] = partner
             return partner, partner
-        if self._api_same_address(partner, address):
-            return partner, partner
-        shipping = Partner.search(
-            [
-                ("parent_id", "=", partner.id),
-                ("type", "=", "delivery"),
-                *[(k, "=", v or False) for k, v in address.items()],
-            ],
-            limit=1,
-        )
         if not shipping:
             shipping = Partner.create(
                 {
                     "parent_id": partner.id,
                     "type": "delivery",
                     "name": customer["name"],
+                    "company_id": partner.company_id.id,
                     **address,
                 }
             )
