@@ -929,7 +929,8 @@ class SaleOrder(models.Model):
         Each item: ``tracking_number`` (required), ``carrier`` (carrier code,
         optional) and one of ``picking`` (delivery reference), ``order``
         (order reference) or ``platform_order_no`` (with ``platform``).
-        The number is checked against the carrier's pattern.
+        The number is checked against the carrier's pattern, and refused
+        when another open delivery of the company already has it.
         """
         self._api_check_access("stock.picking", "write")
         return self.env["stock.picking"]._neiqin_set_tracking(items)
@@ -937,10 +938,11 @@ class SaleOrder(models.Model):
     @api.model
     def api_push_logistics_events(self, events):
         """Record carrier events of shipped (validated) deliveries. Each
-        event: ``tracking_number`` or ``picking``, ``status`` (shipped,
-        in_transit, delivered, exception), ``event_at`` (ISO 8601, at most
-        an hour ahead), ``location``, ``description``, ``event_id`` (the
-        carrier's id: the same event pushed twice is recorded once)."""
+        event: ``tracking_number`` or ``picking`` (needed when the tracking
+        number is on several deliveries), ``status`` (shipped, in_transit,
+        delivered, exception), ``event_at`` (ISO 8601, at most an hour
+        ahead), ``location``, ``description``, ``event_id`` (the carrier's
+        id: the same event pushed twice is recorded once)."""
         self._api_check_access("neiqin.logistics.event", "create")
         return self._api_run(
             events,
@@ -972,26 +974,51 @@ class SaleOrder(models.Model):
 
     @api.model
     def _api_event_index(self, events):
-        """The deliveries the events name by tracking number, found with one
-        search."""
+        """The open outgoing deliveries the events name, by tracking number
+        and by reference, found with one search each (the caller's rights)."""
+        Picking = self.env["stock.picking"]
+        outgoing = [("picking_type_code", "=", "outgoing"), ("state", "!=", "cancel")]
         refs = list({e["tracking_number"] for e in events if e["tracking_number"]})
-        pickings = (
-            self.env["stock.picking"].search([("carrier_tracking_ref", "in", refs)]) if refs else []
+        names = list({e["picking"] for e in events if e["picking"]})
+        by_ref = (
+            Picking.search([("carrier_tracking_ref", "in", refs), *outgoing]) if refs else Picking
         )
-        return {"by_ref": {p.carrier_tracking_ref: p for p in pickings}}
+        by_name = Picking.search([("name", "in", names), *outgoing]) if names else Picking
+        return {
+            "by_ref": by_ref.grouped("carrier_tracking_ref"),
+            "by_name": by_name.grouped("name"),
+        }
 
     def _api_push_event(self, event, index):
         _ = self.env._
-        picking = index["by_ref"].get(event["tracking_number"])
-        if not picking and event["picking"]:
-            picking = self.env["stock.picking"].search([("name", "=", event["picking"])], limit=1)
-        if not picking:
-            raise UserError(
-                _(
-                    "No delivery with tracking number %s.",
-                    event["tracking_number"] or event["picking"],
+        Picking = self.env["stock.picking"]
+        number = event["tracking_number"]
+        if event["picking"]:
+            picking = index["by_name"].get(event["picking"], Picking)
+            if not picking:
+                raise UserError(_("No delivery %s found.", event["picking"]))
+            if len(picking) > 1:
+                raise UserError(_("%s names several deliveries.", event["picking"]))
+            if number and picking.carrier_tracking_ref != number:
+                raise UserError(
+                    _(
+                        "%(delivery)s does not have the tracking number %(number)s.",
+                        delivery=picking.name,
+                        number=number,
+                    )
                 )
-            )
+        else:
+            picking = index["by_ref"].get(number, Picking)
+            if not picking:
+                raise UserError(_("No delivery with tracking number %s.", number))
+            if len(picking) > 1:
+                raise UserError(
+                    _(
+                        "The tracking number %s is on several deliveries: send the delivery "
+                        "reference (picking) too.",
+                        number,
+                    )
+                )
         external_id = event["event_id"]
         if external_id and self.env["neiqin.logistics.event"].search_count(
             [("picking_id", "=", picking.id), ("external_id", "=", external_id)]

@@ -127,7 +127,8 @@ class StockPicking(models.Model):
     def _neiqin_delivery_index(self, items):
         """The deliveries and orders the checked ``items`` name, found with
         one search per kind of reference (picking, order, platform order
-        number)."""
+        number), and the open deliveries that already carry their tracking
+        numbers."""
 
         def refs(key):
             return list({i[key] for i in items if i[key]})
@@ -141,6 +142,16 @@ class StockPicking(models.Model):
             orders |= orders.search([("name", "in", names)])
         if numbers := refs("platform_order_no"):
             orders |= orders.search([("neiqin_platform_order_no", "in", numbers)])
+        used = {}
+        if numbers := refs("tracking_number"):
+            # Whatever the caller may read: a number on a delivery they
+            # cannot see is still taken. Safe: the domain is ours, the
+            # caller only chooses the tracking numbers it compares, and a
+            # delivery found is named only to who may read it
+            # (_neiqin_tracking_taken).
+            for other in self.sudo().search([("carrier_tracking_ref", "in", numbers), *outgoing]):
+                key = (other.company_id.id, other.carrier_tracking_ref)
+                used[key] = used.get(key, self.browse()) | other.sudo(False)
         return {
             "picking": pickings.grouped("name"),
             "order": orders.grouped("name"),
@@ -149,6 +160,9 @@ class StockPicking(models.Model):
             "deliveries": orders.picking_ids.filtered_domain(outgoing).grouped(
                 lambda p: p.sale_id.id
             ),
+            "used": used,
+            # (company, number) -> the delivery an earlier item of this call gave it
+            "claimed": {},
         }
 
     def _neiqin_find_delivery(self, item, index):
@@ -197,9 +211,36 @@ class StockPicking(models.Model):
             error = carrier._neiqin_tracking_error(number)
             if error:
                 raise UserError(error)
+        # Carrier events find their delivery by tracking number: one number
+        # is on one open delivery of a company.
+        key = (picking.company_id.id, number)
+        others = index["used"].get(key, self.browse()) - picking
+        if others:
+            raise UserError(self._neiqin_tracking_taken(number, others[0]))
+        claimed = index["claimed"].setdefault(key, picking)
+        if claimed != picking:
+            raise UserError(
+                _(
+                    "The tracking number %(number)s is given to %(delivery)s earlier in this "
+                    "call.",
+                    number=number,
+                    delivery=claimed.name,
+                )
+            )
         if picking.carrier_tracking_ref == number and picking.carrier_id == carrier:
             return {"status": "unchanged", "picking": picking.name}
         return picking, number, carrier
+
+    def _neiqin_tracking_taken(self, number, other):
+        """The message refusing ``number``, already on the delivery
+        ``other``: named only if the user may read it."""
+        if other.has_access("read"):
+            return self.env._(
+                "The tracking number %(number)s is already on the delivery %(delivery)s.",
+                number=number,
+                delivery=other.name,
+            )
+        return self.env._("The tracking number %s is already on another delivery.", number)
 
     @api.model
     def _neiqin_tracking_apply_many(self, plans):
