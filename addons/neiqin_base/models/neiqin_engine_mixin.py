@@ -32,8 +32,11 @@ class NeiqinEngineMixin(models.AbstractModel):
         defaults = [key for key in context if key.startswith("default_") and key[8:] in owned]
         if defaults:
             # A kanban column's quick create passes its group as a default:
-            # the record is created, the engine then places it.
-            self = self.with_context({key: v for key, v in context.items() if key not in defaults})  # noqa: PLW0642
+            # the record is created, the engine then places it. The context
+            # is replaced on purpose: with_context(**keys) would keep the
+            # keys dropped here.
+            kept = {key: v for key, v in context.items() if key not in defaults}
+            self = self.with_context(kept)  # noqa: PLW0642  # pylint: disable=context-overridden
         for vals in vals_list:
             self._neiqin_refuse_owned(owned & set(vals))
         return super().create(vals_list)
