@@ -1,4 +1,7 @@
-from odoo import fields, models
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 LOGISTICS_STATES = [
     ("shipped", "Shipped"),
@@ -6,6 +9,12 @@ LOGISTICS_STATES = [
     ("delivered", "Delivered"),
     ("exception", "Delivery Exception"),
 ]
+# How far ahead of our clock an event may be dated. A carrier's clock and
+# ours differ by seconds or minutes, and a parcel scanned offline is pushed
+# late, never early; an event dated hours ahead is a wrong date or time zone
+# (a local time sent as UTC). The latest event sets the delivery's status,
+# so such an event would freeze it until that time comes.
+FUTURE_TOLERANCE = timedelta(hours=1)
 
 
 class NeiqinLogisticsEvent(models.Model):
@@ -45,3 +54,29 @@ class NeiqinLogisticsEvent(models.Model):
             "A carrier event is recorded once per delivery.",
         ),
     ]
+
+    @api.constrains("picking_id", "event_at")
+    def _check_neiqin_event(self):
+        """Events follow a parcel once it left: they belong to validated
+        deliveries (a *delivered* event ends the order's process), and are
+        not dated ahead of time (see FUTURE_TOLERANCE)."""
+        _ = self.env._
+        latest = fields.Datetime.now() + FUTURE_TOLERANCE
+        for event in self:
+            if event.picking_id.state != "done":
+                raise ValidationError(
+                    _(
+                        "%s is not shipped yet: logistics events are recorded for validated "
+                        "deliveries only.",
+                        event.picking_id.name,
+                    )
+                )
+            if event.event_at > latest:
+                raise ValidationError(
+                    _(
+                        "%(delivery)s: the event of %(when)s (UTC) is in the future; an event "
+                        "may be dated at most one hour ahead.",
+                        delivery=event.picking_id.name,
+                        when=fields.Datetime.to_string(event.event_at),
+                    )
+                )

@@ -158,13 +158,9 @@ class SaleOrder(models.Model):
         "neiqin.order.notice", "order_id", string="Customer Notices"
     )
 
-    _sql_constraints = [
-        (
-            "neiqin_platform_order_uniq",
-            "unique(company_id, neiqin_platform, neiqin_platform_order_no)",
-            "This platform order number already exists.",
-        ),
-    ]
+    # Platform order numbers are unique per company and platform, orders
+    # without a platform included: a unique index made in init(), see
+    # sale_order_api.py.
 
     # ------------------------------------------------------------ computes
     @api.depends(

@@ -1,32 +1,46 @@
 """XML-RPC API for marketplace and storefront connectors and for carriers.
 
 Every method takes a list and returns one result per item, in the same
-order: ``{"index", "status", ...}`` with status ``created``, ``updated``,
-``unchanged`` or ``error`` (and a ``message``). An item that fails changes
-nothing and does not stop the others. The methods run with the caller's
-access rights; repeating a call with the same payload changes nothing.
+order: ``{"index", <key>, "status", ...}`` with status ``created``,
+``updated``, ``unchanged`` or ``error`` (and a ``message``). An item that
+fails changes nothing and does not stop the others, whatever it holds: each
+item is checked (types, lengths, bounds, dates) before anything is looked
+up or written. The methods run with the caller's access rights; repeating a
+call with the same payload changes nothing. Errors name the item by its own
+key and never repeat what the database said (it may describe records the
+caller cannot see); the details go to the server log.
 """
 
 import logging
-from datetime import datetime
+import math
+from contextlib import contextmanager
+from datetime import datetime, timedelta
 
 import psycopg2
+from psycopg2 import errorcodes
 from pytz import utc
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
+from odoo.tools import SQL, email_normalize
+from odoo.tools.sql import constraint_definition, drop_constraint, index_exists
 
 from .neiqin_logistics_event import LOGISTICS_STATES
 
 _logger = logging.getLogger(__name__)
 
+# What an item may raise and still leave the others to go on. Errors that are
+# not Odoo's are bugs or database refusals: the item gets a plain message and
+# the log gets the details (see ``_api_error``).
 ITEM_ERRORS = (
     UserError,
     ValidationError,
     AccessError,
     ValueError,
     TypeError,
-    KeyError,
+    LookupError,
+    ArithmeticError,
+    AttributeError,
     psycopg2.Error,
 )
 CONFIRMED_FIELDS = (
@@ -35,100 +49,287 @@ CONFIRMED_FIELDS = (
     "neiqin_buyer_remark",
     "neiqin_refund_state",
 )
+# Bounds of the numbers an order may carry. Amounts are floats in Odoo: a
+# line total up to MAX_QTY * MAX_PRICE = 1e13 and a paid amount up to
+# MAX_PAID keep their cents exact in a double (below 2**53 / 100 ~ 9e13).
+# Nothing a marketplace sells costs ten million a unit, nor does an order
+# line hold a million units: above that a value is a connector's error.
+MAX_QTY = 1_000_000
+MAX_PRICE = 10_000_000
+MAX_PAID = 10_000_000_000_000
+MAX_LINES = 1000
+# Accepted dates (UTC): no e-commerce order or parcel predates 2000, and a
+# date past 2100 is a typo. This also keeps clear of datetime's own limits
+# (year 1 and 9999), which a time zone offset would overflow.
+DATE_MIN = datetime(2000, 1, 1)
+DATE_MAX = datetime(2100, 1, 1)
+# Longest texts accepted, in characters. Keys and names are indexed columns:
+# PostgreSQL refuses index entries past about 2,700 bytes, so they stay far
+# below; an e-mail address is at most 254 characters (RFC 5321).
+TEXT_LIMITS = {
+    "platform": 64,
+    "platform_order_no": 128,
+    "payment_ref": 128,
+    "buyer_remark": 10000,
+    "sku": 128,
+    "name": 256,
+    "external_id": 128,
+    "email": 254,
+    "phone": 64,
+    "street": 256,
+    "street2": 256,
+    "city": 128,
+    "zip": 32,
+    "state_code": 64,
+    "country_code": 8,
+    "tracking_number": 64,
+    "carrier": 32,
+    "picking": 128,
+    "order": 128,
+    "event_id": 128,
+    "location": 256,
+    "description": 1024,
+}
+ADDRESS_FIELDS = ("street", "street2", "city", "zip", "phone")
+# The index that makes platform order numbers unique per company and
+# platform, orders without a platform included (see ``init``).
+PLATFORM_ORDER_INDEX = "sale_order_neiqin_platform_order_uniq_idx"
+# The constraint it replaces, which let orders without a platform repeat
+# (NULLs are distinct in a unique constraint).
+PLATFORM_ORDER_CONSTRAINT = "sale_order_neiqin_platform_order_uniq"
+RETRYABLE_PGCODES = (
+    errorcodes.SERIALIZATION_FAILURE,
+    errorcodes.DEADLOCK_DETECTED,
+    errorcodes.LOCK_NOT_AVAILABLE,
+)
 
 
-def _text(value):
-    return str(value).strip() if value not in (None, False) else ""
+def _key_echo(value):
+    """An item's key as the result may repeat it: a short text or a small
+    integer, else False (XML-RPC has no None, no integer past 32 bits, and a
+    result should not carry back whatever odd value was sent)."""
+    if isinstance(value, str):
+        value = value.strip()
+        return value if len(value) <= 256 else False
+    if isinstance(value, int) and not isinstance(value, bool) and -(2**31) <= value < 2**31:
+        return value
+    return False
 
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
-    # ------------------------------------------------------------ helpers
-    def _api_run(self, items, handler, key_name):
-        """Run ``handler(item)`` for each item in its own savepoint."""
+    # ------------------------------------------------------------ uniqueness
+    def init(self):
+        result = super().init()
+        self._neiqin_platform_order_index()
+        return result
+
+    def _neiqin_platform_order_index(self):
+        """Platform order numbers are unique per company and platform, orders
+        without a platform too: a unique index on the platform with NULL read
+        as '' (PostgreSQL 13 has no NULLS NOT DISTINCT). It replaces the old
+        unique constraint, which let a number without a platform repeat.
+
+        A database already holding such repeated numbers still upgrades: the
+        old constraint stays, a warning names a few of them, and the index is
+        created at the first upgrade after they are fixed."""
+        cr = self.env.cr
+        if not index_exists(cr, PLATFORM_ORDER_INDEX):
+            cr.execute(
+                SQL(
+                    """SELECT company_id, COALESCE(neiqin_platform, ''), neiqin_platform_order_no
+                         FROM sale_order
+                        WHERE neiqin_platform_order_no IS NOT NULL
+                     GROUP BY 1, 2, 3
+                       HAVING count(*) > 1
+                        LIMIT 5"""
+                )
+            )
+            repeated = cr.fetchall()
+            if repeated:
+                _logger.warning(
+                    "Platform order numbers are not unique per company and platform: some orders "
+                    "without a platform share their number (company, platform, number: %s). "
+                    "Orders without a platform may still repeat a number until these are "
+                    "renumbered or merged; the next upgrade then enforces it.",
+                    ", ".join(f"{c} {p!r} {n!r}" for c, p, n in repeated),
+                )
+                return
+            cr.execute(
+                SQL(
+                    "CREATE UNIQUE INDEX %s ON sale_order "
+                    "(company_id, COALESCE(neiqin_platform, ''), neiqin_platform_order_no)",
+                    SQL.identifier(PLATFORM_ORDER_INDEX),
+                )
+            )
+        if constraint_definition(cr, "sale_order", PLATFORM_ORDER_CONSTRAINT):
+            drop_constraint(cr, "sale_order", PLATFORM_ORDER_CONSTRAINT)
+
+    # ------------------------------------------------------------ batch helpers
+    def _api_items(self, items):
         if not isinstance(items, list | tuple):
             raise UserError(self.env._("Send a list of items."))
-        results = []
+        return list(items)
+
+    def _api_parse(self, items, key_name, parse):
+        """Check each item with ``parse(item)`` (which returns the item as
+        clean values, or raises): ``(results, [(index, key, clean)])`` with
+        the results of the items refused already filled in."""
+        results = [None] * len(items)
+        parsed = []
         for index, item in enumerate(items):
-            key = item.get(key_name) if isinstance(item, dict) else None
+            key = _key_echo(item.get(key_name)) if isinstance(item, dict) else False
             try:
-                self._api_check_item(item, index)
-                with self.env.cr.savepoint():
-                    result = handler(item)
+                if not isinstance(item, dict):
+                    raise UserError(self.env._("Item %s is not a structure (dict).", index))
+                parsed.append((index, key, parse(item)))
             except ITEM_ERRORS as exc:
-                self.env.invalidate_all()
-                results.append(self._api_error(index, key_name, key, exc))
+                results[index] = self._api_error(index, key_name, key, exc)
+        return results, parsed
+
+    @contextmanager
+    def _api_savepoint(self, scratch):
+        """A savepoint; when it rolls back, ``scratch`` (what the writes of a
+        call remember, such as the customers they created) is put back as it
+        was, so that nothing refers to records the rollback deleted."""
+        saved = dict(scratch)
+        try:
+            with self.env.cr.savepoint():
+                yield
+        except BaseException:
+            scratch.clear()
+            scratch.update(saved)
+            self.env.invalidate_all()
+            raise
+
+    def _api_run(self, items, key_name, parse, handler, build_index=None):
+        """Run ``handler(clean, index)`` for each item in its own savepoint,
+        ``index`` being what ``build_index`` found for all the checked items
+        at once."""
+        items = self._api_items(items)
+        results, parsed = self._api_parse(items, key_name, parse)
+        index = build_index([clean for _i, _k, clean in parsed]) if build_index else {}
+        scratch = index.setdefault("scratch", {})
+        for position, key, clean in parsed:
+            try:
+                with self._api_savepoint(scratch):
+                    result = handler(clean, index)
+            except ITEM_ERRORS as exc:
+                results[position] = self._api_error(position, key_name, key, exc)
                 continue
-            results.append({"index": index, key_name: key, **result})
+            results[position] = {"index": position, key_name: key, **result}
         return self._api_results(results)
 
-    def _api_run_prepared(self, items, prepare, apply, key_name, apply_many=None):
+    def _api_run_prepared(
+        self, items, key_name, parse, prepare, apply, build_index=None, apply_many=None
+    ):
         """Batch variant of ``_api_run`` for items whose checks and look-ups
         can all happen before any write.
 
-        ``prepare(item)`` checks an item without writing and returns either
-        a result (a dict with a ``status``: nothing to write) or a plan;
-        ``apply(plan)`` writes a plan and returns its result. The plans are
-        applied together in one savepoint and flushed once; if that fails,
-        each is applied again in a savepoint of its own, so that only the
-        failing items fail, each with its own error. ``apply_many(plans)``,
-        when given, applies the plans together (one ``create`` for many
-        records, say) and returns their results in the same order."""
-        if not isinstance(items, list | tuple):
-            raise UserError(self.env._("Send a list of items."))
-        results = [None] * len(items)
+        ``parse(item)`` checks an item's types and bounds; ``build_index``
+        looks up what the checked items refer to, all at once;
+        ``prepare(clean, index)`` checks an item without writing and returns
+        either a result (a dict with a ``status``: nothing to write) or a
+        plan; ``apply(plan, index)`` writes a plan and returns its result.
+        The plans are applied together in one savepoint and flushed once; if
+        that fails, each is applied again in a savepoint of its own, from
+        the state the call had before (``index["scratch"]`` is put back), so
+        that only the failing items fail, each with its own error.
+        ``apply_many(plans, index)``, when given, applies the plans together
+        (one ``create`` for many records, say) and returns their results in
+        the same order."""
+        items = self._api_items(items)
+        results, parsed = self._api_parse(items, key_name, parse)
+        index = build_index([clean for _i, _k, clean in parsed]) if build_index else {}
+        scratch = index.setdefault("scratch", {})
         plans = []
-        for index, item in enumerate(items):
-            key = item.get(key_name) if isinstance(item, dict) else None
+        for position, key, clean in parsed:
             try:
-                self._api_check_item(item, index)
-                plan = prepare(item)
+                plan = prepare(clean, index)
             except ITEM_ERRORS as exc:
-                results[index] = self._api_error(index, key_name, key, exc)
+                results[position] = self._api_error(position, key_name, key, exc)
                 continue
             if isinstance(plan, dict) and "status" in plan:
-                results[index] = {"index": index, key_name: key, **plan}
+                results[position] = {"index": position, key_name: key, **plan}
             else:
-                plans.append((index, key, plan))
+                plans.append((position, key, plan))
         done = []
         if plans:
             try:
-                with self.env.cr.savepoint():
+                with self._api_savepoint(scratch):
                     if apply_many:
-                        applied = apply_many([plan for _index, _key, plan in plans])
+                        applied = apply_many([plan for _p, _k, plan in plans], index)
                     else:
-                        applied = [apply(plan) for _index, _key, plan in plans]
+                        applied = [apply(plan, index) for _p, _k, plan in plans]
                     done = [
-                        (index, key, result)
-                        for (index, key, _plan), result in zip(plans, applied, strict=True)
+                        (position, key, result)
+                        for (position, key, _plan), result in zip(plans, applied, strict=True)
                     ]
                     self.env.flush_all()
-            except ITEM_ERRORS:
-                self.env.invalidate_all()
+            except ITEM_ERRORS as exc:
+                _logger.info("API batch written item by item after: %s", exc)
                 done = []
-                for index, key, plan in plans:
+                for position, key, plan in plans:
                     try:
-                        with self.env.cr.savepoint():
-                            done.append((index, key, apply(plan)))
-                    except ITEM_ERRORS as exc:
-                        self.env.invalidate_all()
-                        results[index] = self._api_error(index, key_name, key, exc)
-        for index, key, result in done:
-            results[index] = {"index": index, key_name: key, **result}
+                        with self._api_savepoint(scratch):
+                            result = apply(plan, index)
+                            self.env.flush_all()
+                    except ITEM_ERRORS as item_exc:
+                        results[position] = self._api_error(position, key_name, key, item_exc)
+                        continue
+                    done.append((position, key, result))
+        for position, key, result in done:
+            results[position] = {"index": position, key_name: key, **result}
         return self._api_results(results)
 
-    def _api_check_item(self, item, index):
-        if not isinstance(item, dict):
-            raise UserError(self.env._("Item %s is not a structure (dict).", index))
-
-    @staticmethod
-    def _api_error(index, key_name, key, exc):
-        message = (
-            exc.args[0] if isinstance(exc, UserError | ValidationError | AccessError) else str(exc)
-        )
+    def _api_error(self, index, key_name, key, exc):
+        """The result of a failed item. Odoo's user errors say what is wrong
+        with the item; anything else may describe records the caller cannot
+        see (PostgreSQL's text, a record's id): the item gets a plain
+        message naming its own key, the log gets the details."""
+        _ = self.env._
+        label = key if key not in (False, None, "") else _("Item %s", index)
         if isinstance(exc, psycopg2.Error):
-            message = exc.pgerror or str(exc)
+            if exc.pgcode == errorcodes.UNIQUE_VIOLATION:
+                message = _(
+                    "%s already exists: another call may have saved it at the same moment. "
+                    "Nothing was changed; send it again to update it.",
+                    label,
+                )
+            elif exc.pgcode in RETRYABLE_PGCODES:
+                message = _(
+                    "%s was being changed by another call at the same moment. "
+                    "Nothing was changed; send it again.",
+                    label,
+                )
+            else:
+                message = _(
+                    "%s could not be saved; nothing was changed. Retry, or contact your "
+                    "administrator if it fails again.",
+                    label,
+                )
+            _logger.warning(
+                "API item %s (%s %r) refused by the database: %s",
+                index,
+                key_name,
+                label,
+                (exc.pgerror or str(exc)).strip(),
+            )
+        elif isinstance(exc, AccessError):
+            message = _("%s: your access rights do not allow this; nothing was changed.", label)
+            _logger.info("API item %s (%s %r) refused: %s", index, key_name, label, exc)
+        elif isinstance(exc, UserError | ValidationError) and not isinstance(exc, MissingError):
+            message = exc.args[0]
+        else:
+            # Python errors (a bug) and MissingError, whose text names the
+            # model and ids of the records that are gone.
+            message = _(
+                "%s could not be processed; nothing was changed. Check the item, or contact "
+                "your administrator if it looks right.",
+                label,
+            )
+            _logger.error("API item %s (%s %r) failed", index, key_name, label, exc_info=exc)
         return {"index": index, key_name: key, "status": "error", "message": message}
 
     @staticmethod
@@ -143,118 +344,348 @@ class SaleOrder(models.Model):
         for operation in operations:
             self.env[model].check_access(operation)
 
+    # ------------------------------------------------------------ item checks
     @api.model
-    def _api_datetime(self, value):
-        if not value:
-            return fields.Datetime.now()
+    def _api_text(self, value, field, required=False, multiline=False):
+        """``value`` as stripped text ('' when absent), or a UserError saying
+        what is wrong with it. Numeric keys (an order or buyer number) may
+        come as integers."""
+        _ = self.env._
+        limit = TEXT_LIMITS[field.rsplit(".", 1)[-1]]
+        if value is None or value is False:
+            text = ""
+        elif isinstance(value, str):
+            text = value.strip()
+        elif isinstance(value, int) and not isinstance(value, bool) and abs(value) < 10**limit:
+            text = str(value)
+        else:
+            raise UserError(_("%s must be text.", field))
+        if len(text) > limit:
+            raise UserError(
+                _(
+                    "%(field)s is too long (%(length)s characters, at most %(limit)s).",
+                    field=field,
+                    length=len(text),
+                    limit=limit,
+                )
+            )
+        # PostgreSQL stores no NUL character and no lone surrogate; one-line
+        # values (keys, names, codes) take no control character either.
+        bad = "\x00" in text or (
+            not multiline and any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in text)
+        )
+        if not bad:
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError:
+                bad = True
+        if bad:
+            raise UserError(_("%s contains characters that cannot be stored.", field))
+        if required and not text:
+            raise UserError(_("%s is required.", field))
+        return text
+
+    @api.model
+    def _api_number(self, value, field, minimum, maximum):
+        """``value`` as a float within [minimum, maximum], or a UserError."""
+        _ = self.env._
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise UserError(_("%s must be a number.", field))
+        if isinstance(value, float) and not math.isfinite(value):
+            raise UserError(_("%s must be a finite number.", field))
+        # Compared before converting: an integer too large for a float
+        # would overflow.
+        if not minimum <= value <= maximum:
+            raise UserError(
+                _(
+                    "%(field)s must be between %(min)s and %(max)s.",
+                    field=field,
+                    min=minimum,
+                    max=maximum,
+                )
+            )
+        return float(value)
+
+    @api.model
+    def _api_datetime(self, value, field):
+        """An ISO 8601 date and time (UTC when it has no offset) as a naive
+        UTC datetime, None when absent, or a UserError. Accepted: from
+        DATE_MIN to DATE_MAX."""
+        _ = self.env._
+        if value is None or value is False or value == "":
+            return None
         if isinstance(value, datetime):
             parsed = value
-        else:
+        elif isinstance(value, str) and len(value) <= 64:
             try:
-                parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+                parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
             except ValueError as exc:
                 raise UserError(
-                    self.env._("%s is not a date and time (use ISO 8601).", value)
+                    _(
+                        "%(field)s: %(value)s is not a date and time (use ISO 8601).",
+                        field=field,
+                        value=value,
+                    )
                 ) from exc
-        if parsed.tzinfo:
-            parsed = parsed.astimezone(utc).replace(tzinfo=None)
-        return parsed
+        else:
+            raise UserError(_("%s must be a date and time in ISO 8601 text.", field))
+        try:
+            if parsed.tzinfo:
+                parsed = parsed.astimezone(utc).replace(tzinfo=None)
+            in_range = DATE_MIN <= parsed < DATE_MAX
+        except (OverflowError, ValueError):
+            in_range = False
+        if not in_range:
+            raise UserError(
+                _(
+                    "%(field)s must be between %(min)s and %(max)s (UTC).",
+                    field=field,
+                    min=DATE_MIN.date().isoformat(),
+                    max=(DATE_MAX - timedelta(days=1)).date().isoformat(),
+                )
+            )
+        return parsed.replace(microsecond=0)
 
     # ------------------------------------------------------------ orders
     @api.model
     def api_upsert_orders(self, orders):
         """Create or update orders by platform order number.
 
-        Each order: ``platform``, ``platform_order_no`` (required),
+        Each order: ``platform``, ``platform_order_no`` (required; unique per
+        company and platform, no platform being a platform of its own),
         ``customer`` {``name`` (required), ``external_id``, ``email``,
         ``phone``, ``street``, ``street2``, ``city``, ``zip``,
         ``state_code`` (code or name of the province/state), ``country_code``},
-        ``lines`` [{``sku``, ``qty``,
-        ``price_unit``, ``discount``}], ``paid_amount``, ``payment_ref``,
-        ``buyer_remark``, ``refund_state``, ``date_order``.
+        ``lines`` [{``sku``, ``qty``, ``price_unit``, ``discount``}],
+        ``paid_amount``, ``payment_ref``, ``buyer_remark``, ``refund_state``,
+        ``date_order``.
 
-        Draft orders are updated whole; confirmed orders only take payment,
-        remark and refund changes. Result items carry ``id`` and ``name``.
+        Draft orders are updated whole (customer, delivery address, order
+        date and lines included); confirmed orders only take payment, remark
+        and refund changes. Result items carry ``id`` and ``name``.
         """
         self._api_check_access("sale.order", "create", "write")
-        index = self._api_upsert_index(orders)
         return self._api_run_prepared(
             orders,
-            lambda item: self._api_upsert_plan(item, index),
-            lambda plan: self._api_upsert_apply([plan], index)[0],
             "platform_order_no",
-            apply_many=lambda plans: self._api_upsert_apply(plans, index),
+            parse=self._api_parse_order,
+            prepare=self._api_upsert_plan,
+            apply=lambda plan, index: self._api_upsert_apply([plan], index)[0],
+            build_index=self._api_upsert_index,
+            apply_many=self._api_upsert_apply,
         )
 
     @api.model
-    def _api_upsert_index(self, orders):
-        """What the items of one call refer to, found with one search each:
-        products by SKU, existing orders by platform number, customers by
-        platform buyer id, countries and their provinces."""
-        items = (
-            [o for o in orders if isinstance(o, dict)] if isinstance(orders, list | tuple) else []
-        )
-        customers = [i["customer"] for i in items if isinstance(i.get("customer"), dict)]
-        skus = {
-            _text(line.get("sku"))
-            for item in items
-            for line in (item.get("lines") or [])
-            if isinstance(line, dict)
+    def _api_parse_order(self, data):
+        """The order ``data`` describes, its types and bounds checked."""
+        _ = self.env._
+        text = self._api_text
+        clean = {
+            "number": text(data.get("platform_order_no"), "platform_order_no", required=True),
+            "platform": text(data.get("platform"), "platform") or False,
         }
-        products = self.env["product.product"].search([("default_code", "in", list(skus))])
-        numbers = [_text(i.get("platform_order_no")) for i in items]
-        existing = self.search(
-            [
-                ("neiqin_platform_order_no", "in", [n for n in numbers if n]),
-                ("company_id", "=", self.env.company.id),
-            ]
+        customer = data.get("customer")
+        clean["customer"] = (
+            self._api_parse_customer(customer) if customer not in (None, False) else None
         )
-        refs = [
-            f"{_text(i.get('platform')) or 'api'}:{_text(i['customer'].get('external_id'))}"
-            for i in items
-            if isinstance(i.get("customer"), dict) and i["customer"].get("external_id")
-        ]
-        partners = self.env["res.partner"].search([("ref", "in", refs)]) if refs else []
-        codes = {_text(c.get("country_code")).upper() for c in customers if c.get("country_code")}
+        clean["lines"] = self._api_parse_lines(data.get("lines"))
+        clean["buyer_remark"] = text(data.get("buyer_remark"), "buyer_remark", multiline=True)
+        if "paid_amount" in data:
+            paid = data["paid_amount"]
+            clean["paid_amount"] = (
+                0.0
+                if paid is None or paid is False
+                else self._api_number(paid, "paid_amount", 0, MAX_PAID)
+            )
+        if "payment_ref" in data:
+            clean["payment_ref"] = text(data["payment_ref"], "payment_ref")
+        refund = data.get("refund_state")
+        if refund not in (None, False, ""):
+            allowed = dict(self._fields["neiqin_refund_state"].selection)
+            if not isinstance(refund, str) or refund not in allowed:
+                raise UserError(_("refund_state must be one of %s.", ", ".join(allowed)))
+            clean["refund_state"] = refund
+        clean["date_order"] = self._api_datetime(data.get("date_order"), "date_order")
+        return clean
+
+    @api.model
+    def _api_parse_customer(self, customer):
+        if not isinstance(customer, dict):
+            raise UserError(self.env._("customer must be a structure (dict)."))
+        clean = {
+            key: self._api_text(customer.get(key), f"customer.{key}")
+            for key in (
+                "name",
+                "external_id",
+                "email",
+                "phone",
+                "street",
+                "street2",
+                "city",
+                "zip",
+                "state_code",
+                "country_code",
+            )
+        }
+        if not clean["name"]:
+            raise UserError(self.env._("customer.name is required."))
+        return clean
+
+    @api.model
+    def _api_parse_lines(self, lines):
+        _ = self.env._
+        if not isinstance(lines, list | tuple) or not lines:
+            raise UserError(_("An order needs at least one line."))
+        if len(lines) > MAX_LINES:
+            raise UserError(_("An order has at most %s lines.", MAX_LINES))
+        clean = []
+        for number, line in enumerate(lines, start=1):
+            try:
+                clean.append(self._api_parse_line(line))
+            except UserError as exc:
+                raise UserError(
+                    _("Line %(line)s: %(error)s", line=number, error=exc.args[0])
+                ) from exc
+        return clean
+
+    @api.model
+    def _api_parse_line(self, line):
+        _ = self.env._
+        if not isinstance(line, dict):
+            raise UserError(_("it is not a structure (dict)."))
+        sku = self._api_text(line.get("sku"), "sku", required=True)
+        qty = line.get("qty")
+        if (
+            qty is None
+            or qty is False
+            or (isinstance(qty, int | float) and not isinstance(qty, bool) and qty <= 0)
+        ):
+            raise UserError(_("the quantity of %s must be positive.", sku))
+        clean = {"sku": sku, "qty": self._api_number(qty, "qty", 0, MAX_QTY)}
+        price = line.get("price_unit")
+        clean["price_unit"] = (
+            None
+            if price is None or price is False
+            else self._api_number(price, "price_unit", -MAX_PRICE, MAX_PRICE)
+        )
+        discount = line.get("discount")
+        clean["discount"] = (
+            None
+            if discount is None or discount is False
+            else self._api_number(discount, "discount", 0, 100)
+        )
+        return clean
+
+    @api.model
+    def _api_upsert_index(self, items):
+        """What the checked items of one call refer to, found with one
+        search each: products by SKU, existing orders by platform number,
+        customers by platform buyer id, countries and their provinces. Only
+        what belongs to the current company or is shared by every company."""
+        company = self.env.company
+        skus = {line["sku"] for item in items for line in item["lines"]}
+        Product = self.env["product.product"]
+        products = (
+            Product.search(
+                [("default_code", "in", list(skus)), *Product._check_company_domain(company)],
+                order="id",
+            )
+            if skus
+            else Product
+        )
+        numbers = {item["number"] for item in items}
+        existing = (
+            self.search(
+                [
+                    ("neiqin_platform_order_no", "in", list(numbers)),
+                    ("company_id", "=", company.id),
+                ]
+            )
+            if numbers
+            else self
+        )
+        customers = [item["customer"] for item in items if item["customer"]]
+        refs = {
+            ref
+            for item in items
+            if item["customer"]
+            and (ref := self._api_customer_ref(item["customer"], item["platform"]))
+        }
+        partners = self._api_customer_search([("ref", "in", list(refs))]) if refs else []
+        codes = {c["country_code"].upper() for c in customers if c["country_code"]}
         countries = self.env["res.country"].search([("code", "in", list(codes))]) if codes else []
         states = (
             self.env["res.country.state"].search([("country_id", "in", countries.ids)])
             if countries
             else []
         )
+        by_ref = {}
+        for partner in partners:
+            by_ref.setdefault(partner.ref, partner)
         return {
-            "by_sku": {p.default_code: p for p in products},
+            "by_sku": {p.default_code: p for p in reversed(products)},
+            # The key of an order: no platform is read as '' by the unique
+            # index, and as False here, whatever the column holds.
             "orders": {
                 (o.neiqin_platform or False, o.neiqin_platform_order_no): o for o in existing
             },
-            "partners": {p.ref: p for p in reversed(partners)},
+            "partners": by_ref,
             "countries": {c.code.upper(): c for c in countries},
             "states": states,
             "seen": set(),
+            # customers created by this call, by platform buyer id
+            "scratch": {},
         }
 
-    def _api_upsert_plan(self, data, index):
+    @api.model
+    def _api_customer_search(self, domain, limit=None):
+        """Customers the API may match: active, of the current company or
+        shared by every company (those created before customers had a
+        company, and those a manager shares on purpose: every company sees
+        them anyway), never a user's own contact; the company's own first."""
+        return (
+            self.env["res.partner"]
+            .with_context(active_test=False)
+            .search(
+                [
+                    *domain,
+                    ("active", "=", True),
+                    ("company_id", "in", [self.env.company.id, False]),
+                    # active_test=False: a partner of an archived user is
+                    # still that user's.
+                    ("user_ids", "=", False),
+                ],
+                # the company's own before those shared by every company
+                order="company_id.id NULLS LAST, id",
+                limit=limit,
+            )
+            .with_context(active_test=True)
+        )
+
+    @staticmethod
+    def _api_customer_ref(customer, platform):
+        external_id = customer["external_id"]
+        return f"{platform or 'api'}:{external_id}" if external_id else False
+
+    def _api_upsert_plan(self, item, index):
         """Check one order; return what to create or write, or its result."""
         _ = self.env._
-        number = _text(data.get("platform_order_no"))
-        if not number:
-            raise UserError(_("platform_order_no is required."))
-        platform = _text(data.get("platform")) or False
+        number, platform = item["number"], item["platform"]
         if (platform, number) in index["seen"]:
             raise UserError(_("%s appears more than once in this call.", number))
         index["seen"].add((platform, number))
-        lines = self._api_order_lines(data.get("lines"), index["by_sku"])
+        lines = self._api_order_lines(item["lines"], index["by_sku"])
         existing = index["orders"].get((platform, number))
-        header = self._api_order_header(data)
+        header = self._api_order_header(item)
+        customer = item["customer"]
         if not existing:
-            customer = data.get("customer")
-            if not isinstance(customer, dict) or not _text(customer.get("name")):
+            if not customer:
                 raise UserError(_("customer.name is required."))
             vals = {
                 **header,
                 "neiqin_platform": platform,
                 "neiqin_platform_order_no": number,
-                "date_order": self._api_datetime(data.get("date_order")),
+                "date_order": item["date_order"] or fields.Datetime.now(),
                 "order_line": [fields.Command.create(v) for v in lines],
             }
             return ("create", vals, customer, self._api_address(customer, index), platform)
@@ -263,17 +694,35 @@ class SaleOrder(models.Model):
             k: v for k, v in header.items() if order[k] != v and not (not order[k] and not v)
         }
         same_lines = self._api_same_lines(order, lines)
+        new_customer = False
+        if customer:
+            address = self._api_address(customer, index)
+            partner, shipping = self._api_find_partner(customer, platform, address, index, order)
+            if partner != order.partner_id or shipping != order.partner_shipping_id:
+                new_customer = (customer, address)
         if order.state not in ("draft", "sent"):
             if not same_lines:
                 raise UserError(_("%s is confirmed: its lines can no longer change.", order.name))
+            if new_customer:
+                raise UserError(
+                    _(
+                        "%s is confirmed: its customer and delivery address can no longer change.",
+                        order.name,
+                    )
+                )
+            # A confirmed order's date is its confirmation date (Odoo sets
+            # it then): the platform's order date no longer applies.
             changes = {k: v for k, v in changes.items() if k in CONFIRMED_FIELDS}
-        elif not same_lines:
-            changes["order_line"] = [fields.Command.clear()] + [
-                fields.Command.create(v) for v in lines
-            ]
-        if not changes:
+        else:
+            if not same_lines:
+                changes["order_line"] = [fields.Command.clear()] + [
+                    fields.Command.create(v) for v in lines
+                ]
+            if item["date_order"] and item["date_order"] != order.date_order:
+                changes["date_order"] = item["date_order"]
+        if not changes and not new_customer:
             return {"status": "unchanged", "id": order.id, "name": order.name}
-        return ("update", order, changes)
+        return ("update", order, changes, new_customer, platform)
 
     def _api_upsert_apply(self, plans, index):
         """Apply upsert plans: the new orders with one ``create``, then the
@@ -290,7 +739,11 @@ class SaleOrder(models.Model):
                 order = next(created)
                 results.append({"status": "created", "id": order.id, "name": order.name})
                 continue
-            _kind, order, changes = plan
+            _kind, order, changes, new_customer, platform = plan
+            if new_customer:
+                customer, address = new_customer
+                partner, shipping = self._api_partner(customer, platform, address, index, order)
+                changes = {**changes, "partner_id": partner.id, "partner_shipping_id": shipping.id}
             order.write(changes)
             if order.state == "sale":
                 order._neiqin_payment_verified()
@@ -298,47 +751,30 @@ class SaleOrder(models.Model):
             results.append({"status": "updated", "id": order.id, "name": order.name})
         return results
 
-    def _api_order_header(self, data):
-        vals = {"neiqin_buyer_remark": _text(data.get("buyer_remark")) or False}
-        if "paid_amount" in data:
-            vals["neiqin_paid_amount"] = float(data.get("paid_amount") or 0.0)
-        if "payment_ref" in data:
-            vals["neiqin_payment_ref"] = _text(data.get("payment_ref")) or False
-        if data.get("refund_state"):
-            allowed = dict(self._fields["neiqin_refund_state"].selection)
-            if data["refund_state"] not in allowed:
-                raise UserError(self.env._("refund_state must be one of %s.", ", ".join(allowed)))
-            vals["neiqin_refund_state"] = data["refund_state"]
+    def _api_order_header(self, item):
+        vals = {"neiqin_buyer_remark": item["buyer_remark"] or False}
+        if "paid_amount" in item:
+            vals["neiqin_paid_amount"] = item["paid_amount"]
+        if "payment_ref" in item:
+            vals["neiqin_payment_ref"] = item["payment_ref"] or False
+        if "refund_state" in item:
+            vals["neiqin_refund_state"] = item["refund_state"]
         return vals
 
     def _api_order_lines(self, lines, by_sku):
         _ = self.env._
-        if not isinstance(lines, list) or not lines:
-            raise UserError(_("An order needs at least one line."))
         result = []
         for number, line in enumerate(lines, start=1):
-            if not isinstance(line, dict):
-                raise UserError(_("Line %s is not a structure (dict).", number))
-            sku = _text(line.get("sku"))
-            product = by_sku.get(sku)
+            product = by_sku.get(line["sku"])
             if not product:
                 raise UserError(
-                    _("Line %(line)s: unknown SKU %(sku)s.", line=number, sku=sku or "-")
+                    _("Line %(line)s: unknown SKU %(sku)s.", line=number, sku=line["sku"])
                 )
-            qty = float(line.get("qty") or 0)
-            if qty <= 0:
-                raise UserError(
-                    _(
-                        "Line %(line)s: the quantity of %(sku)s must be positive.",
-                        line=number,
-                        sku=sku,
-                    )
-                )
-            vals = {"product_id": product.id, "product_uom_qty": qty}
-            if line.get("price_unit") is not None:
-                vals["price_unit"] = float(line["price_unit"])
-            if line.get("discount"):
-                vals["discount"] = float(line["discount"])
+            vals = {"product_id": product.id, "product_uom_qty": line["qty"]}
+            if line["price_unit"] is not None:
+                vals["price_unit"] = line["price_unit"]
+            if line["discount"]:
+                vals["discount"] = line["discount"]
             result.append(vals)
         return result
 
@@ -362,76 +798,109 @@ class SaleOrder(models.Model):
             current = [(c[0], c[1], -1, c[3]) for c in current]
         return current == wanted
 
-    def _api_partner(self, customer, platform, address, index):
-        """The customer (matched by platform buyer id, then email) and its
-        delivery address (matched on the address itself, else created)."""
+    def _api_find_partner(self, customer, platform, address, index, order=None):
+        """The customer and delivery address ``customer`` designates, found
+        without writing anything: ``(partner, shipping)``, either empty when
+        it has to be created. The customer is the order's own when it is
+        the same buyer, else matched by platform buyer id, then by exact
+        normalised e-mail (see ``_api_customer_search``)."""
         Partner = self.env["res.partner"]
-        ref = (
-            f"{platform or 'api'}:{_text(customer.get('external_id'))}"
-            if customer.get("external_id")
-            else False
-        )
-        partner = index["partners"].get(ref, Partner) if ref else Partner
-        if not partner and customer.get("email"):
-            partner = Partner.search(
-                [("email", "=ilike", _text(customer["email"])), ("parent_id", "=", False)], limit=1
-            )
+        current = order.partner_id if order else Partner
+        ref = self._api_customer_ref(customer, platform)
+        email = email_normalize(customer["email"]) if customer["email"] else False
+        partner = Partner
+        if ref:
+            if current and current.ref == ref:
+                partner = current
+            else:
+                partner = index["scratch"].get(ref) or index["partners"].get(ref) or Partner
+        if not partner and email:
+            if current and current.email_normalized == email:
+                partner = current
+            else:
+                partner = self._api_customer_search(
+                    [("email_normalized", "=", email), ("parent_id", "=", False)], limit=1
+                )
+        if not partner and not ref and not email and current.name == customer["name"]:
+            # A buyer known only by name: the order's own customer, if that
+            # is the name it has.
+            partner = current
         if not partner:
+            return Partner, Partner
+        shipping = order.partner_shipping_id if order else Partner
+        if not (
+            shipping
+            and partner in (shipping, shipping.parent_id)
+            and self._api_same_address(shipping, address)
+        ):
+            shipping = (
+                partner
+                if self._api_same_address(partner, address)
+                else Partner.search(
+                    [
+                        ("parent_id", "=", partner.id),
+                        ("type", "=", "delivery"),
+                        *[(k, "=", v or False) for k, v in address.items()],
+                    ],
+                    limit=1,
+                )
+            )
+        return partner, shipping
+
+    def _api_partner(self, customer, platform, address, index, order=None):
+        """The customer and its delivery address (``_api_find_partner``),
+        created when missing, in the order's company."""
+        Partner = self.env["res.partner"]
+        partner, shipping = self._api_find_partner(customer, platform, address, index, order)
+        if not partner:
+            ref = self._api_customer_ref(customer, platform)
             partner = Partner.create(
                 {
-                    "name": _text(customer["name"]),
+                    "name": customer["name"],
                     "ref": ref,
-                    "email": _text(customer.get("email")) or False,
+                    "email": customer["email"] or False,
                     "customer_rank": 1,
+                    "company_id": (order.company_id if order else self.env.company).id,
                     **address,
                 }
             )
             if ref:
                 # The same new buyer may come again later in this call.
-                index["partners"][ref] = partner
+                index["scratch"][ref] = partner
             return partner, partner
-        same = all(
-            (partner[k].id if hasattr(partner[k], "id") else partner[k] or False) == (v or False)
-            for k, v in address.items()
-        )
-        if same:
-            return partner, partner
-        shipping = Partner.search(
-            [
-                ("parent_id", "=", partner.id),
-                ("type", "=", "delivery"),
-                *[(k, "=", v or False) for k, v in address.items()],
-            ],
-            limit=1,
-        )
         if not shipping:
             shipping = Partner.create(
                 {
                     "parent_id": partner.id,
                     "type": "delivery",
-                    "name": _text(customer["name"]),
+                    "name": customer["name"],
+                    "company_id": partner.company_id.id,
                     **address,
                 }
             )
         return partner, shipping
 
+    @staticmethod
+    def _api_same_address(partner, address):
+        return all(
+            (partner[k].id if hasattr(partner[k], "id") else partner[k] or False) == (v or False)
+            for k, v in address.items()
+        )
+
     def _api_address(self, customer, index):
         _ = self.env._
-        vals = {
-            key: _text(customer.get(key)) or False
-            for key in ("street", "street2", "city", "zip", "phone")
-        }
+        vals = {key: customer[key] or False for key in ADDRESS_FIELDS}
         country = self.env["res.country"]
-        if customer.get("country_code"):
-            country = index["countries"].get(_text(customer["country_code"]).upper(), country)
+        if customer["country_code"]:
+            country = index["countries"].get(customer["country_code"].upper(), country)
             if not country:
                 raise UserError(_("Unknown country code %s.", customer["country_code"]))
         vals["country_id"] = country.id or False
         state = self.env["res.country.state"]
-        if customer.get("state_code"):
+        if customer["state_code"]:
             if not country:
                 raise UserError(_("state_code needs a country_code."))
-            wanted = _text(customer["state_code"]).lower()
+            wanted = customer["state_code"].lower()
             state = next(
                 (
                     s
@@ -460,52 +929,97 @@ class SaleOrder(models.Model):
         Each item: ``tracking_number`` (required), ``carrier`` (carrier code,
         optional) and one of ``picking`` (delivery reference), ``order``
         (order reference) or ``platform_order_no`` (with ``platform``).
-        The number is checked against the carrier's pattern.
+        The number is checked against the carrier's pattern, and refused
+        when another open delivery of the company already has it.
         """
         self._api_check_access("stock.picking", "write")
         return self.env["stock.picking"]._neiqin_set_tracking(items)
 
     @api.model
     def api_push_logistics_events(self, events):
-        """Record carrier events. Each event: ``tracking_number`` or
-        ``picking``, ``status`` (shipped, in_transit, delivered, exception),
-        ``event_at`` (ISO 8601), ``location``, ``description``, ``event_id``
-        (the carrier's id: the same event pushed twice is recorded once)."""
+        """Record carrier events of shipped (validated) deliveries. Each
+        event: ``tracking_number`` or ``picking`` (needed when the tracking
+        number is on several deliveries), ``status`` (shipped, in_transit,
+        delivered, exception), ``event_at`` (ISO 8601, at most an hour
+        ahead), ``location``, ``description``, ``event_id`` (the carrier's
+        id: the same event pushed twice is recorded once)."""
         self._api_check_access("neiqin.logistics.event", "create")
-        pickings = self.env["stock.picking"]
-        refs = [
-            _text(e.get("tracking_number"))
-            for e in events
-            if isinstance(e, dict) and e.get("tracking_number")
-        ]
-        by_ref = (
-            {
-                p.carrier_tracking_ref: p
-                for p in pickings.search([("carrier_tracking_ref", "in", refs)])
-            }
-            if refs
-            else {}
+        return self._api_run(
+            events,
+            "event_id",
+            parse=self._api_parse_event,
+            handler=self._api_push_event,
+            build_index=self._api_event_index,
         )
-        return self._api_run(events, lambda e: self._api_push_event(e, by_ref), "event_id")
 
-    def _api_push_event(self, event, by_ref):
+    @api.model
+    def _api_parse_event(self, event):
         _ = self.env._
+        text = self._api_text
         status = event.get("status")
-        if status not in dict(LOGISTICS_STATES):
+        if not isinstance(status, str) or status not in dict(LOGISTICS_STATES):
             raise UserError(_("status must be one of %s.", ", ".join(dict(LOGISTICS_STATES))))
-        picking = by_ref.get(_text(event.get("tracking_number")))
-        if not picking and event.get("picking"):
-            picking = self.env["stock.picking"].search(
-                [("name", "=", _text(event["picking"]))], limit=1
-            )
-        if not picking:
-            raise UserError(
-                _(
-                    "No delivery with tracking number %s.",
-                    event.get("tracking_number") or event.get("picking") or "-",
+        clean = {
+            "status": status,
+            "tracking_number": text(event.get("tracking_number"), "tracking_number"),
+            "picking": text(event.get("picking"), "picking"),
+            "event_id": text(event.get("event_id"), "event_id") or False,
+            "location": text(event.get("location"), "location"),
+            "description": text(event.get("description"), "description", multiline=True),
+            "event_at": self._api_datetime(event.get("event_at"), "event_at"),
+        }
+        if not clean["tracking_number"] and not clean["picking"]:
+            raise UserError(_("Name the delivery: tracking_number or picking."))
+        return clean
+
+    @api.model
+    def _api_event_index(self, events):
+        """The open outgoing deliveries the events name, by tracking number
+        and by reference, found with one search each (the caller's rights)."""
+        Picking = self.env["stock.picking"]
+        outgoing = [("picking_type_code", "=", "outgoing"), ("state", "!=", "cancel")]
+        refs = list({e["tracking_number"] for e in events if e["tracking_number"]})
+        names = list({e["picking"] for e in events if e["picking"]})
+        by_ref = (
+            Picking.search([("carrier_tracking_ref", "in", refs), *outgoing]) if refs else Picking
+        )
+        by_name = Picking.search([("name", "in", names), *outgoing]) if names else Picking
+        return {
+            "by_ref": by_ref.grouped("carrier_tracking_ref"),
+            "by_name": by_name.grouped("name"),
+        }
+
+    def _api_push_event(self, event, index):
+        _ = self.env._
+        Picking = self.env["stock.picking"]
+        number = event["tracking_number"]
+        if event["picking"]:
+            picking = index["by_name"].get(event["picking"], Picking)
+            if not picking:
+                raise UserError(_("No delivery %s found.", event["picking"]))
+            if len(picking) > 1:
+                raise UserError(_("%s names several deliveries.", event["picking"]))
+            if number and picking.carrier_tracking_ref != number:
+                raise UserError(
+                    _(
+                        "%(delivery)s does not have the tracking number %(number)s.",
+                        delivery=picking.name,
+                        number=number,
+                    )
                 )
-            )
-        external_id = _text(event.get("event_id")) or False
+        else:
+            picking = index["by_ref"].get(number, Picking)
+            if not picking:
+                raise UserError(_("No delivery with tracking number %s.", number))
+            if len(picking) > 1:
+                raise UserError(
+                    _(
+                        "The tracking number %s is on several deliveries: send the delivery "
+                        "reference (picking) too.",
+                        number,
+                    )
+                )
+        external_id = event["event_id"]
         if external_id and self.env["neiqin.logistics.event"].search_count(
             [("picking_id", "=", picking.id), ("external_id", "=", external_id)]
         ):
@@ -513,10 +1027,10 @@ class SaleOrder(models.Model):
         picking._neiqin_add_events(
             [
                 {
-                    "state": status,
-                    "event_at": self._api_datetime(event.get("event_at")),
-                    "location": _text(event.get("location")),
-                    "description": _text(event.get("description")),
+                    "state": event["status"],
+                    "event_at": event["event_at"] or fields.Datetime.now(),
+                    "location": event["location"],
+                    "description": event["description"],
                     "external_id": external_id,
                 }
             ]
@@ -532,51 +1046,83 @@ class SaleOrder(models.Model):
     def api_get_order_status(self, platform_order_nos, platform=None):
         """Review, payment and shipping status of orders by platform order
         number, in the order asked; unknown numbers come back with
-        ``found: False``."""
+        ``found: False``. Without ``platform``, a number that orders of
+        several platforms share comes back with ``found: False`` and a
+        ``message`` asking for the platform."""
+        _ = self.env._
         self._api_check_access("sale.order", "read")
-        numbers = [_text(n) for n in platform_order_nos or []]
-        domain = [("neiqin_platform_order_no", "in", numbers)]
+        numbers = self._api_items(platform_order_nos)
+        try:
+            platform = self._api_text(platform, "platform") or False
+            platform_error = False
+        except UserError as exc:
+            platform_error = exc.args[0]
+        checked = []
+        for value in numbers:
+            try:
+                if platform_error:
+                    raise UserError(platform_error)
+                checked.append(self._api_text(value, "platform_order_no", required=True))
+            except UserError as exc:
+                checked.append(exc)
+        wanted = [n for n in checked if isinstance(n, str)]
+        domain = [("neiqin_platform_order_no", "in", wanted)]
         if platform:
             domain.append(("neiqin_platform", "=", platform))
-        orders = self.search(domain)
-        by_number = {o.neiqin_platform_order_no: o for o in orders}
+        orders = self.search(domain) if wanted else self
+        by_number = orders.grouped("neiqin_platform_order_no")
         blocking = orders._neiqin_blocking_issues()
         result = []
-        for number in numbers:
-            order = by_number.get(number)
+        for number in checked:
+            if isinstance(number, UserError):
+                result.append(
+                    {"platform_order_no": False, "found": False, "message": number.args[0]}
+                )
+                continue
+            order = by_number.get(number, self)
+            if len(order) > 1:
+                result.append(
+                    {
+                        "platform_order_no": number,
+                        "found": False,
+                        "message": _(
+                            "%s matches several orders: give the platform, or call from one "
+                            "company.",
+                            number,
+                        ),
+                    }
+                )
+                continue
             if not order:
                 result.append({"platform_order_no": number, "found": False})
                 continue
-            deliveries = order.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing")
-            result.append(
-                {
-                    "platform_order_no": number,
-                    "found": True,
-                    "id": order.id,
-                    "name": order.name,
-                    "state": order.state,
-                    "review_state": order.neiqin_review_state,
-                    "exceptions": blocking[order.id].rule_id.mapped("name")
-                    if order.id in blocking
-                    else [],
-                    "payment_state": order.neiqin_payment_state,
-                    "amount_total": order.amount_total,
-                    "amount_paid": order.neiqin_amount_paid,
-                    "step": order.neiqin_step_id.code or False,
-                    "step_deadline": fields.Datetime.to_string(order.neiqin_step_deadline_at)
-                    or False,
-                    "deliveries": [
-                        {
-                            "name": p.name,
-                            "state": p.state,
-                            "carrier": p.carrier_id.name or False,
-                            "tracking_number": p.carrier_tracking_ref or False,
-                            "logistics_state": p.neiqin_logistics_state or False,
-                            "last_event_at": fields.Datetime.to_string(p.neiqin_last_event_at)
-                            or False,
-                        }
-                        for p in deliveries
-                    ],
-                }
-            )
+            result.append(self._api_order_status(order, number, blocking))
         return result
+
+    def _api_order_status(self, order, number, blocking):
+        deliveries = order.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing")
+        return {
+            "platform_order_no": number,
+            "found": True,
+            "id": order.id,
+            "name": order.name,
+            "state": order.state,
+            "review_state": order.neiqin_review_state,
+            "exceptions": blocking[order.id].rule_id.mapped("name") if order.id in blocking else [],
+            "payment_state": order.neiqin_payment_state,
+            "amount_total": order.amount_total,
+            "amount_paid": order.neiqin_amount_paid,
+            "step": order.neiqin_step_id.code or False,
+            "step_deadline": fields.Datetime.to_string(order.neiqin_step_deadline_at) or False,
+            "deliveries": [
+                {
+                    "name": p.name,
+                    "state": p.state,
+                    "carrier": p.carrier_id.name or False,
+                    "tracking_number": p.carrier_tracking_ref or False,
+                    "logistics_state": p.neiqin_logistics_state or False,
+                    "last_event_at": fields.Datetime.to_string(p.neiqin_last_event_at) or False,
+                }
+                for p in deliveries
+            ],
+        }

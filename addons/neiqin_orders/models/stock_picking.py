@@ -104,23 +104,38 @@ class StockPicking(models.Model):
         together (``sale.order._api_run_prepared``)."""
         carriers = self.env["delivery.carrier"].search([("neiqin_code", "!=", False)])
         by_code = {c.neiqin_code.lower(): c for c in carriers}
-        index = self._neiqin_delivery_index(items)
         return self.env["sale.order"]._api_run_prepared(
             items,
-            lambda item: self._neiqin_tracking_plan(item, by_code, index),
-            self._neiqin_tracking_apply,
             "tracking_number",
-            apply_many=self._neiqin_tracking_apply_many,
+            parse=self._neiqin_parse_tracking_item,
+            prepare=lambda item, index: self._neiqin_tracking_plan(item, by_code, index),
+            apply=lambda plan, _index: self._neiqin_tracking_apply(plan),
+            build_index=self._neiqin_delivery_index,
+            apply_many=lambda plans, _index: self._neiqin_tracking_apply_many(plans),
         )
 
     @api.model
+    def _neiqin_parse_tracking_item(self, item):
+        """The item's values, their types and lengths checked."""
+        text = self.env["sale.order"]._api_text
+        clean = {
+            key: text(item.get(key), key)
+            for key in ("picking", "order", "platform_order_no", "platform", "carrier")
+        }
+        clean["tracking_number"] = text(
+            item.get("tracking_number"), "tracking_number", required=True
+        )
+        return clean
+
+    @api.model
     def _neiqin_delivery_index(self, items):
-        """The deliveries and orders ``items`` name, found with one search per
-        kind of reference (picking, order, platform order number)."""
-        items = [i for i in items if isinstance(i, dict)] if isinstance(items, list | tuple) else []
+        """The deliveries and orders the checked ``items`` name, found with
+        one search per kind of reference (picking, order, platform order
+        number), and the open deliveries that already carry their tracking
+        numbers."""
 
         def refs(key):
-            return list({str(i[key]).strip() for i in items if i.get(key)})
+            return list({i[key] for i in items if i[key]})
 
         outgoing = [("picking_type_code", "=", "outgoing"), ("state", "!=", "cancel")]
         orders = self.env["sale.order"]
@@ -131,6 +146,16 @@ class StockPicking(models.Model):
             orders |= orders.search([("name", "in", names)])
         if numbers := refs("platform_order_no"):
             orders |= orders.search([("neiqin_platform_order_no", "in", numbers)])
+        used = {}
+        if numbers := refs("tracking_number"):
+            # Whatever the caller may read: a number on a delivery they
+            # cannot see is still taken. Safe: the domain is ours, the
+            # caller only chooses the tracking numbers it compares, and a
+            # delivery found is named only to who may read it
+            # (_neiqin_tracking_taken).
+            for other in self.sudo().search([("carrier_tracking_ref", "in", numbers), *outgoing]):
+                key = (other.company_id.id, other.carrier_tracking_ref)
+                used[key] = used.get(key, self.browse()) | other.sudo(False)
         return {
             "picking": pickings.grouped("name"),
             "order": orders.grouped("name"),
@@ -139,24 +164,26 @@ class StockPicking(models.Model):
             "deliveries": orders.picking_ids.filtered_domain(outgoing).grouped(
                 lambda p: p.sale_id.id
             ),
+            "used": used,
+            # (company, number) -> the delivery an earlier item of this call gave it
+            "claimed": {},
         }
 
     def _neiqin_find_delivery(self, item, index):
         """The delivery ``item`` names, from ``_neiqin_delivery_index``."""
         _ = self.env._
-        if item.get("picking"):
+        if item["picking"]:
             label = item["picking"]
-            pickings = index["picking"].get(str(label).strip(), self.browse())
+            pickings = index["picking"].get(label, self.browse())
         else:
-            if item.get("order"):
+            if item["order"]:
                 label = item["order"]
-                orders = index["order"].get(str(label).strip(), self.env["sale.order"])
-            elif item.get("platform_order_no"):
+                orders = index["order"].get(label, self.env["sale.order"])
+            elif item["platform_order_no"]:
                 label = item["platform_order_no"]
-                orders = index["platform_order_no"].get(str(label).strip(), self.env["sale.order"])
-                if item.get("platform"):
-                    platform = str(item["platform"]).strip()
-                    orders = orders.filtered(lambda o: o.neiqin_platform == platform)
+                orders = index["platform_order_no"].get(label, self.env["sale.order"])
+                if item["platform"]:
+                    orders = orders.filtered(lambda o: o.neiqin_platform == item["platform"])
             else:
                 raise UserError(_("Name the delivery: picking, order or platform_order_no."))
             if not orders:
@@ -176,12 +203,10 @@ class StockPicking(models.Model):
     def _neiqin_tracking_plan(self, item, carriers_by_code, index):
         """Check one item; return what to write, or its result if nothing."""
         _ = self.env._
-        number = str(item.get("tracking_number") or "").strip()
-        if not number:
-            raise UserError(_("tracking_number is required."))
+        number = item["tracking_number"]
         picking = self._neiqin_find_delivery(item, index)
         carrier = picking.carrier_id
-        code = str(item.get("carrier") or "").strip()
+        code = item["carrier"]
         if code:
             carrier = carriers_by_code.get(code.lower())
             if not carrier:
@@ -190,9 +215,36 @@ class StockPicking(models.Model):
             error = carrier._neiqin_tracking_error(number)
             if error:
                 raise UserError(error)
+        # Carrier events find their delivery by tracking number: one number
+        # is on one open delivery of a company.
+        key = (picking.company_id.id, number)
+        others = index["used"].get(key, self.browse()) - picking
+        if others:
+            raise UserError(self._neiqin_tracking_taken(number, others[0]))
+        claimed = index["claimed"].setdefault(key, picking)
+        if claimed != picking:
+            raise UserError(
+                _(
+                    "The tracking number %(number)s is given to %(delivery)s earlier in this "
+                    "call.",
+                    number=number,
+                    delivery=claimed.name,
+                )
+            )
         if picking.carrier_tracking_ref == number and picking.carrier_id == carrier:
             return {"status": "unchanged", "picking": picking.name}
         return picking, number, carrier
+
+    def _neiqin_tracking_taken(self, number, other):
+        """The message refusing ``number``, already on the delivery
+        ``other``: named only if the user may read it."""
+        if other.has_access("read"):
+            return self.env._(
+                "The tracking number %(number)s is already on the delivery %(delivery)s.",
+                number=number,
+                delivery=other.name,
+            )
+        return self.env._("The tracking number %s is already on another delivery.", number)
 
     @api.model
     def _neiqin_tracking_apply_many(self, plans):

@@ -1,6 +1,12 @@
 from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
 
+# What an integration user of the XML-RPC API has (README, "XML-RPC API").
+API_GROUPS = (
+    "neiqin_base.group_neiqin_clerk,sales_team.group_sale_salesman,stock.group_stock_user,"
+    "base.group_partner_manager"
+)
+
 
 class OrdersData:
     """A warehouse with stock, a carrier with a tracking pattern, back-office
@@ -80,6 +86,26 @@ class OrdersData:
         # Messages are asserted in English whatever languages are installed.
         user.lang = "en_US"
         return user
+
+    @classmethod
+    def _order_payload(cls, number, platform="jd", buyer="buyer-1", **extra):
+        """An order as a connector sends it to ``api_upsert_orders``."""
+        return {
+            "platform": platform,
+            "platform_order_no": number,
+            "customer": {
+                "name": "Li Lei",
+                "external_id": buyer,
+                "street": "1 Renmin Road",
+                "city": "Beijing",
+                "zip": "100000",
+                "country_code": "CN",
+                "phone": "+86 139 1234 5678",
+            },
+            "lines": [{"sku": "T-TEE", "qty": 1, "price_unit": 80}],
+            "paid_amount": 80,
+            **extra,
+        }
 
     @classmethod
     def _customer(cls, **vals):

@@ -1,9 +1,10 @@
 import base64
+import codecs
 import io
 
 import openpyxl
 
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from .common import OrdersCase
@@ -107,3 +108,77 @@ class TestTrackingImport(OrdersCase):
         )
         with self.assertRaisesRegex(Exception, "Paste at least one row"):
             wizard.action_import()
+
+    # ------------------------------------------------------------ encodings and cells
+    def _import_file(self, content, filename="tracking.csv"):
+        return self._import(source="file", file=base64.b64encode(content), filename=filename)
+
+    def test_cp1252_file(self):
+        picking = self.orders[0].picking_ids
+        text = f"reference;tracking;carrier (€ zone)\n{picking.name};TX00000041;TX\n"
+        wizard = self._import_file(text.encode("cp1252"))
+        self.assertEqual(wizard.line_ids.mapped("status"), ["updated"])
+        self.assertEqual(picking.carrier_tracking_ref, "TX00000041")
+
+    def test_utf16_file_with_a_byte_order_mark(self):
+        picking = self.orders[1].picking_ids
+        # What Excel saves as "Unicode text": UTF-16 with a BOM, tabs.
+        text = f"运单号\t单号\t承运商\n{picking.name}\tTX00000042\tTX\n"
+        wizard = self._import_file(text.encode("utf-16"))
+        self.assertEqual(wizard.line_ids.mapped("status"), ["updated"])
+        self.assertEqual(picking.carrier_tracking_ref, "TX00000042")
+
+    def test_gb18030_file(self):
+        picking = self.orders[2].picking_ids
+        text = f"订单号,运单号,承运商\n{picking.name},TX00000043,TX\n"
+        wizard = self._import_file(text.encode("gb18030"))
+        self.assertEqual(wizard.line_ids.mapped("status"), ["updated"])
+        self.assertEqual(picking.carrier_tracking_ref, "TX00000043")
+
+    def test_undecodable_file_is_refused(self):
+        with self.assertRaisesRegex(UserError, "cannot be read as text"):
+            self._import_file(b"TM-0,TX00000044\n\x81\x7f\x90,x\n")
+        with self.assertRaisesRegex(UserError, "cannot be read as text"):
+            self._import_file(codecs.BOM_UTF8 + b"TM-0,\xff\xfe\n")
+
+    def test_xlsx_numbers_read_as_their_digits(self):
+        plain = self.env["delivery.carrier"].create(
+            {
+                "name": "Plain Post",
+                "neiqin_code": "PP",
+                "delivery_type": "fixed",
+                "product_id": self.env.ref("delivery.product_product_delivery").id,
+            }
+        )
+        order = self._order(neiqin_platform="tmall", neiqin_platform_order_no="7312345678901")
+        order.action_confirm()
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.append(["Order", "Tracking", "Carrier"])
+        # Numbers typed into numeric cells: Excel keeps them as floats.
+        sheet.append([7312345678901.0, 1.23456789012345e16, plain.neiqin_code])
+        buffer = io.BytesIO()
+        book.save(buffer)
+        wizard = self._import_file(buffer.getvalue(), filename="t.xlsx")
+        self.assertEqual(wizard.line_ids.reference, "7312345678901")
+        self.assertEqual(wizard.line_ids.status, "updated", wizard.line_ids.message)
+        self.assertEqual(order.picking_ids.carrier_tracking_ref, "12345678901234500")
+
+    def test_decimal_cells_read_in_plain_notation(self):
+        cell_text = self.env["neiqin.tracking.import.wizard"]._cell_text
+        self.assertEqual(cell_text(1.5e-07), "0.00000015")
+        self.assertEqual(cell_text(12.25), "12.25")
+        self.assertEqual(cell_text(1e22), "10000000000000000000000")
+        self.assertEqual(cell_text(7312345678901.0), "7312345678901")
+        self.assertEqual(cell_text(42), "42")
+        self.assertEqual(cell_text(None), "")
+
+    def test_tracking_number_of_another_delivery_is_refused(self):
+        first, second = self.orders[:2]
+        first.picking_ids.carrier_tracking_ref = "TX00000051"
+        text = f"{second.name},TX00000051,TX\n{second.name},TX00000052,TX"
+        wizard = self._import(source="paste", text=text)
+        lines = wizard.line_ids.sorted("row")
+        self.assertEqual(lines.mapped("status"), ["error", "updated"])
+        self.assertIn(first.picking_ids.name, lines[0].message)
+        self.assertEqual(second.picking_ids.carrier_tracking_ref, "TX00000052")

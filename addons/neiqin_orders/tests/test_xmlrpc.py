@@ -111,6 +111,9 @@ class TestXmlRpc(OrdersData, HttpCase):
             [{"picking": picking.name, "tracking_number": "TX55555555", "carrier": "TX"}],
         )
         self.assertEqual(repeat[0]["status"], "unchanged")
+        # Carriers report on parcels that left: the delivery is validated.
+        picking.move_ids.quantity = picking.move_ids.product_uom_qty
+        picking.button_validate()
 
         events = self.call(
             "api_push_logistics_events",
@@ -133,6 +136,25 @@ class TestXmlRpc(OrdersData, HttpCase):
         self.assertEqual(status[0]["deliveries"][0]["tracking_number"], "TX55555555")
         self.assertEqual(status[0]["deliveries"][0]["logistics_state"], "in_transit")
         self.assertEqual(status[1], {"platform_order_no": "UNKNOWN", "found": False})
+
+    def test_malformed_items_are_answered_one_by_one(self):
+        results = self.call(
+            "api_upsert_orders",
+            [
+                self._payload("Q-1", lines=5),
+                {"platform_order_no": {"nested": [1, {"deeper": "x"}]}},
+                "not an order",
+                self._payload("Q-2", lines=[{"sku": "T-TEE", "qty": "two"}]),
+                self._payload("Q-3", date_order="0001-01-01T00:00:00+05:00"),
+                self._payload("Q-4"),
+            ],
+        )
+        self.assertEqual([r["index"] for r in results], list(range(6)))
+        self.assertEqual([r["status"] for r in results], ["error"] * 5 + ["created"], results)
+        self.assertEqual(results[0]["platform_order_no"], "Q-1")
+        self.assertFalse(results[1]["platform_order_no"])
+        self.assertIn("qty must be a number", results[3]["message"])
+        self.assertIn("date_order must be between", results[4]["message"])
 
     def test_api_respects_access_rights(self):
         portal = self._user("ord_portal", "base.group_portal", password="ord_portal_pw")

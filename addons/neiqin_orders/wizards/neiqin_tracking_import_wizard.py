@@ -1,9 +1,14 @@
 import base64
+import codecs
 import csv
 import io
+import logging
+from decimal import Decimal
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+
+_logger = logging.getLogger(__name__)
 
 HEADER_WORDS = {
     "tracking",
@@ -16,6 +21,22 @@ HEADER_WORDS = {
     "运单",
     "订单号",
 }
+# Byte order marks, longest first (UTF-32's starts like UTF-16's).
+BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# Without a BOM: UTF-8 first (it rejects almost every text that is not
+# UTF-8); then GB18030, which Excel on a Chinese Windows writes (a superset
+# of GBK and GB2312), the most likely other encoding for this business;
+# cp1252 (Western Windows) last, as it decodes nearly any bytes. The columns
+# imported (references, tracking numbers, carrier codes) are ASCII, which all
+# three read alike: a Western file mistaken for GB18030 only garbles its
+# accented letters, never a delimiter (GB18030's second bytes are >= 0x30).
+FALLBACK_ENCODINGS = ("utf-8", "gb18030", "cp1252")
 
 
 class NeiqinTrackingImportWizard(models.TransientModel):
@@ -60,22 +81,53 @@ class NeiqinTrackingImportWizard(models.TransientModel):
         content = base64.b64decode(self.file)
         if (self.filename or "").lower().endswith(".xlsx"):
             return self._parse_xlsx(content)
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = content.decode("gb18030")
-        return self._parse_text(text)
+        return self._parse_text(self._decode(content))
 
-    @staticmethod
-    def _parse_text(text):
+    def _decode(self, content):
+        """The text of an uploaded CSV file, whatever its encoding (see
+        BOMS and FALLBACK_ENCODINGS)."""
+        for bom, encoding in BOMS:
+            if content.startswith(bom):
+                try:
+                    return content[len(bom) :].decode(encoding)
+                except UnicodeDecodeError:
+                    break
+        else:
+            # A text without a BOM and with NUL bytes is UTF-16 (ASCII
+            # characters have a zero byte) or not text at all.
+            encodings = FALLBACK_ENCODINGS
+            if b"\x00" in content[:4096]:
+                sample = content[:4096]
+                encodings = (
+                    ("utf-16-le",)
+                    if sample[1::2].count(0) > sample[::2].count(0)
+                    else ("utf-16-be",)
+                )
+            for encoding in encodings:
+                try:
+                    text = content.decode(encoding)
+                except UnicodeDecodeError:
+                    continue
+                if "\x00" not in text:
+                    return text
+        raise UserError(
+            self.env._(
+                "The file cannot be read as text: save it as CSV (UTF-8) or XLSX and try again."
+            )
+        )
+
+    def _parse_text(self, text):
         sample = text[:2048]
         delimiter = (
             "\t" if "\t" in sample else (";" if sample.count(";") > sample.count(",") else ",")
         )
-        return [
-            [cell.strip() for cell in row]
-            for row in csv.reader(io.StringIO(text), delimiter=delimiter)
-        ]
+        try:
+            return [
+                [cell.strip() for cell in row]
+                for row in csv.reader(io.StringIO(text), delimiter=delimiter)
+            ]
+        except csv.Error as exc:
+            raise UserError(self.env._("The rows cannot be read as CSV: %s", exc)) from exc
 
     def _parse_xlsx(self, content):
         import openpyxl  # noqa: PLC0415 - only needed for this upload type
@@ -86,11 +138,26 @@ class NeiqinTrackingImportWizard(models.TransientModel):
             raise UserError(
                 self.env._("The file is not a readable XLSX workbook: %s", exc)
             ) from exc
-        sheet = book.worksheets[0]
+        if not book.worksheets:
+            raise UserError(self.env._("The workbook has no sheet."))
         return [
-            ["" if cell is None else str(cell).strip() for cell in row]
-            for row in sheet.iter_rows(values_only=True)
+            [self._cell_text(cell) for cell in row]
+            for row in book.worksheets[0].iter_rows(values_only=True)
         ]
+
+    @staticmethod
+    def _cell_text(value):
+        """A cell as the text it shows: a tracking or order number typed in
+        a numeric cell comes as a float, 7312345678901.0 or 1.2e+16, and
+        must read as its digits."""
+        if value is None:
+            return ""
+        if isinstance(value, float):
+            if value.is_integer():
+                return str(int(value))
+            # Plain decimal notation, from the shortest text that is the float.
+            return format(Decimal(repr(value)), "f")
+        return str(value).strip()
 
     def _items(self, rows):
         """(row number, item) for each non-empty row, header skipped."""
