@@ -25,7 +25,7 @@ class NeiqinEngineMixin(models.AbstractModel):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if self._neiqin_engine_may_write():
+        if self.env.su:
             return super().create(vals_list)
         owned = self._neiqin_owned_fields()
         context = self.env.context
@@ -33,12 +33,14 @@ class NeiqinEngineMixin(models.AbstractModel):
         if defaults:
             # A kanban column's quick create passes its group as a default:
             # the record is created, the engine then places it. The keys
-            # are removed, which only a whole new context does (keyword
+            # come from the caller, even when the engine creates: they are
+            # removed, which only a whole new context does (keyword
             # arguments would be merged into the caller's).
             kept = {key: value for key, value in context.items() if key not in defaults}
             self = self.with_env(self.env(context=kept))  # noqa: PLW0642
-        for vals in vals_list:
-            self._neiqin_refuse_owned(owned & set(vals))
+        if not engine_writing():
+            for vals in vals_list:
+                self._neiqin_refuse_owned(owned & set(vals))
         return super().create(vals_list)
 
     def write(self, vals):

@@ -25,6 +25,8 @@ from odoo.exceptions import AccessError, MissingError, UserError, ValidationErro
 from odoo.tools import SQL, email_normalize
 from odoo.tools.sql import constraint_definition, drop_constraint, index_exists
 
+from odoo.addons.neiqin_base.engine.guard import engine_writes
+
 from .neiqin_logistics_event import LOGISTICS_STATES
 
 _logger = logging.getLogger(__name__)
@@ -685,6 +687,7 @@ class SaleOrder(models.Model):
                 **header,
                 "neiqin_platform": platform,
                 "neiqin_platform_order_no": number,
+                "neiqin_source": "api",
                 "date_order": item["date_order"] or fields.Datetime.now(),
                 "order_line": [fields.Command.create(v) for v in lines],
             }
@@ -732,7 +735,11 @@ class SaleOrder(models.Model):
         for _kind, vals, customer, address, platform in creates:
             partner, shipping = self._api_partner(customer, platform, address, index)
             vals_list.append({**vals, "partner_id": partner.id, "partner_shipping_id": shipping.id})
-        created = iter(self.create(vals_list) if vals_list else [])
+        # The orders' source is the engine's to say (it decides whether
+        # they are reviewed): the values are the API's own, none of them is
+        # the caller's raw payload.
+        with engine_writes():
+            created = iter(self.create(vals_list) if vals_list else [])
         results = []
         for plan in plans:
             if plan[0] == "create":

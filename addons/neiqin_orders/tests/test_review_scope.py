@@ -115,3 +115,25 @@ class TestReviewScope(OrdersCase):
         self.env.invalidate_all()
         self.assertEqual(self.env.company.neiqin_review_scope, "all")
         self.assertEqual(before.neiqin_review_state, "none")
+
+    def test_a_connector_order_without_platform_is_reviewed(self):
+        connector = self._user(
+            "ord_scope_api",
+            "sales_team.group_sale_salesman,stock.group_stock_user,base.group_partner_manager",
+        )
+        payload = {
+            "platform_order_no": "WEB-1",
+            "customer": {"name": "Web Buyer", "external_id": "w1"},
+            "lines": [{"sku": "T-TEE", "qty": 1, "price_unit": 80}],
+        }
+        # A context default sent with the call does not set what the engine owns.
+        [result] = (
+            self.env["sale.order"]
+            .with_user(connector)
+            .with_context(default_neiqin_review_state="approved", default_neiqin_source="manual")
+            .api_upsert_orders([payload])
+        )
+        order = self.env["sale.order"].browse(result["id"])
+        self.assertEqual(order.neiqin_source, "api")
+        self.assertEqual(order.neiqin_step_id.code, "confirm")
+        self.assertEqual(order.neiqin_review_state, "to_review")
