@@ -70,7 +70,7 @@ class SaleOrder(models.Model):
     )
     neiqin_source = fields.Selection(
         [("manual", "Entered in Odoo"), ("api", "Connector")],
-        string="Source",
+        string="Entered Through",
         default="manual",
         required=True,
         readonly=True,
