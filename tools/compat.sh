@@ -26,9 +26,13 @@ for module in $MODULES; do
 done
 [ ${#files[@]} -gt 0 ] || die "no test file found for: $MODULES"
 
-# Odoo's tests assert English texts; the templates' users speak Chinese
-# (the languages are loaded when they are made): both sides run in English.
-ENGLISH="UPDATE res_partner SET lang = 'en_US' WHERE id IN (SELECT partner_id FROM res_users)"
+# Odoo's tests assert English texts; the templates are made with Chinese as
+# their only languages (English inactive, the users' language Chinese):
+# both sides run in English, as Odoo's own test databases do.
+ENGLISH="UPDATE res_lang SET active = true WHERE code = 'en_US';
+UPDATE res_partner SET lang = 'en_US' WHERE id IN (SELECT partner_id FROM res_users);
+UPDATE ir_default SET json_value = '\"en_US\"' WHERE field_id IN
+    (SELECT id FROM ir_model_fields WHERE model = 'res.partner' AND name = 'lang');"
 
 run_tests() {  # template, junit file, label
     "$ROOT/tools/db.sh" copy "$1" neiqin_compat >/dev/null
