@@ -47,11 +47,11 @@ run_tests() {  # template, junit file, label
     "$ROOT/tools/db.sh" drop neiqin_compat
 }
 
-base="$("$ROOT/tools/db.sh" compat-base)"
-key="$( (echo "$base $ENGLISH"; sha256sum "${files[@]}") | sha256sum | cut -c1-12)"
+key="$( (echo "$("$ROOT/tools/db.sh" compat-base-name) $ENGLISH"; sha256sum "${files[@]}") \
+    | sha256sum | cut -c1-12)"
 baseline="$CACHE_DIR/compat/baseline-$key.xml"
 if [ ! -s "$baseline" ]; then
-    run_tests "$base" "$OUT/baseline.xml" "without Neiqin"
+    run_tests "$("$ROOT/tools/db.sh" compat-base)" "$OUT/baseline.xml" "without Neiqin"
     cp "$OUT/baseline.xml" "$baseline"
 else
     say "baseline without Neiqin: the results kept in the cache ($(basename "$baseline"))"

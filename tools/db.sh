@@ -5,6 +5,7 @@
 #   tools/db.sh bench-db SCALE   the benchmark database of that scale (made once)
 #   tools/db.sh compat-base      the template of Odoo's modules Neiqin extends,
 #                                 without Neiqin (made once per virtualenv)
+#   tools/db.sh compat-base-name its name, without making it
 # The template is keyed by the add-ons' content and the virtualenv, so it is
 # installed once and copied (createdb -T) by every later test run.
 set -euo pipefail
@@ -109,11 +110,17 @@ PY
 
 # The baseline of `make test-compat`: the same Odoo modules and demo data as
 # the test template, without Neiqin.
+compat_base_name() {
+    local key
+    key="$(printf '%s %s' "$(neiqin_dependencies)" "$(cut -c1-8 "$VENV/.neiqin-stamp")" \
+        | sha256sum | cut -c1-12)"
+    echo "neiqin_compat_base_$key"
+}
+
 compat_base_db() {
-    local deps key tpl old
+    local deps tpl old
     deps="$(neiqin_dependencies)"
-    key="$(printf '%s %s' "$deps" "$(cut -c1-8 "$VENV/.neiqin-stamp")" | sha256sum | cut -c1-12)"
-    tpl="neiqin_compat_base_$key"
+    tpl="$(compat_base_name)"
     if ! db_exists "$tpl"; then
         for old in $(psql -Atqc "select datname from pg_database where datname like 'neiqin\\_compat\\_base\\_%'"); do
             drop_db "$old" >&2
@@ -146,6 +153,7 @@ case "${1:-}" in
     test-db) test_db ;;
     bench-db) bench_db "${2:-1}" ;;
     compat-base) compat_base_db ;;
+    compat-base-name) compat_base_name ;;
     template) ensure_template ;;
     copy) copy_db "$2" "$3" ;;
     run-db) run_db ;;
