@@ -40,8 +40,23 @@ class NeiqinEngineMixin(models.AbstractModel):
             self = self.with_env(self.env(context=kept))  # noqa: PLW0642
         if not engine_writing():
             for vals in vals_list:
-                self._neiqin_refuse_owned(owned & set(vals))
+                self._neiqin_refuse_owned(
+                    {
+                        name
+                        for name in owned & set(vals)
+                        if self._neiqin_not_default(name, vals[name])
+                    }
+                )
         return super().create(vals_list)
+
+    def _neiqin_not_default(self, name, value):
+        """Whether ``value`` differs from the field's default: a form sends
+        the defaults it shows, which the record gets anyway."""
+        field = self._fields[name]
+        default = field.default(self) if field.default else False
+        if isinstance(default, models.BaseModel):
+            default = default.id
+        return (value or False) != (default or False)
 
     def write(self, vals):
         if not self._neiqin_engine_may_write():

@@ -84,6 +84,7 @@ class SaleOrder(models.Model):
     neiqin_remark_read = fields.Boolean(
         string="Remark Read",
         copy=False,
+        readonly=True,
         tracking=True,
         help="A clerk has read the buyer's remark and acted on it.",
     )
@@ -96,6 +97,7 @@ class SaleOrder(models.Model):
         string="Review",
         default="none",
         required=True,
+        readonly=True,
         copy=False,
         tracking=True,
         index=True,

@@ -6,7 +6,7 @@ import xmlrpc.client
 
 from odoo import Command
 from odoo.exceptions import UserError
-from odoo.tests import HttpCase, tagged
+from odoo.tests import Form, HttpCase, tagged
 
 from .common import OrdersCase, OrdersData
 
@@ -261,3 +261,19 @@ class TestReviewControls(OrdersCase):
         order_b.with_user(other_clerk).with_company(other).read(
             ["neiqin_exception_summary", "neiqin_review_state"]
         )
+
+
+@tagged("post_install", "-at_install")
+class TestOrderFormAsStaff(OrdersCase):
+    def test_staff_create_an_order_in_the_form(self):
+        # The form sends the defaults it shows, engine fields among them:
+        # saving it must work for every role that sees them.
+        for user in (self.clerk, self.lead, self.salesman):
+            with self.subTest(user=user.login):
+                form = Form(self.env["sale.order"].with_user(user))
+                form.partner_id = self.customer
+                with form.order_line.new() as line:
+                    line.product_id = self.tee
+                order = form.save()
+                self.assertEqual(order.neiqin_step_id.code, "confirm")
+                self.assertEqual(order.neiqin_review_state, "to_review")
