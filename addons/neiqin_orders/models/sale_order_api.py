@@ -29,6 +29,20 @@ from odoo.addons.neiqin_base.engine.guard import engine_writes
 
 from .neiqin_logistics_event import LOGISTICS_STATES
 
+# What an order's customer may say (api_upsert_orders).
+CUSTOMER_KEYS = (
+    "name",
+    "external_id",
+    "email",
+    "phone",
+    "street",
+    "street2",
+    "city",
+    "zip",
+    "state_code",
+    "country_code",
+)
+
 _logger = logging.getLogger(__name__)
 
 # What an item may raise and still leave the others to go on. Errors that are
@@ -514,21 +528,7 @@ class SaleOrder(models.Model):
     def _api_parse_customer(self, customer):
         if not isinstance(customer, dict):
             raise UserError(self.env._("customer must be a structure (dict)."))
-        clean = {
-            key: self._api_text(customer.get(key), f"customer.{key}")
-            for key in (
-                "name",
-                "external_id",
-                "email",
-                "phone",
-                "street",
-                "street2",
-                "city",
-                "zip",
-                "state_code",
-                "country_code",
-            )
-        }
+        clean = {key: self._api_text(customer.get(key), f"customer.{key}") for key in CUSTOMER_KEYS}
         if not clean["name"]:
             raise UserError(self.env._("customer.name is required."))
         return clean

@@ -8,6 +8,29 @@ API_GROUPS = (
 )
 
 
+def tmall_payload(number, **extra):
+    """A Tmall order as a connector sends it to ``api_upsert_orders``: a
+    buyer with an e-mail and a province, two shirts paid in full."""
+    return {
+        "platform": "tmall",
+        "platform_order_no": number,
+        "customer": {
+            "name": "Zhou Jie",
+            "external_id": "buyer-77",
+            "email": "zhou.jie@example.com",
+            "phone": "+86 138 1111 2222",
+            "street": "9 Nanjing Road",
+            "city": "Shanghai",
+            "zip": "200001",
+            "country_code": "CN",
+            "state_code": "上海市",
+        },
+        "lines": [{"sku": "T-TEE", "qty": 2, "price_unit": 80}],
+        "paid_amount": 160,
+        **extra,
+    }
+
+
 class OrdersData:
     """A warehouse with stock, a carrier with a tracking pattern, back-office
     users and a customer with a complete address and a valid phone."""

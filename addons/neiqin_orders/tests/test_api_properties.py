@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from .common import API_GROUPS, OrdersCase
+from ..models.sale_order_api import CUSTOMER_KEYS
+from .common import API_GROUPS, OrdersCase, tmall_payload
 
 LEAKS = (
     "psycopg2",
@@ -124,18 +125,6 @@ ORDER_KEYS = [
     "refund_state",
     "date_order",
 ]
-CUSTOMER_KEYS = [
-    "name",
-    "external_id",
-    "email",
-    "phone",
-    "street",
-    "street2",
-    "city",
-    "zip",
-    "state_code",
-    "country_code",
-]
 LINE_KEYS = ["sku", "qty", "price_unit", "discount"]
 TRACKING_KEYS = ["tracking_number", "carrier", "picking", "order", "platform_order_no", "platform"]
 EVENT_KEYS = [
@@ -150,23 +139,9 @@ EVENT_KEYS = [
 
 
 def _base_order(number):
-    return {
-        "platform": "tmall",
-        "platform_order_no": number,
-        "customer": {
-            "name": "Zhou Jie",
-            "external_id": "buyer-p",
-            "email": "zhou.jie@example.com",
-            "phone": "+86 138 1111 2222",
-            "street": "9 Nanjing Road",
-            "city": "Shanghai",
-            "zip": "200001",
-            "country_code": "CN",
-            "state_code": "上海市",
-        },
-        "lines": [{"sku": "T-TEE", "qty": 2, "price_unit": 80}],
-        "paid_amount": 160,
-    }
+    payload = tmall_payload(number)
+    payload["customer"] = {**payload["customer"], "external_id": "buyer-p"}
+    return payload
 
 
 @st.composite

@@ -2,7 +2,7 @@ import xmlrpc.client
 
 from odoo.tests import HttpCase, tagged
 
-from .common import OrdersData
+from .common import OrdersData, tmall_payload
 
 
 @tagged("post_install", "-at_install")
@@ -27,25 +27,7 @@ class TestXmlRpc(OrdersData, HttpCase):
         )
 
     def _payload(self, number, **extra):
-        return {
-            "platform": "tmall",
-            "platform_order_no": number,
-            "customer": {
-                "name": "Zhou Jie",
-                "external_id": "buyer-77",
-                "email": "zhou.jie@example.com",
-                "phone": "+86 138 1111 2222",
-                "street": "9 Nanjing Road",
-                "city": "Shanghai",
-                "zip": "200001",
-                "country_code": "CN",
-                "state_code": "上海市",
-            },
-            "lines": [{"sku": "T-TEE", "qty": 2, "price_unit": 80}],
-            "paid_amount": 160,
-            "payment_ref": f"ALI-{number}",
-            **extra,
-        }
+        return tmall_payload(number, **{"payment_ref": f"ALI-{number}", **extra})
 
     def test_upsert_valid_invalid_and_repeated(self):
         results = self.call(
