@@ -81,6 +81,21 @@ class TestOverdue(NeiqinCase):
             self.env["neiqin.step.log"]._cron_check_overdue()
         self.assertFalse(log.alerted_at)
 
+    def test_deleted_document_is_no_longer_alerted(self):
+        running, paused = self._task("Running"), self._task("Paused")
+        with freeze_time("2026-11-18 09:00:00"):
+            logs = (running | paused)._neiqin_enter_step("one")
+            paused._neiqin_pause("waiting")
+        self._own_logs_only()
+        (running | paused).with_user(self.manager).unlink()
+        # The passages stay, as the audit trail, and are over.
+        self.assertEqual(logs.exists(), logs)
+        self.assertEqual(set(logs.mapped("state")), {"cancel"})
+        self.assertTrue(all(logs.mapped("done_at")))
+        with freeze_time("2026-11-20 09:00:00"):
+            self.assertEqual(self.env["neiqin.step.log"]._cron_check_overdue(), 0)
+        self.assertFalse(logs.filtered("alerted_at"))
+
     def test_finished_steps_cost_no_query_in_the_scan(self):
         task = self._task()
         task._neiqin_enter_step("one")
