@@ -96,6 +96,38 @@ class TestOverdue(NeiqinCase):
             self.assertEqual(self.env["neiqin.step.log"]._cron_check_overdue(), 0)
         self.assertFalse(logs.filtered("alerted_at"))
 
+    def test_passage_of_a_document_deleted_in_sql_is_cancelled_and_the_others_alerted(self):
+        kept, gone = self._task("Kept"), self._task("Gone")
+        with freeze_time("2026-11-18 09:00:00"):
+            kept_log = kept._neiqin_enter_step("one")
+            gone_log = gone._neiqin_enter_step("one")
+        self._own_logs_only()
+        # As a cascade of the database deletes it: the ORM does not see it.
+        self.env.flush_all()
+        self.env.cr.execute(SQL("DELETE FROM neiqin_task WHERE id = %s", gone.id))
+        self.env.invalidate_all()
+        with freeze_time("2026-11-18 15:00:00"):
+            self.env["neiqin.step.log"]._cron_check_overdue()
+        self.assertEqual(gone_log.state, "cancel")
+        self.assertFalse(gone_log.alerted_at)
+        self.assertTrue(kept_log.alerted_at)
+        self.assertEqual(self._activities(kept).user_id, self.clerk)
+
+    def test_passage_of_a_model_no_longer_installed_is_cancelled(self):
+        task = self._task()
+        with freeze_time("2026-11-18 09:00:00"):
+            log = task._neiqin_enter_step("one")
+        self._own_logs_only()
+        self.env.flush_all()
+        # As the passages of an add-on's documents stay when it is removed.
+        self.env.cr.execute(
+            SQL("UPDATE neiqin_step_log SET res_model = 'x_nq_removed.doc' WHERE id = %s", log.id)
+        )
+        self.env.invalidate_all()
+        with freeze_time("2026-11-18 15:00:00"):
+            self.env["neiqin.step.log"]._cron_check_overdue()
+        self.assertEqual(log.state, "cancel")
+
     def test_finished_steps_cost_no_query_in_the_scan(self):
         task = self._task()
         task._neiqin_enter_step("one")
