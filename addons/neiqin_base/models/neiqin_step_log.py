@@ -270,14 +270,16 @@ class NeiqinStepLog(models.Model):
         return self[:half]._alert_isolated(now) | self[half:]._alert_isolated(now)
 
     def _alert_and_escalate(self, now):
-        engine = self.with_context(mail_activity_quick_update=True)
-        to_alert = engine.filtered(
+        to_alert = self.filtered(
             lambda log: not log.alerted_at and log.deadline_at and log.deadline_at < now
         )
-        to_escalate = engine.filtered(
+        to_escalate = self.filtered(
             lambda log: not log.escalated_at and log.escalate_at and log.escalate_at < now
         )
-        Activity = self.env["mail.activity"]
+        # Quietly: the activity is the alert (on the owner's activities menu
+        # and the document); an "assigned to you" message per activity would
+        # cost queries for every row, and mail the owner once per passage.
+        Activity = self.env["mail.activity"].with_context(mail_activity_quick_update=True)
         # One activity per document and user: when the owner is also the lead
         # who gets the escalation, the escalation says it all.
         activity_vals = {}
@@ -295,7 +297,14 @@ class NeiqinStepLog(models.Model):
                 activity_vals[(vals["res_model_id"], vals["res_id"], vals["user_id"])] = vals
         # Activities live on the documents; the engine creates them on behalf
         # of the owner, who may not be the user running the cron.
-        Activity.sudo().create(list(activity_vals.values()))
+        Activity = Activity.sudo()
+        # Each activity reads the name of its document alone: read them all
+        # first, one query per model, and the activities find them cached.
+        for model_name, logs in (to_alert | to_escalate).grouped("res_model").items():
+            if model_name in self.env:
+                documents = Activity.env[model_name].browse(set(logs.mapped("res_id")))
+                documents.mapped("display_name")
+        Activity.create(list(activity_vals.values()))
         with engine_writes():
             to_alert.write({"alerted_at": now, "is_late": True})
         for model, logs in self._group_by_value({log: log.res_model for log in to_alert}).items():

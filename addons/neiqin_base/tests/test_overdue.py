@@ -128,6 +128,26 @@ class TestOverdue(NeiqinCase):
             self.env["neiqin.step.log"]._cron_check_overdue()
         self.assertEqual(log.state, "cancel")
 
+    def _queries_to_alert(self, count):
+        tasks = self.env["neiqin.task"]
+        for index in range(count):
+            tasks |= self._task(f"Count {count}-{index}")
+        with freeze_time("2026-11-18 09:00:00"):
+            logs = tasks._neiqin_enter_step("one")
+        self._own_logs_only()
+        self.env.flush_all()
+        self.env.invalidate_all()
+        with freeze_time("2026-11-18 15:00:00"):
+            before = self.cr.sql_log_count
+            self.assertEqual(self.env["neiqin.step.log"]._cron_check_overdue(), count)
+            queries = self.cr.sql_log_count - before
+        self.assertEqual(len(logs.filtered("alerted_at")), count)
+        return queries
+
+    def test_overdue_scan_query_count_does_not_grow_with_rows(self):
+        self._queries_to_alert(1)  # warm-up: caches of types, models, users
+        self.assertEqual(self._queries_to_alert(3), self._queries_to_alert(12))
+
     def test_finished_steps_cost_no_query_in_the_scan(self):
         task = self._task()
         task._neiqin_enter_step("one")
