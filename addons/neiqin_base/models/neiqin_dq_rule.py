@@ -4,7 +4,7 @@ import logging
 import re
 import time
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from psycopg2 import DataError, ProgrammingError
 
@@ -37,9 +37,20 @@ METHOD_PREFIX = "_neiqin_dq_"
 NUMERIC_TYPES = ("integer", "float", "monetary")
 TEXT_TYPES = ("char", "text")
 # Records written by a transaction that started before a scan but committed
-# after it carry a write_date older than the scan: the next incremental scan
-# looks back this much further, so that they are not missed.
+# after it carry a write_date older than the scan (the start of their
+# transaction): the next rescan looks back to the start of the oldest
+# transaction open when the scan began (see NeiqinDqRule._scan_clock). Rules
+# last scanned before that start was recorded look back this much before
+# their last scan, as they did.
 WATERMARK_MARGIN = timedelta(minutes=10)
+# Less this: a transaction ending in the instant between the scan's snapshot
+# and its reading of the open transactions is invisible to the scan and no
+# longer listed. The scheduled scan reads them first thing in the
+# transaction of each model's scan, so that instant is short, and what ends
+# in it is most likely a request or a batch that began shortly before.
+# (Write dates and transaction starts come from the same clock, the
+# database's now(), to the microsecond: no margin is needed for them.)
+RESCAN_MARGIN = timedelta(minutes=1)
 # The scheduled scan checks everything again this often.
 FULL_SCAN_EVERY = timedelta(days=1)
 # Rule fields that decide which indexes a scan needs.
@@ -70,6 +81,16 @@ class _Since:
 
 
 SINCE = _Since()
+
+
+@dataclass(frozen=True)
+class ScanClock:
+    """When the scan of a model started, by the transaction's clock (as
+    write_date uses it), and from when the next rescan of its rules reads
+    changes (NeiqinDqRule._scan_clock)."""
+
+    started: datetime
+    rescan_from: datetime
 
 
 @dataclass(frozen=True)
@@ -227,6 +248,14 @@ class NeiqinDqRule(models.Model):
         help="The scheduled scan checks every record in scope again once a day: it finds "
         "records that became wrong as time passed, or whose deletion the database made "
         "by itself. In between, it checks what changed.",
+    )
+    rescan_from = fields.Datetime(
+        string="Next Rescan From",
+        readonly=True,
+        copy=False,
+        help="The next incremental scan checks the records written since then: the start of "
+        "the oldest transaction still open when the last scan began, as what it writes is "
+        "dated from its start but seen only once it is saved.",
     )
     last_scan_checked = fields.Integer(string="Checked by Last Scan", readonly=True, copy=False)
     last_scan_seconds = fields.Float(
@@ -679,9 +708,40 @@ class NeiqinDqRule(models.Model):
         return result
 
     def _look_back(self):
-        """How far back these rules' rescans look: to the oldest of their
-        last scans, less the margin for transactions still open then."""
-        return min(self.mapped("last_scan_at")) - WATERMARK_MARGIN
+        """How far back these rules' rescans look: to the earliest time
+        their last scans recorded (:meth:`_scan_clock`); for a rule last
+        scanned before that time was recorded, to its last scan less the
+        fixed margin it used."""
+        return min(rule.rescan_from or rule.last_scan_at - WATERMARK_MARGIN for rule in self)
+
+    def _scan_clock(self):
+        """The clock of a scan starting now (a :class:`ScanClock`): the
+        transaction's time, as write_date uses it, and from when the next
+        rescan must read changes.
+
+        That is the start of the oldest transaction still open on this
+        database, if older: it may commit after this scan took its snapshot,
+        and what it writes is dated from its start (write_date is the
+        transaction's now()). Less RESCAN_MARGIN. Not more than a day back:
+        a session left open for days would otherwise make every rescan read
+        days of changes, and the daily full scan sees what it writes.
+
+        Only sessions of Odoo's database role show their start (others do
+        unless the role may read all statistics): the other roles write in
+        plain SQL, which rescans do not see anyway. PostgreSQL keeps what it
+        first showed for the rest of the transaction: the first model of a
+        scan decides for all those scanned in the same transaction."""
+        started = self.env.cr.now().replace(tzinfo=None)
+        self.env.cr.execute(
+            SQL(
+                """SELECT min(xact_start) AT TIME ZONE 'UTC' FROM pg_stat_activity
+                    WHERE datname = current_database() AND pid != pg_backend_pid()
+                      AND backend_type = 'client backend'"""
+            )
+        )
+        oldest = self.env.cr.fetchone()[0] or started
+        rescan_from = min(started, oldest) - RESCAN_MARGIN
+        return ScanClock(started, max(rescan_from, started - FULL_SCAN_EVERY))
 
     def _with_scan_context(self):
         """These rules with the context of a check: the language, time zone
@@ -691,29 +751,42 @@ class NeiqinDqRule(models.Model):
         return self.with_context(context, active_test=False)
 
     def _record_scans(self, done):
-        """Write what scans did: ``done`` is [(rule id, start, seconds,
-        records checked, whether it checked its whole scope)], the seconds
-        those of the scan of the rule's model.
+        """Write what scans did: ``done`` is [(rule id, the clock of the
+        scan of its model (:class:`ScanClock`), seconds, records checked,
+        whether it checked its whole scope)], the seconds those of the scan
+        of the rule's model.
 
         One statement, not write(): a scan is not an edit of its rules. Their
         write date, which keys their compiled rescan (:meth:`_rescan_plan`),
         and the editor the form shows stay as the last edit left them; and
         the rules' bookkeeping is written whoever runs the scan."""
-        names = ["last_scan_at", "last_scan_seconds", "last_scan_checked", "last_full_scan_at"]
+        names = [
+            "last_scan_at",
+            "rescan_from",
+            "last_scan_seconds",
+            "last_scan_checked",
+            "last_full_scan_at",
+        ]
         rules = self.browse([row[0] for row in done])
         rules.flush_recordset(names)
+        rows = [
+            (rule_id, clock.started, clock.rescan_from, seconds, checked, whole)
+            for rule_id, clock, seconds, checked, whole in done
+        ]
         self.env.cr.execute(
             SQL(
                 """UPDATE neiqin_dq_rule r
                       SET last_scan_at = s.scanned_at,
+                          rescan_from = s.rescan_from,
                           last_scan_seconds = s.seconds,
                           last_scan_checked = s.checked,
                           last_full_scan_at = CASE WHEN s.whole THEN s.scanned_at
                                                    ELSE r.last_full_scan_at END
-                     FROM unnest(%s::int[], %s::timestamp[], %s::float8[], %s::int[],
-                                 %s::bool[]) AS s (id, scanned_at, seconds, checked, whole)
+                     FROM unnest(%s::int[], %s::timestamp[], %s::timestamp[], %s::float8[],
+                                 %s::int[], %s::bool[])
+                          AS s (id, scanned_at, rescan_from, seconds, checked, whole)
                     WHERE r.id = s.id""",
-                *(list(column) for column in zip(*done)),
+                *(list(column) for column in zip(*rows)),
             )
         )
         rules.invalidate_recordset(names)
@@ -722,11 +795,11 @@ class NeiqinDqRule(models.Model):
         """Scan the rules of one model, those of ``whole`` over their whole
         scope, the others by what changed (``last_writes``: see
         :meth:`_scan_changes`); return ({rule: records checked}, the
-        transaction's clock, the seconds the scan took)."""
+        scan's clock (:meth:`_scan_clock`), the seconds the scan took)."""
         t0 = time.monotonic()
         model = self.env[self[:1].model_name]
-        # The transaction's clock, as write_date uses.
-        started = self.env.cr.now().replace(tzinfo=None)
+        # First: the transactions it cannot see are those open now.
+        clock = self._scan_clock()
         changed = self - whole
         checked = dict.fromkeys(whole)
         bad = whole._find_bad(checked, specs)
@@ -744,7 +817,7 @@ class NeiqinDqRule(models.Model):
             known.update(found[2])
             counts.update((rule, len(checked[rule])) for rule in changed)
         self._file_findings(checked, bad, known, commit=commit)
-        return counts, started, time.monotonic() - t0
+        return counts, clock, time.monotonic() - t0
 
     def _scan_changes(self, model, last_writes):
         """Check the records of one model changed since these rules' last

@@ -3,3 +3,4 @@ from . import test_process
 from . import test_overdue
 from . import test_responsibility
 from . import test_dq_rules
+from . import test_dq_late_commit

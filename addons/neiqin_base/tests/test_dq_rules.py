@@ -248,7 +248,9 @@ class TestDqRules(NeiqinCase):
                 WHERE id IN (SELECT country_id FROM res_partner WHERE ref LIKE 'DQT-%%')"""
         )
         self.env.cr.execute(
-            "UPDATE neiqin_dq_rule SET last_scan_at = now() - interval '1 hour' WHERE id = ANY(%s)",
+            """UPDATE neiqin_dq_rule SET last_scan_at = now() - interval '1 hour',
+                                         rescan_from = now() - interval '1 hour'
+                WHERE id = ANY(%s)""",
             [rule.ids],
         )
         rule.invalidate_recordset()
@@ -341,7 +343,9 @@ class TestDqRules(NeiqinCase):
         (email | phone)._scan()
         self._age_data_and_scan(email | phone)
         self.env.cr.execute(
-            "UPDATE neiqin_dq_rule SET last_scan_at = now() - interval '3 days' WHERE id = ANY(%s)",
+            """UPDATE neiqin_dq_rule SET last_scan_at = now() - interval '3 days',
+                                         rescan_from = now() - interval '3 days'
+                WHERE id = ANY(%s)""",
             [(email | phone).ids],
         )
         (email | phone).invalidate_recordset()
@@ -380,10 +384,11 @@ class TestDqRules(NeiqinCase):
         # looked up again by the key its issue keeps.
         self.dup_b.email = "SAME@example.com"
         self.env.flush_all()
-        with self.assertQueryCount(6):
+        with self.assertQueryCount(7):
             # The rule, the fields written since, the rule's fields (read
-            # once per edit of the rule), the rescan statement, the issue of
-            # the group's other member, the bookkeeping.
+            # once per edit of the rule), the transactions open as the scan
+            # starts, the rescan statement, the issue of the group's other
+            # member, the bookkeeping.
             self.assertEqual(rule._scan()[rule], 1)
         self.assertEqual(self._open(rule), self.dup_a | self.dup_b)
 
