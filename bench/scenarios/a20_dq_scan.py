@@ -132,6 +132,9 @@ def _rules(env):
             *_product_rules(env),
         ]
     )
+    # The indexes the scheduled action builds once rules are saved, built
+    # here at once, as a database in use has them.
+    Rule._maintain_scan_indexes(concurrently=False)
     rules._scan(full=True)
     if not env.registry.in_test_mode():
         env.cr.commit()  # the rules and their first findings stay with the data

@@ -2,19 +2,21 @@ import ast
 import functools
 import logging
 import re
+import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from psycopg2 import DataError, ProgrammingError
+from psycopg2 import DataError, Error, ProgrammingError
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL, groupby, ormcache, split_every, sql
 from odoo.tools.safe_eval import datetime as safe_datetime
 from odoo.tools.safe_eval import safe_eval
 
+from ..engine import scan_index
 from ..engine.rule_sql import (
     CONDITION_TYPES,
     DOMAIN_BUILDERS,
@@ -55,6 +57,14 @@ RESCAN_MARGIN = timedelta(minutes=1)
 FULL_SCAN_EVERY = timedelta(days=1)
 # Rule fields that decide which indexes a scan needs.
 INDEX_FIELDS = {"model_id", "rule_type", "field_ids", "case_insensitive", "domain", "scope_domain"}
+# The scheduled action building and dropping them (_maintain_scan_indexes).
+INDEX_CRON = "neiqin_base.ir_cron_neiqin_dq_scan_indexes"
+# The index a concurrent build of the engine is making: if the build stops
+# before it is tagged (its worker gone), the next run knows it is the
+# engine's.
+INDEX_BUILDING = "neiqin_base.dq_scan_index_building"
+# The session lock of a concurrent maintenance: one at a time.
+INDEX_LOCK = 7013557212001
 QUIET = {"tracking_disable": True, "mail_create_nolog": True, "mail_create_nosubscribe": True}
 # The context keys a scan reads (see _scan).
 SCAN_CONTEXT = ("lang", "tz", "allowed_company_ids")
@@ -431,14 +441,14 @@ class NeiqinDqRule(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         rules = super().create(vals_list)
-        rules._ensure_scan_index()
+        rules._scan_indexes_changed()
         self.env.registry.clear_cache()  # _scanned_models
         return rules
 
     def write(self, vals):
         result = super().write(vals)
-        if INDEX_FIELDS & set(vals):
-            self._ensure_scan_index()
+        if INDEX_FIELDS & set(vals) or "active" in vals:
+            self._scan_indexes_changed()
         if PLAN_FIELDS & set(vals):
             # _scanned_models, and the compiled rescans (keyed by the rules'
             # write dates too, which two edits in a transaction share).
@@ -447,6 +457,7 @@ class NeiqinDqRule(models.Model):
 
     def unlink(self):
         result = super().unlink()
+        self.browse()._scan_indexes_changed()
         self.env.registry.clear_cache()
         return result
 
@@ -479,19 +490,48 @@ class NeiqinDqRule(models.Model):
                 _logger.warning("Data-quality rule %s (%s) cannot be read", rule.name, rule.id)
         return frozenset(models_)
 
-    def _ensure_scan_index(self):
-        """Give each scanned model's table, and the tables of the records its
-        rules read through links, an index on ``write_date``, and each link
-        column an index, so that an incremental scan reads the records
-        changed since the last one, and those linked to them, instead of
-        the whole tables; and each duplicate key an index, so that
-        rechecking a few records reads only their groups."""
+    def _scan_indexes_changed(self):
+        """Rules were saved, these or others, or deleted: the indexes their
+        scans need may have changed. Building an index in the request would
+        block the writes on its table while it lasts (minutes on a large
+        one): the scheduled action builds and drops them outside it
+        (:meth:`_maintain_scan_indexes`); scans work without them, slower.
+
+        While modules are installed or upgraded, the indexes of these rules
+        are built at once, in the transaction: rules shipped as data have
+        them from the start."""
+        if not self.env.registry.ready:
+            self._ensure_scan_index()
+        cron = self.env.ref(INDEX_CRON, raise_if_not_found=False)
+        if cron:
+            cron._trigger()
+
+    def _scan_index_specs(self):
+        """{name: ScanIndex} of the indexes these rules' scans read through:
+        on ``write_date`` of each scanned model's table and of the tables of
+        the records its rules read through links, and on each link column,
+        so that an incremental scan reads the records changed since the
+        last one, and those linked to them, instead of the whole tables; on
+        each duplicate key, so that rechecking a few records reads only
+        their groups."""
+        specs = {}
         model_names = set(self.mapped("model_name"))
         link_columns = set()  # (model, many2one field) a rescan follows backwards
         for rule in self.filtered(lambda r: r.model_name in self.env):
-            # Linked records too: a rescan looks for those written since,
-            # then for the records linking to them.
-            links = rule._linked_paths() or {}
+            try:
+                # Linked records too: a rescan looks for those written since,
+                # then for the records linking to them.
+                links = rule._linked_paths() or {}
+                if rule.rule_type == "duplicate" and rule.field_ids:
+                    index = duplicate_index(self.env[rule.model_name], rule._spec())
+                    if index and self.env[rule.model_name]._auto:
+                        name, method, expressions = index
+                        table = self.env[rule.model_name]._table
+                        specs[name] = scan_index.ScanIndex(table, tuple(expressions), method)
+            except (UserError, ValidationError, ValueError):
+                # A rule its scan would refuse: the others get their indexes.
+                _logger.warning("Data-quality rule %s (%s) cannot be read", rule.name, rule.id)
+                continue
             model_names.update(links.values())
             for path in links:
                 owner, __, name = path.rpartition(".")
@@ -500,31 +540,131 @@ class NeiqinDqRule(models.Model):
             model = self.env.get(model_name)
             if model is None or not model._auto or not model._log_access:
                 continue
-            sql.create_index(
-                self.env.cr,
-                sql.make_index_name(model._table, "neiqin_write_date"),
-                model._table,
-                ['"write_date"'],
-            )
+            name = sql.make_index_name(model._table, "neiqin_write_date")
+            specs[name] = scan_index.ScanIndex(model._table, ('"write_date"',))
         for model_name, name in sorted(link_columns):
             model = self.env[model_name]
             field = model._fields[name]
             if not model._auto or field.index or not field.column_type:
                 continue
-            sql.create_index(
-                self.env.cr,
-                sql.make_index_name(model._table, f"neiqin_{name}"),
-                model._table,
-                [f'"{name}"'],
+            index_name = sql.make_index_name(model._table, f"neiqin_{name}")
+            specs[index_name] = scan_index.ScanIndex(model._table, (f'"{name}"',))
+        return specs
+
+    def _ensure_scan_index(self):
+        """Build now, in the current transaction, the indexes these rules
+        need and lack, tagged as the engine's: while modules are installed
+        or upgraded (and in tests). ``CREATE INDEX`` blocks the writes on
+        its table while it builds; elsewhere the scheduled action builds
+        them (:meth:`_maintain_scan_indexes`)."""
+        specs = self._scan_index_specs()
+        found = scan_index.found_indexes(self.env.cr, specs)
+        # Only these rules' indexes: the others' are the scheduled action's.
+        found = {name: there for name, there in found.items() if name in specs}
+        self._apply_scan_index_plan(specs, found, concurrently=False)
+
+    @api.model
+    def _cron_maintain_scan_indexes(self):
+        """Scheduled action, triggered when rules are saved or deleted:
+        build and drop the scan indexes without blocking writes."""
+        return self._maintain_scan_indexes(concurrently=True)
+
+    @api.model
+    def _maintain_scan_indexes(self, concurrently=True):
+        """Build the indexes the active rules need and lack, and drop those
+        the engine built that no active rule needs any more (only those:
+        see engine/scan_index.py).
+
+        ``concurrently`` (the scheduled action): with ``CREATE`` and ``DROP
+        INDEX CONCURRENTLY``, which block no write, on a connection of their
+        own in autocommit mode, in a thread, which is returned. A concurrent
+        build waits for every transaction of the database holding an older
+        snapshot to end: this job's, and the cron runner's, which keeps the
+        job's row locked until the job has returned. Waited for by the job,
+        the build would wait for ever. Without ``concurrently`` (module
+        upgrade, tests, which cannot see another cursor's work), in the
+        current transaction; in test mode, always."""
+        if concurrently and not self.env.registry.in_test_mode():
+            thread = threading.Thread(
+                target=_maintain_in_background,
+                args=(self.env.registry,),
+                name="neiqin data-quality scan indexes",
+                daemon=True,
             )
-        for rule in self.filtered(lambda r: r.rule_type == "duplicate" and r.field_ids):
-            model = self.env.get(rule.model_name)
-            if model is None or not model._auto:
-                continue
-            index = duplicate_index(model, rule._spec())
-            if index:
-                name, method, expressions = index
-                sql.create_index(self.env.cr, name, model._table, expressions, method=method)
+            thread.start()
+            return thread
+        specs = self._rules_needing_indexes()._scan_index_specs()
+        self._apply_scan_index_plan(
+            specs, scan_index.found_indexes(self.env.cr, specs), concurrently=False
+        )
+        return None
+
+    @api.model
+    def _rules_needing_indexes(self):
+        # Every company's rules, whoever runs it: the indexes serve them all,
+        # and only their index names are read from them.
+        return self.sudo().search([])
+
+    @api.model
+    def _apply_scan_index_plan(self, specs, found, concurrently):
+        """Build the indexes of ``specs`` ({name: ScanIndex}) missing from
+        ``found`` (scan_index.found_indexes) and drop the tagged ones not in
+        ``specs``, on this environment's cursor (in autocommit mode when
+        ``concurrently``)."""
+        drop, build = scan_index.plan(specs, found)
+        for name in drop:
+            if self._run_index_ddl(scan_index.drop_sql(name, concurrently), concurrently):
+                _logger.info("Data-quality scan index %s dropped", name)
+        for name in build:
+            if concurrently:
+                self._note_index_building(name)
+            statement = scan_index.create_sql(name, specs[name], concurrently)
+            if self._run_index_ddl(statement, concurrently):
+                self.env.cr.execute(scan_index.tag_sql(name))
+                _logger.info("Data-quality scan index %s built", name)
+            elif concurrently:
+                # A failed concurrent build leaves an invalid index behind.
+                self._run_index_ddl(scan_index.drop_sql(name, concurrently), concurrently)
+        if concurrently and build:
+            self._note_index_building(False)
+
+    @api.model
+    def _run_index_ddl(self, statement, concurrently):
+        """Run ``statement``; return whether it succeeded. In a transaction,
+        an error is raised; in autocommit mode, logged, and the maintenance
+        goes on with the other indexes (it is tried again at the next run)."""
+        try:
+            self.env.cr.execute(statement, log_exceptions=not concurrently)
+        except Error:
+            if not concurrently:
+                raise
+            _logger.exception("Data-quality scan indexes: %s failed", statement.code)
+            return False
+        return True
+
+    @api.model
+    def _note_index_building(self, name):
+        """Remember (committed at once, in autocommit mode) the index a
+        concurrent build is making, or that none is (``False``)."""
+        self.env["ir.config_parameter"].sudo().set_param(INDEX_BUILDING, name)
+        self.env.flush_all()
+
+    @api.model
+    def _found_scan_indexes(self, specs):
+        """The indexes found under the names of ``specs`` or tagged
+        (scan_index.found_indexes), once the index a concurrent build of
+        the engine made but did not tag, its worker gone in between, is
+        tagged (PostgreSQL finishes a build whose client has left)."""
+        param = self.env["ir.config_parameter"].sudo().search([("key", "=", INDEX_BUILDING)])
+        stopped = param.value
+        found = scan_index.found_indexes(self.env.cr, [*specs, *([stopped] if stopped else [])])
+        there = found.get(stopped)
+        if there and there.is_index and not there.tagged:
+            self.env.cr.execute(scan_index.tag_sql(stopped))
+            found[stopped] = scan_index.FoundIndex(there.table, True, there.valid, True)
+        if param:
+            self._note_index_building(False)
+        return found
 
     # ------------------------------------------------------------------ scan
     def _spec(self, field_names=None):
@@ -1347,3 +1487,36 @@ class NeiqinDqRule(models.Model):
                         self.env.cr.rollback()
                         _logger.exception("Data-quality rule %s (%s) failed", rule.name, rule.id)
             self.env["ir.cron"]._notify_progress(done=index + 1, remaining=len(groups) - index - 1)
+
+
+def _maintain_in_background(registry):
+    """The concurrent maintenance of the scan indexes (see
+    NeiqinDqRule._maintain_scan_indexes), on connections of its own: one
+    reads the rules, then ends its transaction, so that the builds do not
+    wait for it; the other, in autocommit mode, holds the session lock
+    that keeps two maintenances from running together, and builds."""
+    threading.current_thread().dbname = registry.db_name
+    try:
+        with registry.cursor() as cr:
+            cr.connection.autocommit = True
+            try:
+                cr.execute(SQL("SELECT pg_try_advisory_lock(%s)", INDEX_LOCK))
+                if not cr.fetchone()[0]:
+                    _logger.info("Data-quality scan indexes: another maintenance runs")
+                    env = api.Environment(cr, SUPERUSER_ID, {})
+                    env.ref(INDEX_CRON)._trigger(fields.Datetime.now() + timedelta(minutes=5))
+                    env.flush_all()
+                    return
+                try:
+                    with registry.cursor() as read_cr:
+                        rules = api.Environment(read_cr, SUPERUSER_ID, {})["neiqin.dq.rule"]
+                        specs = rules._rules_needing_indexes()._scan_index_specs()
+                    Rule = api.Environment(cr, SUPERUSER_ID, {})["neiqin.dq.rule"]
+                    found = Rule._found_scan_indexes(specs)
+                    Rule._apply_scan_index_plan(specs, found, concurrently=True)
+                finally:
+                    cr.execute(SQL("SELECT pg_advisory_unlock(%s)", INDEX_LOCK))
+            finally:
+                cr.connection.autocommit = False
+    except Exception:
+        _logger.exception("Data-quality scan indexes: the maintenance failed")
