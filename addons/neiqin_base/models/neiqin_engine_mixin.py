@@ -33,7 +33,8 @@ class NeiqinEngineMixin(models.AbstractModel):
         if defaults:
             # A kanban column's quick create passes its group as a default:
             # the record is created, the engine then places it.
-            self = self.with_context({key: v for key, v in context.items() if key not in defaults})  # noqa: PLW0642
+            kept = {key: value for key, value in context.items() if key not in defaults}
+            self = self.with_env(self.env(context=kept))  # noqa: PLW0642
         for vals in vals_list:
             self._neiqin_refuse_owned(owned & set(vals))
         return super().create(vals_list)
