@@ -191,8 +191,10 @@ class NeiqinStepLog(models.Model):
     def _cron_check_overdue(self, batch_size=500):
         """Alert owners of overdue steps and escalate to the lead past the
         second threshold. Each passage is alerted and escalated at most once,
-        also when several cron workers run at the same time: rows are claimed
-        with FOR UPDATE SKIP LOCKED and marked in the same transaction.
+        also when two runs overlap (Odoo runs the scheduled action in one
+        worker at a time, but the method may also be called from code or a
+        shell): rows are claimed with FOR UPDATE SKIP LOCKED and marked in
+        the same transaction.
 
         One bad row does not stop the others: the passages of documents
         that no longer exist are cancelled, and a passage whose alert still

@@ -172,8 +172,9 @@ class TestOverdueConcurrency(NeiqinCase):
     snapshot of a class that goes on writing the same rows would not see."""
 
     def test_concurrent_cron_workers_alert_once(self):
-        """Two workers run the cron at the same time: the second skips the rows
-        the first has claimed, and later finds them alerted."""
+        """Two runs overlap (the scheduled action and a call from a script):
+        the second skips the rows the first has claimed, and later finds
+        them alerted."""
         registry = self.env.registry
         with registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
