@@ -76,6 +76,15 @@ class TestDqLateCommit(TransactionCase):
                 self.assertEqual(self._open_issues(env, rule_id).res_id, partner_id)
         finally:
             with registry.cursor() as cr:
+                # Saving the rule asked for its indexes.
+                cron = self._env(cr).ref("neiqin_base.ir_cron_neiqin_dq_scan_indexes")
+                cr.execute(
+                    SQL(
+                        "DELETE FROM ir_cron_trigger WHERE cron_id = %s AND create_date >= %s",
+                        cron.id,
+                        test_start,
+                    )
+                )
                 cr.execute(SQL("DELETE FROM neiqin_dq_issue WHERE rule_id = %s", rule_id))
                 cr.execute(SQL("DELETE FROM neiqin_dq_rule WHERE id = %s", rule_id))
                 cr.execute(SQL("DELETE FROM res_partner WHERE id = %s", partner_id))
