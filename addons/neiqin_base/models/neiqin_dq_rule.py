@@ -53,6 +53,9 @@ WATERMARK_MARGIN = timedelta(minutes=10)
 # (Write dates and transaction starts come from the same clock, the
 # database's now(), to the microsecond: no margin is needed for them.)
 RESCAN_MARGIN = timedelta(minutes=1)
+# Where a transaction keeps the start of the oldest other one (see
+# NeiqinDqRule._oldest_transaction_start).
+OLDEST_OPEN = "neiqin.dq.oldest_open"
 # The scheduled scan checks everything again this often.
 FULL_SCAN_EVERY = timedelta(days=1)
 # Rule fields that decide which indexes a scan needs.
@@ -866,22 +869,33 @@ class NeiqinDqRule(models.Model):
         a session left open for days would otherwise make every rescan read
         days of changes, and the daily full scan sees what it writes.
 
-        Only sessions of Odoo's database role show their start (others do
-        unless the role may read all statistics): the other roles write in
-        plain SQL, which rescans do not see anyway. PostgreSQL keeps what it
-        first showed for the rest of the transaction: the first model of a
-        scan decides for all those scanned in the same transaction."""
+        Only sessions of Odoo's database role show their start (others'
+        too if the role may read all statistics): other roles write in
+        plain SQL, which rescans do not see anyway."""
         started = self.env.cr.now().replace(tzinfo=None)
-        self.env.cr.execute(
-            SQL(
-                """SELECT min(xact_start) AT TIME ZONE 'UTC' FROM pg_stat_activity
-                    WHERE datname = current_database() AND pid != pg_backend_pid()
-                      AND backend_type = 'client backend'"""
-            )
-        )
-        oldest = self.env.cr.fetchone()[0] or started
+        oldest = self._oldest_transaction_start() or started
         rescan_from = min(started, oldest) - RESCAN_MARGIN
         return ScanClock(started, max(rescan_from, started - FULL_SCAN_EVERY))
+
+    def _oldest_transaction_start(self):
+        """The start of the oldest transaction of the other sessions on this
+        database, or None. Read once per transaction: PostgreSQL shows the
+        same activity for the rest of it (and precommit data lives no
+        longer). Through the function behind pg_stat_activity, which spares
+        the view's joins: a rescan with little to do takes milliseconds."""
+        data = self.env.cr.precommit.data
+        if OLDEST_OPEN not in data:
+            self.env.cr.execute(
+                SQL(
+                    """SELECT min(xact_start) AT TIME ZONE 'UTC'
+                         FROM pg_stat_get_activity(NULL)
+                        WHERE datid = (SELECT oid FROM pg_database
+                                        WHERE datname = current_database())
+                          AND pid != pg_backend_pid() AND backend_type = 'client backend'"""
+                )
+            )
+            data[OLDEST_OPEN] = self.env.cr.fetchone()[0]
+        return data[OLDEST_OPEN]
 
     def _with_scan_context(self):
         """These rules with the context of a check: the language, time zone
