@@ -132,6 +132,9 @@ def _rules(env):
             *_product_rules(env),
         ]
     )
+    # The indexes the scheduled action builds once rules are saved, built
+    # here at once, as a database in use has them.
+    Rule._maintain_scan_indexes(concurrently=False)
     rules._scan(full=True)
     if not env.registry.in_test_mode():
         env.cr.commit()  # the rules and their first findings stay with the data
@@ -204,12 +207,15 @@ def _naive(env):
 
 
 def _prepare_unchanged(env):
-    """The last scan was an hour ago, the data older (the generators date
-    it so, linked countries and categories included, and so are the fields
-    the build wrote)."""
+    """The last scan was an hour ago, with no other transaction open then
+    (its rescans look back to it, less the minute of margin), the data
+    older (the generators date it so, linked countries and categories
+    included, and so are the fields the build wrote)."""
     rules = _rules(env)
     env.cr.execute(
-        "UPDATE neiqin_dq_rule SET last_scan_at = now() - interval '1 hour' WHERE id = ANY(%s)",
+        """UPDATE neiqin_dq_rule SET last_scan_at = now() - interval '1 hour',
+                                     rescan_from = now() - interval '61 minutes'
+            WHERE id = ANY(%s)""",
         [rules.ids],
     )
     env.cr.execute("UPDATE neiqin_dq_change SET changed_at = now() - interval '1 day'")

@@ -1,17 +1,18 @@
 import logging
 import re
+import threading
 import time
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from psycopg2 import DataError, ProgrammingError
+from psycopg2 import DataError, Error, ProgrammingError
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL, groupby, ormcache, split_every, sql
 
-from ..engine import condition
+from ..engine import condition, scan_index
 from ..engine.guard import require_group
 from ..engine.rule_sql import (
     CONDITION_TYPES,
@@ -35,13 +36,35 @@ METHOD_PREFIX = "_neiqin_dq_"
 NUMERIC_TYPES = ("integer", "float", "monetary")
 TEXT_TYPES = ("char", "text")
 # Records written by a transaction that started before a scan but committed
-# after it carry a write_date older than the scan: the next incremental scan
-# looks back this much further, so that they are not missed.
+# after it carry a write_date older than the scan (the start of their
+# transaction): the next rescan looks back to the start of the oldest
+# transaction open when the scan began (see NeiqinDqRule._scan_clock). Rules
+# last scanned before that start was recorded look back this much before
+# their last scan, as they did.
 WATERMARK_MARGIN = timedelta(minutes=10)
+# Less this: a transaction ending in the instant between the scan's snapshot
+# and its reading of the open transactions is invisible to the scan and no
+# longer listed. The scheduled scan reads them first thing in the
+# transaction of each model's scan, so that instant is short, and what ends
+# in it is most likely a request or a batch that began shortly before.
+# (Write dates and transaction starts come from the same clock, the
+# database's now(), to the microsecond: no margin is needed for them.)
+RESCAN_MARGIN = timedelta(minutes=1)
+# Where a transaction keeps the start of the oldest other one (see
+# NeiqinDqRule._oldest_transaction_start).
+OLDEST_OPEN = "neiqin.dq.oldest_open"
 # The scheduled scan checks everything again this often.
 FULL_SCAN_EVERY = timedelta(days=1)
 # Rule fields that decide which indexes a scan needs.
 INDEX_FIELDS = {"model_id", "rule_type", "field_ids", "case_insensitive", "domain", "scope_domain"}
+# The scheduled action building and dropping them (_maintain_scan_indexes).
+INDEX_CRON = "neiqin_base.ir_cron_neiqin_dq_scan_indexes"
+# The index a concurrent build of the engine is making: if the build stops
+# before it is tagged (its worker gone), the next run knows it is the
+# engine's.
+INDEX_BUILDING = "neiqin_base.dq_scan_index_building"
+# The session lock of a concurrent maintenance: one at a time.
+INDEX_LOCK = 7013557212001
 QUIET = {"tracking_disable": True, "mail_create_nolog": True, "mail_create_nosubscribe": True}
 # The context keys a scan reads (see _scan).
 SCAN_CONTEXT = ("lang", "tz", "allowed_company_ids")
@@ -69,6 +92,16 @@ class _Since:
 
 
 SINCE = _Since()
+
+
+@dataclass(frozen=True)
+class ScanClock:
+    """When the scan of a model started, by the transaction's clock (as
+    write_date uses it), and from when the next rescan of its rules reads
+    changes (NeiqinDqRule._scan_clock)."""
+
+    started: datetime
+    rescan_from: datetime
 
 
 @dataclass(frozen=True)
@@ -219,6 +252,14 @@ class NeiqinDqRule(models.Model):
         help="The scheduled scan checks every record in scope again once a day: it finds "
         "records that became wrong as time passed, or whose deletion the database made "
         "by itself. In between, it checks what changed.",
+    )
+    rescan_from = fields.Datetime(
+        string="Next Rescan From",
+        readonly=True,
+        copy=False,
+        help="The next incremental scan checks the records written since then: the start of "
+        "the oldest transaction still open when the last scan began, as what it writes is "
+        "dated from its start but seen only once it is saved.",
     )
     last_scan_checked = fields.Integer(string="Checked by Last Scan", readonly=True, copy=False)
     last_scan_seconds = fields.Float(
@@ -472,7 +513,7 @@ class NeiqinDqRule(models.Model):
     def create(self, vals_list):
         rules = super().create(vals_list)
         rules._check_company_scope()
-        rules._ensure_scan_index()
+        rules._scan_indexes_changed()
         self.env.registry.clear_cache()  # _scanned_models
         return rules
 
@@ -482,8 +523,8 @@ class NeiqinDqRule(models.Model):
         result = super().write(vals)
         if "company_id" in vals:
             self._check_company_scope()
-        if INDEX_FIELDS & set(vals):
-            self._ensure_scan_index()
+        if INDEX_FIELDS & set(vals) or "active" in vals:
+            self._scan_indexes_changed()
         if PLAN_FIELDS & set(vals):
             # _scanned_models, and the compiled rescans (keyed by the rules'
             # write dates too, which two edits in a transaction share).
@@ -494,6 +535,7 @@ class NeiqinDqRule(models.Model):
         self.check_access("unlink")
         self._check_company_scope()
         result = super().unlink()
+        self.browse()._scan_indexes_changed()
         self.env.registry.clear_cache()
         return result
 
@@ -528,19 +570,48 @@ class NeiqinDqRule(models.Model):
                 _logger.warning("Data-quality rule %s (%s) cannot be read", rule.name, rule.id)
         return frozenset(models_)
 
-    def _ensure_scan_index(self):
-        """Give each scanned model's table, and the tables of the records its
-        rules read through links, an index on ``write_date``, and each link
-        column an index, so that an incremental scan reads the records
-        changed since the last one, and those linked to them, instead of
-        the whole tables; and each duplicate key an index, so that
-        rechecking a few records reads only their groups."""
+    def _scan_indexes_changed(self):
+        """Rules were saved, these or others, or deleted: the indexes their
+        scans need may have changed. Building an index in the request would
+        block the writes on its table while it lasts (minutes on a large
+        one): the scheduled action builds and drops them outside it
+        (:meth:`_maintain_scan_indexes`); scans work without them, slower.
+
+        While modules are installed or upgraded, the indexes of these rules
+        are built at once, in the transaction: rules shipped as data have
+        them from the start."""
+        if not self.env.registry.ready:
+            self._ensure_scan_index()
+        cron = self.env.ref(INDEX_CRON, raise_if_not_found=False)
+        if cron:
+            cron._trigger()
+
+    def _scan_index_specs(self):
+        """{name: ScanIndex} of the indexes these rules' scans read through:
+        on ``write_date`` of each scanned model's table and of the tables of
+        the records its rules read through links, and on each link column,
+        so that an incremental scan reads the records changed since the
+        last one, and those linked to them, instead of the whole tables; on
+        each duplicate key, so that rechecking a few records reads only
+        their groups."""
+        specs = {}
         model_names = set(self.mapped("model_name"))
         link_columns = set()  # (model, many2one field) a rescan follows backwards
         for rule in self.filtered(lambda r: r.model_name in self.env):
-            # Linked records too: a rescan looks for those written since,
-            # then for the records linking to them.
-            links = rule._linked_paths() or {}
+            try:
+                # Linked records too: a rescan looks for those written since,
+                # then for the records linking to them.
+                links = rule._linked_paths() or {}
+                if rule.rule_type == "duplicate" and rule.field_ids:
+                    index = duplicate_index(self.env[rule.model_name], rule._spec())
+                    if index and self.env[rule.model_name]._auto:
+                        name, method, expressions = index
+                        table = self.env[rule.model_name]._table
+                        specs[name] = scan_index.ScanIndex(table, tuple(expressions), method)
+            except (UserError, ValidationError, ValueError):
+                # A rule its scan would refuse: the others get their indexes.
+                _logger.warning("Data-quality rule %s (%s) cannot be read", rule.name, rule.id)
+                continue
             model_names.update(links.values())
             for path in links:
                 owner, __, name = path.rpartition(".")
@@ -549,31 +620,131 @@ class NeiqinDqRule(models.Model):
             model = self.env.get(model_name)
             if model is None or not model._auto or not model._log_access:
                 continue
-            sql.create_index(
-                self.env.cr,
-                sql.make_index_name(model._table, "neiqin_write_date"),
-                model._table,
-                ['"write_date"'],
-            )
+            name = sql.make_index_name(model._table, "neiqin_write_date")
+            specs[name] = scan_index.ScanIndex(model._table, ('"write_date"',))
         for model_name, name in sorted(link_columns):
             model = self.env[model_name]
             field = model._fields[name]
             if not model._auto or field.index or not field.column_type:
                 continue
-            sql.create_index(
-                self.env.cr,
-                sql.make_index_name(model._table, f"neiqin_{name}"),
-                model._table,
-                [f'"{name}"'],
+            index_name = sql.make_index_name(model._table, f"neiqin_{name}")
+            specs[index_name] = scan_index.ScanIndex(model._table, (f'"{name}"',))
+        return specs
+
+    def _ensure_scan_index(self):
+        """Build now, in the current transaction, the indexes these rules
+        need and lack, tagged as the engine's: while modules are installed
+        or upgraded (and in tests). ``CREATE INDEX`` blocks the writes on
+        its table while it builds; elsewhere the scheduled action builds
+        them (:meth:`_maintain_scan_indexes`)."""
+        specs = self._scan_index_specs()
+        found = scan_index.found_indexes(self.env.cr, specs)
+        # Only these rules' indexes: the others' are the scheduled action's.
+        found = {name: there for name, there in found.items() if name in specs}
+        self._apply_scan_index_plan(specs, found, concurrently=False)
+
+    @api.model
+    def _cron_maintain_scan_indexes(self):
+        """Scheduled action, triggered when rules are saved or deleted:
+        build and drop the scan indexes without blocking writes."""
+        return self._maintain_scan_indexes(concurrently=True)
+
+    @api.model
+    def _maintain_scan_indexes(self, concurrently=True):
+        """Build the indexes the active rules need and lack, and drop those
+        the engine built that no active rule needs any more (only those:
+        see engine/scan_index.py).
+
+        ``concurrently`` (the scheduled action): with ``CREATE`` and ``DROP
+        INDEX CONCURRENTLY``, which block no write, on a connection of their
+        own in autocommit mode, in a thread, which is returned. A concurrent
+        build waits for every transaction of the database holding an older
+        snapshot to end: this job's, and the cron runner's, which keeps the
+        job's row locked until the job has returned. Waited for by the job,
+        the build would wait for ever. Without ``concurrently`` (module
+        upgrade, tests, which cannot see another cursor's work), in the
+        current transaction; in test mode, always."""
+        if concurrently and not self.env.registry.in_test_mode():
+            thread = threading.Thread(
+                target=_maintain_in_background,
+                args=(self.env.registry,),
+                name="neiqin data-quality scan indexes",
+                daemon=True,
             )
-        for rule in self.filtered(lambda r: r.rule_type == "duplicate" and r.field_ids):
-            model = self.env.get(rule.model_name)
-            if model is None or not model._auto:
-                continue
-            index = duplicate_index(model, rule._spec())
-            if index:
-                name, method, expressions = index
-                sql.create_index(self.env.cr, name, model._table, expressions, method=method)
+            thread.start()
+            return thread
+        specs = self._rules_needing_indexes()._scan_index_specs()
+        self._apply_scan_index_plan(
+            specs, scan_index.found_indexes(self.env.cr, specs), concurrently=False
+        )
+        return None
+
+    @api.model
+    def _rules_needing_indexes(self):
+        # Every company's rules, whoever runs it: the indexes serve them all,
+        # and only their index names are read from them.
+        return self.sudo().search([])
+
+    @api.model
+    def _apply_scan_index_plan(self, specs, found, concurrently):
+        """Build the indexes of ``specs`` ({name: ScanIndex}) missing from
+        ``found`` (scan_index.found_indexes) and drop the tagged ones not in
+        ``specs``, on this environment's cursor (in autocommit mode when
+        ``concurrently``)."""
+        drop, build = scan_index.plan(specs, found)
+        for name in drop:
+            if self._run_index_ddl(scan_index.drop_sql(name, concurrently), concurrently):
+                _logger.info("Data-quality scan index %s dropped", name)
+        for name in build:
+            if concurrently:
+                self._note_index_building(name)
+            statement = scan_index.create_sql(name, specs[name], concurrently)
+            if self._run_index_ddl(statement, concurrently):
+                self.env.cr.execute(scan_index.tag_sql(name))
+                _logger.info("Data-quality scan index %s built", name)
+            elif concurrently:
+                # A failed concurrent build leaves an invalid index behind.
+                self._run_index_ddl(scan_index.drop_sql(name, concurrently), concurrently)
+        if concurrently and build:
+            self._note_index_building(False)
+
+    @api.model
+    def _run_index_ddl(self, statement, concurrently):
+        """Run ``statement``; return whether it succeeded. In a transaction,
+        an error is raised; in autocommit mode, logged, and the maintenance
+        goes on with the other indexes (it is tried again at the next run)."""
+        try:
+            self.env.cr.execute(statement, log_exceptions=not concurrently)
+        except Error:
+            if not concurrently:
+                raise
+            _logger.exception("Data-quality scan indexes: %s failed", statement.code)
+            return False
+        return True
+
+    @api.model
+    def _note_index_building(self, name):
+        """Remember (committed at once, in autocommit mode) the index a
+        concurrent build is making, or that none is (``False``)."""
+        self.env["ir.config_parameter"].sudo().set_param(INDEX_BUILDING, name)
+        self.env.flush_all()
+
+    @api.model
+    def _found_scan_indexes(self, specs):
+        """The indexes found under the names of ``specs`` or tagged
+        (scan_index.found_indexes), once the index a concurrent build of
+        the engine made but did not tag, its worker gone in between, is
+        tagged (PostgreSQL finishes a build whose client has left)."""
+        param = self.env["ir.config_parameter"].sudo().search([("key", "=", INDEX_BUILDING)])
+        stopped = param.value
+        found = scan_index.found_indexes(self.env.cr, [*specs, *([stopped] if stopped else [])])
+        there = found.get(stopped)
+        if there and there.is_index and not there.tagged:
+            self.env.cr.execute(scan_index.tag_sql(stopped))
+            found[stopped] = scan_index.FoundIndex(there.table, True, there.valid, True)
+        if param:
+            self._note_index_building(False)
+        return found
 
     # ------------------------------------------------------------------ scan
     def _spec(self, field_names=None):
@@ -769,9 +940,51 @@ class NeiqinDqRule(models.Model):
         return result
 
     def _look_back(self):
-        """How far back these rules' rescans look: to the oldest of their
-        last scans, less the margin for transactions still open then."""
-        return min(self.mapped("last_scan_at")) - WATERMARK_MARGIN
+        """How far back these rules' rescans look: to the earliest time
+        their last scans recorded (:meth:`_scan_clock`); for a rule last
+        scanned before that time was recorded, to its last scan less the
+        fixed margin it used."""
+        return min(rule.rescan_from or rule.last_scan_at - WATERMARK_MARGIN for rule in self)
+
+    def _scan_clock(self):
+        """The clock of a scan starting now (a :class:`ScanClock`): the
+        transaction's time, as write_date uses it, and from when the next
+        rescan must read changes.
+
+        That is the start of the oldest transaction still open on this
+        database, if older: it may commit after this scan took its snapshot,
+        and what it writes is dated from its start (write_date is the
+        transaction's now()). Less RESCAN_MARGIN. Not more than a day back:
+        a session left open for days would otherwise make every rescan read
+        days of changes, and the daily full scan sees what it writes.
+
+        Only sessions of Odoo's database role show their start (others'
+        too if the role may read all statistics): other roles write in
+        plain SQL, which rescans do not see anyway."""
+        started = self.env.cr.now().replace(tzinfo=None)
+        oldest = self._oldest_transaction_start() or started
+        rescan_from = min(started, oldest) - RESCAN_MARGIN
+        return ScanClock(started, max(rescan_from, started - FULL_SCAN_EVERY))
+
+    def _oldest_transaction_start(self):
+        """The start of the oldest transaction of the other sessions on this
+        database, or None. Read once per transaction: PostgreSQL shows the
+        same activity for the rest of it (and precommit data lives no
+        longer). Through the function behind pg_stat_activity, which spares
+        the view's joins: a rescan with little to do takes milliseconds."""
+        data = self.env.cr.precommit.data
+        if OLDEST_OPEN not in data:
+            self.env.cr.execute(
+                SQL(
+                    """SELECT min(xact_start) AT TIME ZONE 'UTC'
+                         FROM pg_stat_get_activity(NULL)
+                        WHERE datid = (SELECT oid FROM pg_database
+                                        WHERE datname = current_database())
+                          AND pid != pg_backend_pid() AND backend_type = 'client backend'"""
+                )
+            )
+            data[OLDEST_OPEN] = self.env.cr.fetchone()[0]
+        return data[OLDEST_OPEN]
 
     def _with_scan_context(self):
         """These rules with the context of a check: the language, time zone
@@ -781,29 +994,42 @@ class NeiqinDqRule(models.Model):
         return self.with_context(context, active_test=False)
 
     def _record_scans(self, done):
-        """Write what scans did: ``done`` is [(rule id, start, seconds,
-        records checked, whether it checked its whole scope)], the seconds
-        those of the scan of the rule's model.
+        """Write what scans did: ``done`` is [(rule id, the clock of the
+        scan of its model (:class:`ScanClock`), seconds, records checked,
+        whether it checked its whole scope)], the seconds those of the scan
+        of the rule's model.
 
         One statement, not write(): a scan is not an edit of its rules. Their
         write date, which keys their compiled rescan (:meth:`_rescan_plan`),
         and the editor the form shows stay as the last edit left them; and
         the rules' bookkeeping is written whoever runs the scan."""
-        names = ["last_scan_at", "last_scan_seconds", "last_scan_checked", "last_full_scan_at"]
+        names = [
+            "last_scan_at",
+            "rescan_from",
+            "last_scan_seconds",
+            "last_scan_checked",
+            "last_full_scan_at",
+        ]
         rules = self.browse([row[0] for row in done])
         rules.flush_recordset(names)
+        rows = [
+            (rule_id, clock.started, clock.rescan_from, seconds, checked, whole)
+            for rule_id, clock, seconds, checked, whole in done
+        ]
         self.env.cr.execute(
             SQL(
                 """UPDATE neiqin_dq_rule r
                       SET last_scan_at = s.scanned_at,
+                          rescan_from = s.rescan_from,
                           last_scan_seconds = s.seconds,
                           last_scan_checked = s.checked,
                           last_full_scan_at = CASE WHEN s.whole THEN s.scanned_at
                                                    ELSE r.last_full_scan_at END
-                     FROM unnest(%s::int[], %s::timestamp[], %s::float8[], %s::int[],
-                                 %s::bool[]) AS s (id, scanned_at, seconds, checked, whole)
+                     FROM unnest(%s::int[], %s::timestamp[], %s::timestamp[], %s::float8[],
+                                 %s::int[], %s::bool[])
+                          AS s (id, scanned_at, rescan_from, seconds, checked, whole)
                     WHERE r.id = s.id""",
-                *(list(column) for column in zip(*done)),
+                *(list(column) for column in zip(*rows)),
             )
         )
         rules.invalidate_recordset(names)
@@ -812,11 +1038,11 @@ class NeiqinDqRule(models.Model):
         """Scan the rules of one model, those of ``whole`` over their whole
         scope, the others by what changed (``last_writes``: see
         :meth:`_scan_changes`); return ({rule: records checked}, the
-        transaction's clock, the seconds the scan took)."""
+        scan's clock (:meth:`_scan_clock`), the seconds the scan took)."""
         t0 = time.monotonic()
         model = self.env[self[:1].model_name]
-        # The transaction's clock, as write_date uses.
-        started = self.env.cr.now().replace(tzinfo=None)
+        # First: the transactions it cannot see are those open now.
+        clock = self._scan_clock()
         changed = self - whole
         checked = dict.fromkeys(whole)
         bad = whole._find_bad(checked, specs)
@@ -834,7 +1060,7 @@ class NeiqinDqRule(models.Model):
             known.update(found[2])
             counts.update((rule, len(checked[rule])) for rule in changed)
         self._file_findings(checked, bad, known, commit=commit)
-        return counts, started, time.monotonic() - t0
+        return counts, clock, time.monotonic() - t0
 
     def _scan_changes(self, model, last_writes):
         """Check the records of one model changed since these rules' last
@@ -1379,3 +1605,36 @@ class NeiqinDqRule(models.Model):
                         self.env.cr.rollback()
                         _logger.exception("Data-quality rule %s (%s) failed", rule.name, rule.id)
             self.env["ir.cron"]._notify_progress(done=index + 1, remaining=len(groups) - index - 1)
+
+
+def _maintain_in_background(registry):
+    """The concurrent maintenance of the scan indexes (see
+    NeiqinDqRule._maintain_scan_indexes), on connections of its own: one
+    reads the rules, then ends its transaction, so that the builds do not
+    wait for it; the other, in autocommit mode, holds the session lock
+    that keeps two maintenances from running together, and builds."""
+    threading.current_thread().dbname = registry.db_name
+    try:
+        with registry.cursor() as cr:
+            cr.connection.autocommit = True
+            try:
+                cr.execute(SQL("SELECT pg_try_advisory_lock(%s)", INDEX_LOCK))
+                if not cr.fetchone()[0]:
+                    _logger.info("Data-quality scan indexes: another maintenance runs")
+                    env = api.Environment(cr, SUPERUSER_ID, {})
+                    env.ref(INDEX_CRON)._trigger(fields.Datetime.now() + timedelta(minutes=5))
+                    env.flush_all()
+                    return
+                try:
+                    with registry.cursor() as read_cr:
+                        rules = api.Environment(read_cr, SUPERUSER_ID, {})["neiqin.dq.rule"]
+                        specs = rules._rules_needing_indexes()._scan_index_specs()
+                    Rule = api.Environment(cr, SUPERUSER_ID, {})["neiqin.dq.rule"]
+                    found = Rule._found_scan_indexes(specs)
+                    Rule._apply_scan_index_plan(specs, found, concurrently=True)
+                finally:
+                    cr.execute(SQL("SELECT pg_advisory_unlock(%s)", INDEX_LOCK))
+            finally:
+                cr.connection.autocommit = False
+    except Exception:
+        _logger.exception("Data-quality scan indexes: the maintenance failed")

@@ -125,6 +125,15 @@ class NeiqinProcessMixin(models.AbstractModel):
             records._neiqin_start_process()
         return records
 
+    def unlink(self):
+        """A deleted document has no step left to do: its running and
+        paused passages are cancelled, so that no one is alerted about it
+        any more. The passages themselves stay: they are the audit trail."""
+        logs = self._neiqin_open_logs()
+        result = super().unlink()
+        self._neiqin_close_logs(logs, state="cancel")
+        return result
+
     # ------------------------------------------------------------------ hooks
     def _neiqin_process_code(self):
         """Code of the process these records go through; empty: by model."""

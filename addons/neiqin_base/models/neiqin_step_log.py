@@ -167,40 +167,54 @@ class NeiqinStepLog(models.Model):
 
     # ------------------------------------------------------------------ cron
     @api.model
-    def _overdue_query(self, now, limit):
+    def _overdue_query(self, now, limit, skip=()):
         """The cron's one query: open passages due for an owner alert or an
-        escalation, locked so that a concurrent worker skips them."""
+        escalation, locked so that a concurrent worker skips them; those of
+        ``skip`` (ids this run failed to alert) left out."""
         return SQL(
             """
             SELECT id FROM neiqin_step_log
              WHERE state = 'open'
                AND ((alerted_at IS NULL AND deadline_at < %(now)s)
                  OR (escalated_at IS NULL AND escalate_at < %(now)s))
+               %(skip)s
              ORDER BY id
              LIMIT %(limit)s
                FOR UPDATE SKIP LOCKED
             """,
             now=now,
             limit=limit,
+            skip=SQL("AND id != ALL(%s)", sorted(skip)) if skip else SQL(),
         )
 
     @api.model
     def _cron_check_overdue(self, batch_size=500):
         """Alert owners of overdue steps and escalate to the lead past the
         second threshold. Each passage is alerted and escalated at most once,
-        also when several cron workers run at the same time: rows are claimed
-        with FOR UPDATE SKIP LOCKED and marked in the same transaction."""
+        also when two runs overlap (Odoo runs the scheduled action in one
+        worker at a time, but the method may also be called from code or a
+        shell): rows are claimed with FOR UPDATE SKIP LOCKED and marked in
+        the same transaction.
+
+        One bad row does not stop the others: the passages of documents
+        that no longer exist are cancelled, and a passage whose alert still
+        fails is left for the next run, its error logged, while the rest of
+        its batch is alerted and committed. Returns the number of passages
+        alerted, escalated or cancelled."""
         cron_mode = bool(self.env.context.get("cron_id"))
         done = 0
+        failed = set()  # ids that failed in this run: the next batches leave them out
         while True:
             now = fields.Datetime.now()
             self.env.flush_all()
-            self.env.cr.execute(self._overdue_query(now, batch_size))
+            self.env.cr.execute(self._overdue_query(now, batch_size, skip=failed))
             logs = self.browse([row[0] for row in self.env.cr.fetchall()])
             if not logs:
                 break
-            logs._alert_and_escalate(now)
-            done += len(logs)
+            alive = logs._cancel_passages_of_missing_documents(now)
+            failing = alive._alert_isolated(now) if alive else alive
+            failed.update(failing.ids)
+            done += len(logs) - len(failing)
             if not cron_mode:
                 # One batch when called by hand or from a test: the caller owns
                 # the transaction (and its row locks).
@@ -211,15 +225,63 @@ class NeiqinStepLog(models.Model):
             self.env.cr.commit()  # pylint: disable=invalid-commit
         return done
 
+    def _cancel_passages_of_missing_documents(self, now):
+        """Cancel those of these open passages whose document no longer
+        exists (deleted in SQL or by a cascade of the database, or its
+        add-on removed): nobody can act on it, and alerting it would fail
+        at every run. Returns the others. One query per document model."""
+        missing = self.browse()
+        for model_name, logs in self.grouped("res_model").items():
+            model = self.env.get(model_name)
+            if model is None or model._abstract:
+                missing |= logs
+                continue
+            found = set(model.browse(set(logs.mapped("res_id"))).exists().ids)
+            missing |= logs.browse(log.id for log in logs if log.res_id not in found)
+        if missing:
+            _logger.info(
+                "Cancelling %s overdue step passages whose document no longer exists: %s",
+                len(missing),
+                missing.ids,
+            )
+            with engine_writes():
+                missing.write({"state": "cancel", "done_at": now, "done_by_id": self.env.uid})
+        return self - missing
+
+    def _alert_isolated(self, now):
+        """Alert and escalate these passages in a savepoint; when that
+        fails, each half again, so that a failing passage is left out (its
+        error logged) and the others are alerted. Returns the passages that
+        failed. The batch costs one savepoint; a failing row a few more,
+        about two per halving."""
+        try:
+            with self.env.cr.savepoint():
+                self._alert_and_escalate(now)
+        except Exception:  # whatever one row raises must not stop the others
+            if len(self) == 1:
+                _logger.exception(
+                    "Overdue step passage %s (%s,%s) could not be alerted; retried at the next run",
+                    self.id,
+                    self.res_model,
+                    self.res_id,
+                )
+                return self
+        else:
+            return self.browse()
+        half = len(self) // 2
+        return self[:half]._alert_isolated(now) | self[half:]._alert_isolated(now)
+
     def _alert_and_escalate(self, now):
-        engine = self.with_context(mail_activity_quick_update=True)
-        to_alert = engine.filtered(
+        to_alert = self.filtered(
             lambda log: not log.alerted_at and log.deadline_at and log.deadline_at < now
         )
-        to_escalate = engine.filtered(
+        to_escalate = self.filtered(
             lambda log: not log.escalated_at and log.escalate_at and log.escalate_at < now
         )
-        Activity = self.env["mail.activity"]
+        # Quietly: the activity is the alert (on the owner's activities menu
+        # and the document); an "assigned to you" message per activity would
+        # cost queries for every row, and mail the owner once per passage.
+        Activity = self.env["mail.activity"].with_context(mail_activity_quick_update=True)
         # One activity per document and user: when the owner is also the lead
         # who gets the escalation, the escalation says it all.
         activity_vals = {}
@@ -237,7 +299,14 @@ class NeiqinStepLog(models.Model):
                 activity_vals[(vals["res_model_id"], vals["res_id"], vals["user_id"])] = vals
         # Activities live on the documents; the engine creates them on behalf
         # of the owner, who may not be the user running the cron.
-        Activity.sudo().create(list(activity_vals.values()))
+        Activity = Activity.sudo()
+        # Each activity reads the name of its document alone: read them all
+        # first, one query per model, and the activities find them cached.
+        for model_name, logs in (to_alert | to_escalate).grouped("res_model").items():
+            if model_name in self.env:
+                documents = Activity.env[model_name].browse(set(logs.mapped("res_id")))
+                documents.mapped("display_name")
+        Activity.create(list(activity_vals.values()))
         with engine_writes():
             to_alert.write({"alerted_at": now, "is_late": True})
         for model, logs in self._group_by_value({log: log.res_model for log in to_alert}).items():

@@ -6,9 +6,11 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 from odoo.tools.misc import file_path
 
+from ..engine import scan_index
 from .common import NeiqinCase
 
 SCOPE = "[('ref', '=like', 'DQT-%')]"
+FOUND_NONE = scan_index.FoundIndex(None, False, False, False)
 
 
 @tagged("post_install", "-at_install")
@@ -137,9 +139,17 @@ class TestDqRules(NeiqinCase):
         )
         return {row[0]: row[1].split(" USING ")[1].split(" ")[0] for row in self.env.cr.fetchall()}
 
+    def _tagged(self, name):
+        return scan_index.found_indexes(self.env.cr, [name]).get(name, FOUND_NONE).tagged
+
+    def _trigger_count(self):
+        cron = self.env.ref("neiqin_base.ir_cron_neiqin_dq_scan_indexes")
+        return self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
+
     def test_duplicate_keys_are_indexed_by_hash_for_one_field_by_btree_for_more(self):
         self._rule("duplicate", fields=["email"], case_insensitive=True)
         self._rule("duplicate", fields=["city", "zip"])
+        self.Rule._maintain_scan_indexes(concurrently=False)
         self.assertEqual(
             self._index_methods("res_partner", "neiqin_dq_"),
             {
@@ -150,6 +160,7 @@ class TestDqRules(NeiqinCase):
 
     def test_upgrade_replaces_the_btree_index_of_a_one_field_key(self):
         rule = self._rule("duplicate", fields=["email"], case_insensitive=True)
+        self.Rule._maintain_scan_indexes(concurrently=False)
         self.env.cr.execute("DROP INDEX res_partner__neiqin_dq_email_ci_hash_index")
         # As the engine indexed a key before 18.0.1.1.0.
         self.env.cr.execute(
@@ -166,6 +177,71 @@ class TestDqRules(NeiqinCase):
             {"res_partner__neiqin_dq_email_ci_hash_index": "hash"},
         )
         self.assertEqual(self._bad(rule), self.dup_a | self.dup_b)
+
+    def test_saving_a_rule_builds_no_index_in_the_request(self):
+        triggers = self._trigger_count()
+        rule = self._rule("duplicate", fields=["city"], case_insensitive=True)
+        # CREATE INDEX would block the writes on contacts while it builds:
+        # the scheduled action builds it, soon.
+        self.assertFalse(self._index_methods("res_partner", "neiqin_dq_city"))
+        self.assertEqual(self._trigger_count(), triggers + 1)
+        # Scans work without it.
+        self.assertEqual(
+            self._bad(rule), self.no_email | self.bad_email | self.no_country | self.far
+        )
+        rule.with_user(self.lead).case_insensitive = False
+        self.assertFalse(self._index_methods("res_partner", "neiqin_dq_city"))
+        self.assertEqual(self._trigger_count(), triggers + 2)
+        self.Rule._maintain_scan_indexes(concurrently=False)
+        self.assertEqual(
+            self._index_methods("res_partner", "neiqin_dq_city"),
+            {"res_partner__neiqin_dq_city_hash_index": "hash"},
+        )
+        self.assertTrue(self._tagged("res_partner__neiqin_dq_city_hash_index"))
+
+    def test_indexes_no_rule_needs_are_dropped_if_the_engine_made_them(self):
+        rule = self._rule("duplicate", fields=["city"], case_insensitive=True)
+        self.Rule._maintain_scan_indexes(concurrently=False)
+        name = "res_partner__neiqin_dq_city_ci_hash_index"
+        self.assertTrue(self._tagged(name))
+        # An index someone made with a name like the engine's.
+        self.env.cr.execute("CREATE INDEX res_partner__neiqin_dq_zip_index ON res_partner (zip)")
+        triggers = self._trigger_count()
+        rule.with_user(self.lead).active = False
+        self.assertEqual(self._trigger_count(), triggers + 1)
+        self.Rule._maintain_scan_indexes(concurrently=False)
+        self.assertEqual(
+            self._index_methods("res_partner", "neiqin_dq_zip"),
+            {"res_partner__neiqin_dq_zip_index": "btree"},
+        )
+        self.assertFalse(self._index_methods("res_partner", "neiqin_dq_city"))
+        rule.with_user(self.lead).active = True
+        self.Rule._maintain_scan_indexes(concurrently=False)
+        self.assertTrue(self._tagged(name))
+        rule.with_user(self.manager).unlink()
+        self.assertEqual(self._trigger_count(), triggers + 3)
+        self.Rule._maintain_scan_indexes(concurrently=False)
+        self.assertFalse(self._index_methods("res_partner", "neiqin_dq_city"))
+        self.assertTrue(self._index_methods("res_partner", "neiqin_dq_zip"))
+
+    def test_upgrade_tags_the_indexes_the_engine_made_before(self):
+        self._rule("duplicate", fields=["city"], case_insensitive=True)
+        # As the engine indexed a key before 18.0.1.3.0: at once, no tag.
+        self.env.cr.execute(
+            "CREATE INDEX res_partner__neiqin_dq_city_ci_hash_index "
+            "ON res_partner USING hash (lower(btrim((city)::text)))"
+        )
+        self.env.cr.execute("CREATE INDEX res_partner__neiqin_dq_zip_index ON res_partner (zip)")
+        self._migrate("18.0.1.3.0", "18.0.1.2.0")
+        self.assertTrue(self._tagged("res_partner__neiqin_dq_city_ci_hash_index"))
+        self.assertFalse(self._tagged("res_partner__neiqin_dq_zip_index"))
+
+    def _migrate(self, version, installed):
+        path = file_path(f"neiqin_base/migrations/{version}/post-migration.py")
+        spec = importlib.util.spec_from_file_location("neiqin_base_post_migration", path)
+        script = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(script)
+        script.migrate(self.env.cr, installed)
 
     def test_reference_finds_missing_targets(self):
         rule = self._rule("reference", fields=["country_id"])
@@ -248,7 +324,9 @@ class TestDqRules(NeiqinCase):
                 WHERE id IN (SELECT country_id FROM res_partner WHERE ref LIKE 'DQT-%%')"""
         )
         self.env.cr.execute(
-            "UPDATE neiqin_dq_rule SET last_scan_at = now() - interval '1 hour' WHERE id = ANY(%s)",
+            """UPDATE neiqin_dq_rule SET last_scan_at = now() - interval '1 hour',
+                                         rescan_from = now() - interval '1 hour'
+                WHERE id = ANY(%s)""",
             [rule.ids],
         )
         rule.invalidate_recordset()
@@ -341,7 +419,9 @@ class TestDqRules(NeiqinCase):
         (email | phone)._scan()
         self._age_data_and_scan(email | phone)
         self.env.cr.execute(
-            "UPDATE neiqin_dq_rule SET last_scan_at = now() - interval '3 days' WHERE id = ANY(%s)",
+            """UPDATE neiqin_dq_rule SET last_scan_at = now() - interval '3 days',
+                                         rescan_from = now() - interval '3 days'
+                WHERE id = ANY(%s)""",
             [(email | phone).ids],
         )
         (email | phone).invalidate_recordset()
@@ -380,10 +460,11 @@ class TestDqRules(NeiqinCase):
         # looked up again by the key its issue keeps.
         self.dup_b.email = "SAME@example.com"
         self.env.flush_all()
-        with self.assertQueryCount(6):
+        with self.assertQueryCount(7):
             # The rule, the fields written since, the rule's fields (read
-            # once per edit of the rule), the rescan statement, the issue of
-            # the group's other member, the bookkeeping.
+            # once per edit of the rule), the transactions open as the scan
+            # starts, the rescan statement, the issue of the group's other
+            # member, the bookkeeping.
             self.assertEqual(rule._scan()[rule], 1)
         self.assertEqual(self._open(rule), self.dup_a | self.dup_b)
 
@@ -479,6 +560,7 @@ class TestDqRules(NeiqinCase):
         ):
             self.assertIsNone(self._rule("domain", domain=domain)._linked_paths(), domain)
         # The link columns a rescan follows backwards are indexed.
+        self.Rule._maintain_scan_indexes(concurrently=False)
         self.env.cr.execute(
             "SELECT indexdef FROM pg_indexes WHERE tablename = 'res_partner' "
             "AND indexdef LIKE '%%(country_id)%%'"

@@ -81,6 +81,73 @@ class TestOverdue(NeiqinCase):
             self.env["neiqin.step.log"]._cron_check_overdue()
         self.assertFalse(log.alerted_at)
 
+    def test_deleted_document_is_no_longer_alerted(self):
+        running, paused = self._task("Running"), self._task("Paused")
+        with freeze_time("2026-11-18 09:00:00"):
+            logs = (running | paused)._neiqin_enter_step("one")
+            paused._neiqin_pause("waiting")
+        self._own_logs_only()
+        (running | paused).with_user(self.manager).unlink()
+        # The passages stay, as the audit trail, and are over.
+        self.assertEqual(logs.exists(), logs)
+        self.assertEqual(set(logs.mapped("state")), {"cancel"})
+        self.assertTrue(all(logs.mapped("done_at")))
+        with freeze_time("2026-11-20 09:00:00"):
+            self.assertEqual(self.env["neiqin.step.log"]._cron_check_overdue(), 0)
+        self.assertFalse(logs.filtered("alerted_at"))
+
+    def test_passage_of_a_document_deleted_in_sql_is_cancelled_and_the_others_alerted(self):
+        kept, gone = self._task("Kept"), self._task("Gone")
+        with freeze_time("2026-11-18 09:00:00"):
+            kept_log = kept._neiqin_enter_step("one")
+            gone_log = gone._neiqin_enter_step("one")
+        self._own_logs_only()
+        # As a cascade of the database deletes it: the ORM does not see it.
+        self.env.flush_all()
+        self.env.cr.execute(SQL("DELETE FROM neiqin_task WHERE id = %s", gone.id))
+        self.env.invalidate_all()
+        with freeze_time("2026-11-18 15:00:00"):
+            self.env["neiqin.step.log"]._cron_check_overdue()
+        self.assertEqual(gone_log.state, "cancel")
+        self.assertFalse(gone_log.alerted_at)
+        self.assertTrue(kept_log.alerted_at)
+        self.assertEqual(self._activities(kept).user_id, self.clerk)
+
+    def test_passage_of_a_model_no_longer_installed_is_cancelled(self):
+        task = self._task()
+        with freeze_time("2026-11-18 09:00:00"):
+            log = task._neiqin_enter_step("one")
+        self._own_logs_only()
+        self.env.flush_all()
+        # As the passages of an add-on's documents stay when it is removed.
+        self.env.cr.execute(
+            SQL("UPDATE neiqin_step_log SET res_model = 'x_nq_removed.doc' WHERE id = %s", log.id)
+        )
+        self.env.invalidate_all()
+        with freeze_time("2026-11-18 15:00:00"):
+            self.env["neiqin.step.log"]._cron_check_overdue()
+        self.assertEqual(log.state, "cancel")
+
+    def _queries_to_alert(self, count):
+        tasks = self.env["neiqin.task"]
+        for index in range(count):
+            tasks |= self._task(f"Count {count}-{index}")
+        with freeze_time("2026-11-18 09:00:00"):
+            logs = tasks._neiqin_enter_step("one")
+        self._own_logs_only()
+        self.env.flush_all()
+        self.env.invalidate_all()
+        with freeze_time("2026-11-18 15:00:00"):
+            before = self.cr.sql_log_count
+            self.assertEqual(self.env["neiqin.step.log"]._cron_check_overdue(), count)
+            queries = self.cr.sql_log_count - before
+        self.assertEqual(len(logs.filtered("alerted_at")), count)
+        return queries
+
+    def test_overdue_scan_query_count_does_not_grow_with_rows(self):
+        self._queries_to_alert(1)  # warm-up: caches of types, models, users
+        self.assertEqual(self._queries_to_alert(3), self._queries_to_alert(12))
+
     def test_finished_steps_cost_no_query_in_the_scan(self):
         task = self._task()
         task._neiqin_enter_step("one")
@@ -105,8 +172,9 @@ class TestOverdueConcurrency(NeiqinCase):
     snapshot of a class that goes on writing the same rows would not see."""
 
     def test_concurrent_cron_workers_alert_once(self):
-        """Two workers run the cron at the same time: the second skips the rows
-        the first has claimed, and later finds them alerted."""
+        """Two runs overlap (the scheduled action and a call from a script):
+        the second skips the rows the first has claimed, and later finds
+        them alerted."""
         registry = self.env.registry
         with registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})

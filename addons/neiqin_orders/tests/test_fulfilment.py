@@ -73,6 +73,67 @@ class TestFulfilment(OrdersCase):
             self.env["neiqin.step.log"]._cron_check_overdue()
         self.assertEqual(self._notices(order).count("delayed"), 1)
 
+    def _only_due(self, logs):
+        """Every other open passage counts as alerted already."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE neiqin_step_log SET alerted_at = now(), escalated_at = now() "
+            "WHERE id != ALL(%s) AND state = 'open'",
+            [logs.ids],
+        )
+
+    def _check_overdue_after(self, logs):
+        deadline = max(logs.mapped("deadline_at"))
+        with freeze_time(deadline.replace(year=deadline.year + 1)):
+            return self.env["neiqin.step.log"]._cron_check_overdue()
+
+    def test_cancelled_order_is_no_longer_alerted(self):
+        order = self._order()
+        log = order.neiqin_step_log_ids
+        self.assertEqual(log.state, "open")
+        self._only_due(log)
+        order.with_user(self.clerk).with_context(disable_cancel_warning=True).action_cancel()
+        self.assertEqual(log.state, "cancel")
+        self.assertEqual(self._check_overdue_after(log), 0)
+        self.assertFalse(log.alerted_at)
+        self.assertFalse(order.activity_ids)
+
+    def test_deleted_quotation_is_no_longer_alerted(self):
+        order = self._order()
+        log = order.neiqin_step_log_ids
+        self._only_due(log)
+        admin = self._user(
+            "ord_sales_admin", "neiqin_base.group_neiqin_clerk,sales_team.group_sale_manager"
+        )
+        order.with_user(admin).unlink()
+        self.assertEqual(log.state, "cancel")
+        self.assertEqual(self._check_overdue_after(log), 0)
+        self.assertFalse(log.alerted_at)
+
+    def test_an_alert_that_fails_does_not_stop_the_others(self):
+        late = self._order(neiqin_paid_amount=80.0, neiqin_payment_ref="PAY-5")
+        late.action_confirm()
+        self._ship(late)
+        tracking = late.neiqin_step_log_ids.filtered(lambda log: log.step_code == "tracking")
+        waiting = self._order().neiqin_step_log_ids
+        self._only_due(tracking | waiting)
+        # The delay notice's template, broken by an edit: telling the
+        # customer fails, and with it the alert of that order's step.
+        template = self.env.ref("neiqin_orders.mail_template_order_delayed")
+        sender = template.email_from
+        template.email_from = "{{ object.amount_total / 0 }}"
+        with self.assertLogs("odoo.addons.neiqin_base.models.neiqin_step_log", "ERROR") as logged:
+            self.assertEqual(self._check_overdue_after(tracking | waiting), 1)
+        self.assertIn(f"passage {tracking.id}", logged.output[0])
+        self.assertTrue(waiting.alerted_at)
+        self.assertFalse(tracking.alerted_at)
+        self.assertNotIn("delayed", self._notices(late))
+        # Repaired, the next run alerts it.
+        template.email_from = sender
+        self.assertEqual(self._check_overdue_after(tracking), 1)
+        self.assertTrue(tracking.alerted_at)
+        self.assertIn("delayed", self._notices(late))
+
     def test_carrier_event_pushed_twice_is_recorded_once(self):
         order = self._order(neiqin_paid_amount=80.0, neiqin_payment_ref="PAY-4")
         order.action_confirm()

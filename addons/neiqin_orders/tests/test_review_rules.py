@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo import fields
 from odoo.tests import tagged
 
+from odoo.addons.neiqin_base.engine import scan_index
+
 from .common import OrdersCase
 
 
@@ -14,6 +16,14 @@ class TestReviewRules(OrdersCase):
         orders = good | bad
         orders._neiqin_review()
         self.assertEqual(self._flagged(orders, f"neiqin_orders.rule_order_{rule}"), bad)
+
+    def test_review_rules_have_their_scan_indexes_from_install(self):
+        # Built while the module was installed, tagged as the engine's.
+        rules = self.env["neiqin.dq.rule"].search([("model_name", "=", "sale.order")])
+        names = rules._scan_index_specs()
+        self.assertIn("sale_order__neiqin_write_date_index", names)
+        found = scan_index.found_indexes(self.env.cr, names)
+        self.assertEqual({name for name in names if found[name].tagged}, set(names))
 
     def test_clean_order_breaks_no_rule(self):
         order = self._order()
