@@ -180,7 +180,10 @@ class TestDqRules(NeiqinCase):
 
     def test_saving_a_rule_builds_no_index_in_the_request(self):
         triggers = self._trigger_count()
-        rule = self._rule("duplicate", fields=["city"], case_insensitive=True)
+        # The lead changes it below: a rule of the lead's company.
+        rule = self._rule(
+            "duplicate", fields=["city"], case_insensitive=True, company_id=self.company.id
+        )
         # CREATE INDEX would block the writes on contacts while it builds:
         # the scheduled action builds it, soon.
         self.assertFalse(self._index_methods("res_partner", "neiqin_dq_city"))
@@ -200,7 +203,9 @@ class TestDqRules(NeiqinCase):
         self.assertTrue(self._tagged("res_partner__neiqin_dq_city_hash_index"))
 
     def test_indexes_no_rule_needs_are_dropped_if_the_engine_made_them(self):
-        rule = self._rule("duplicate", fields=["city"], case_insensitive=True)
+        rule = self._rule(
+            "duplicate", fields=["city"], case_insensitive=True, company_id=self.company.id
+        )
         self.Rule._maintain_scan_indexes(concurrently=False)
         name = "res_partner__neiqin_dq_city_ci_hash_index"
         self.assertTrue(self._tagged(name))
