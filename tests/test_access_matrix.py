@@ -42,11 +42,15 @@ MATRIX = {
     # The engine's own log of written fields: written and pruned in SQL.
     "neiqin.dq.change": {**NONE, "clerk": "", "lead": "", "manager": "r"},
     "neiqin.step.pause.wizard": {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwc"},
+    # Gates are the modules' data: a manager renames them, archives them and
+    # chooses their rules.
+    "neiqin.gate": {**NONE, "clerk": "r", "lead": "r", "manager": "rw"},
+    # Opened by clerks too: the override itself checks the lead.
+    "neiqin.gate.override.wizard": {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwc"},
     # neiqin_orders
     "neiqin.dispatch.rule": {**NONE, "clerk": "r", "lead": "rwc", "manager": "rwcu"},
     "neiqin.logistics.event": {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwcu"},
     "neiqin.order.notice": {**NONE, "clerk": "r", "lead": "r", "manager": "rwcu"},
-    "neiqin.order.override.wizard": {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwc"},
     "neiqin.tracking.import.wizard": {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwc"},
     "neiqin.tracking.import.line": {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwc"},
 }

@@ -13,5 +13,8 @@ from . import neiqin_dq_change
 from . import neiqin_dq_rule
 from . import neiqin_dq_issue
 from . import neiqin_dq_mixin
+from . import neiqin_gate
+from . import neiqin_dq_rule_gate
+from . import neiqin_gate_mixin
 from . import neiqin_task
 from . import res_partner

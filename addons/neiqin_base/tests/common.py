@@ -4,7 +4,32 @@ from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
 
 
-class NeiqinCase(TransactionCase):
+class NeiqinAssertions:
+    """Assertions every Neiqin module's tests share."""
+
+    def assertFlagged(self, rule, expected, among=None):
+        """Exactly ``expected`` (records of the rule's model) break ``rule``:
+        checked now on ``among`` (default: a full scan of the rule's scope),
+        then compared with the rule's open issues."""
+        if among is None:
+            rule._scan(full=True)
+            issues = rule.issue_ids
+        else:
+            issues = among._neiqin_dq_check(rule).filtered(lambda i: i.rule_id == rule)
+        flagged = self.env[rule.model_name].browse(
+            issues.filtered(lambda i: i.state == "open").mapped("res_id")
+        )
+        if among is not None:
+            flagged &= among
+        self.assertEqual(
+            set(flagged.ids),
+            set(expected.ids),
+            f"{rule.name}: flagged {flagged.mapped('display_name')}, "
+            f"expected {expected.mapped('display_name')}",
+        )
+
+
+class NeiqinCase(NeiqinAssertions, TransactionCase):
     """Users of every back-office role, two teams and a process on
     ``neiqin.task`` with a Monday-Friday 9-12 / 13-18 calendar in UTC."""
 

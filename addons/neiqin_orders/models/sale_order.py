@@ -1,41 +1,25 @@
-import hashlib
 import logging
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
-from odoo.tools import SQL, float_compare, split_every
+from odoo.tools import SQL, float_compare
 
 from odoo.addons.neiqin_base.engine.guard import engine_writes, require_group
 from odoo.addons.neiqin_base.engine.rule_sql import dq_reads
 
 _logger = logging.getLogger(__name__)
 
-REVIEW_STATES = [
-    ("none", "Not Reviewed"),
-    ("to_review", "To Review"),
-    ("exception", "Exception"),
-    ("approved", "Approved"),
-    ("rejected", "Rejected"),
-]
 PAYMENT_STATES = [
     ("not_paid", "Not Paid"),
     ("partial", "Partially Paid"),
     ("paid", "Paid"),
     ("over", "Overpaid"),
 ]
-# The fields the review gate owns: only the engine writes them (see
-# neiqin.engine.mixin), through the review, approval, override and rejection.
+# The order's fields the engine owns besides the review gate's
+# (neiqin.gate.mixin): what a clerk read, how it came in, what was paid.
 REVIEW_FIELDS = {
-    "neiqin_review_state",
-    "neiqin_reviewed_by_id",
-    "neiqin_reviewed_at",
-    "neiqin_override_reason",
-    "neiqin_override_by_id",
-    "neiqin_override_at",
-    "neiqin_override_rule_ids",
-    "neiqin_override_fingerprint",
     "neiqin_remark_read",
     "neiqin_source",
     "neiqin_amount_paid",
@@ -51,13 +35,10 @@ REFUND_STATES = [
 
 class SaleOrder(models.Model):
     _name = "sale.order"
-    _inherit = ["sale.order", "neiqin.process.mixin", "neiqin.dq.mixin"]
+    _inherit = ["sale.order", "neiqin.process.mixin", "neiqin.gate.mixin"]
 
-    # A review of more orders writes their review states by batches of this
-    # size, emptying the record cache between batches (writing orders keeps
-    # them in memory with the columns the write reads). Its checks still run
-    # once on all of them.
-    _neiqin_review_write_batch = 10000
+    # The order review is the gate of confirmation (neiqin.gate.mixin).
+    _neiqin_gate = "order_review"
     # New orders in the company's review scope enter the order process.
     _neiqin_enter_on_create = True
 
@@ -92,51 +73,18 @@ class SaleOrder(models.Model):
         REFUND_STATES, string="Refund", default="none", required=True, copy=False, tracking=True
     )
     # ------------------------------------------------------------ review
-    neiqin_review_state = fields.Selection(
-        REVIEW_STATES,
-        string="Review",
-        default="none",
-        required=True,
-        readonly=True,
-        copy=False,
-        tracking=True,
-        index=True,
-    )
-    neiqin_reviewed_by_id = fields.Many2one(
-        "res.users", string="Reviewed By", copy=False, readonly=True
-    )
-    neiqin_reviewed_at = fields.Datetime(string="Reviewed On", copy=False, readonly=True)
-    neiqin_exception_summary = fields.Char(
-        string="Review Exceptions",
-        compute="_compute_neiqin_exception_summary",
-        groups="neiqin_base.group_neiqin_clerk",
-    )
-    neiqin_override_reason = fields.Text(
-        string="Override Reason", copy=False, readonly=True, tracking=True
-    )
-    neiqin_override_by_id = fields.Many2one(
-        "res.users", string="Overridden By", copy=False, readonly=True
-    )
-    neiqin_override_at = fields.Datetime(string="Overridden On", copy=False, readonly=True)
+    # The review's fields are the gate's (neiqin.gate.mixin); the orders keep
+    # the table their overrides were written in.
     neiqin_override_rule_ids = fields.Many2many(
-        "neiqin.dq.rule",
-        "sale_order_neiqin_override_rule_rel",
-        "order_id",
-        "rule_id",
-        string="Exceptions Overridden",
-        copy=False,
-        readonly=True,
-        groups="neiqin_base.group_neiqin_clerk",
+        relation="sale_order_neiqin_override_rule_rel",
+        column1="order_id",
+        column2="rule_id",
         help="The review rules whose exceptions the lead's override waived. Another "
         "exception still stops the order.",
     )
     neiqin_override_fingerprint = fields.Char(
-        string="Override Fingerprint",
-        copy=False,
-        readonly=True,
-        groups="neiqin_base.group_neiqin_clerk",
         help="What the order was when it was overridden (customer, addresses, lines, "
-        "total): the override lapses when it changes.",
+        "total): the override lapses when it changes."
     )
     # ------------------------------------------------------------ payment
     neiqin_paid_amount = fields.Monetary(
@@ -197,18 +145,6 @@ class SaleOrder(models.Model):
                 cmp = float_compare(paid, order.amount_total, precision_rounding=rounding)
                 state = "paid" if cmp == 0 else ("partial" if cmp < 0 else "over")
             order.neiqin_payment_state = state
-
-    def _compute_neiqin_exception_summary(self):
-        issues = self.env["neiqin.dq.issue"].search(
-            [("res_model", "=", "sale.order"), ("res_id", "in", self.ids), ("state", "=", "open")]
-        )
-        by_order = {}
-        # The names of the rules of issues the user may read, whatever their
-        # right on the rules themselves.
-        for issue in issues.sudo():
-            by_order.setdefault(issue.res_id, []).append(issue.rule_id.name)
-        for order in self:
-            order.neiqin_exception_summary = ", ".join(sorted(set(by_order.get(order.id, []))))
 
     # ------------------------------------------------------------ company check
     def _check_company(self, fnames=None):
@@ -347,240 +283,55 @@ class SaleOrder(models.Model):
         late = self.browse(logs.filtered(lambda log: log.step_code == "tracking").mapped("res_id"))
         late._neiqin_send_notice("delayed")
 
-    # ------------------------------------------------------------ review
-    def _neiqin_review_rules(self):
-        """The review rules that may apply to these orders: those of their
-        companies and those shared by every company (a rule's scan checks
-        only the orders of its company)."""
-        return (
-            self.env["neiqin.dq.rule"]
-            .sudo()
-            .search(
-                [
-                    ("model_name", "=", "sale.order"),
-                    ("company_id", "in", [False, *self.company_id.ids]),
-                ]
-            )
-        )
-
-    def _neiqin_blocking_issues(self):
-        """Open blocking issues of these orders, by order id (one query).
-
-        Read as the engine: a salesperson confirming an order is told which
-        exceptions stop it, even without back-office rights."""
-        issues = (
-            self.env["neiqin.dq.issue"]
-            .sudo()
-            .search(
-                [
-                    ("res_model", "=", "sale.order"),
-                    ("res_id", "in", self.ids),
-                    ("state", "=", "open"),
-                    ("severity", "=", "blocking"),
-                ]
-            )
-        )
-        by_order = {}
-        for issue in issues:
-            by_order.setdefault(issue.res_id, self.env["neiqin.dq.issue"].sudo())
-            by_order[issue.res_id] |= issue
-        return by_order
-
-    def _neiqin_fingerprint(self):
-        """{order id: what the override of the order depends on}: customer,
-        addresses, company, currency, total and lines (product, quantity,
-        unit, price, discount). An override given for one of them does not
-        cover another."""
-        result = {}
-        for order in self.sudo():
-            lines = sorted(
-                (
-                    line.product_id.id,
-                    line.product_uom.id,
-                    repr(round(line.product_uom_qty, 6)),
-                    repr(round(line.price_unit, 6)),
-                    repr(round(line.discount, 6)),
-                )
-                for line in order.order_line
-                if not line.display_type
-            )
-            text = repr(
-                (
-                    order.company_id.id,
-                    order.partner_id.id,
-                    order.partner_invoice_id.id,
-                    order.partner_shipping_id.id,
-                    order.currency_id.id,
-                    order.currency_id.round(order.amount_total),
-                    lines,
-                )
-            )
-            result[order.id] = hashlib.sha256(text.encode()).hexdigest()
-        return result
-
-    def _neiqin_unwaived(self, blocking):
-        """{order id: its blocking issues no override waived}, for the orders
-        of ``blocking`` ({order id: issues}) that still have one. An override
-        lapses, and is removed with a note in the chatter, when the order
-        changed since it was given."""
-        overridden = self.filtered(lambda o: o.id in blocking and o.neiqin_override_at)
-        if overridden:
-            fingerprints = overridden._neiqin_fingerprint()
-            lapsed = overridden.filtered(
-                lambda o: o.sudo().neiqin_override_fingerprint != fingerprints[o.id]
-            )
-            if lapsed:
-                lapsed._neiqin_lapse_override()
-        unwaived = {}
-        for order in self.filtered(lambda o: o.id in blocking):
-            issues = blocking[order.id]
-            if order.neiqin_override_at:
-                waived = order.sudo().neiqin_override_rule_ids
-                issues = issues.filtered(lambda i, waived=waived: i.rule_id not in waived)
-            if issues:
-                unwaived[order.id] = issues
-        return unwaived
-
-    def _neiqin_stopped(self, blocking):
-        """The orders stopped by blocking issues no override waived."""
-        unwaived = self._neiqin_unwaived(blocking)
-        return self.filtered(lambda o: o.id in unwaived)
-
-    def _neiqin_lapse_override(self):
-        for order in self:
-            order.message_post(
-                body=self.env._(
-                    "The override by %(lead)s no longer holds: the customer, an address, "
-                    "the lines or the total changed since. The order is reviewed again.",
-                    lead=order.neiqin_override_by_id.name or "-",
-                )
-            )
-        # The override's fields are the engine's, kept from users without
-        # back-office rights (their groups): whoever's change made the
-        # override lapse, the engine clears it.
-        with engine_writes():
-            self.sudo().write(
-                {
-                    "neiqin_override_reason": False,
-                    "neiqin_override_by_id": False,
-                    "neiqin_override_at": False,
-                    "neiqin_override_rule_ids": [fields.Command.clear()],
-                    "neiqin_override_fingerprint": False,
-                    "neiqin_review_state": "to_review",
-                }
-            )
-
-    def _neiqin_review(self, auto_approve=None, confirm_approved=True):
-        """Run every review rule on these orders (one query per rule), then set
-        their review state: exception when a blocking rule fails, approved
-        when the company approves clean orders automatically."""
-        # The filter reads two columns: a large review loads no other one.
+    # ------------------------------------------------------------ review gate hooks
+    def _neiqin_reviewable(self):
+        # The filter reads three columns: a large review loads no other one.
         self.fetch(["state", "neiqin_review_state", "neiqin_process_id"])
-        orders = self.filtered(
+        return self.filtered(
             lambda o: o.neiqin_process_id
             and o.state != "cancel"
             and o.neiqin_review_state != "rejected"
         )
-        if not orders:
-            return {}
-        # Issues are the review engine's bookkeeping: whoever confirms an order
-        # (a salesperson too) runs every check, whatever their rights on
-        # issues and rules. Their right on the order itself is sale's own.
-        engine = orders.sudo()
-        engine._neiqin_dq_check(orders._neiqin_review_rules())
-        blocking = orders._neiqin_blocking_issues()
-        now = fields.Datetime.now()
-        size = self._neiqin_review_write_batch
-        for batch in split_every(size, orders.ids, self.browse):
-            batch._neiqin_set_review_state(blocking, now, auto_approve, confirm_approved)
-            if len(orders) > size:
-                self.env.flush_all()
-                self.env.invalidate_all()
-        return blocking
 
-    def _neiqin_set_review_state(self, blocking, now, auto_approve, confirm_approved):
-        """Set these reviewed orders' review state from their open blocking
-        issues (``blocking``: {order id: issues}); approve the clean ones
-        when asked to or when their company approves automatically."""
-        exception = self._neiqin_stopped(blocking)
-        clean = self - exception
-        with engine_writes():
-            if exception:
-                exception.filtered(lambda o: o.neiqin_review_state != "exception").write(
-                    {"neiqin_review_state": "exception"}
-                )
-            to_approve = clean.filtered(
-                lambda o: o.neiqin_review_state != "approved"
-                and (
-                    o.neiqin_override_at
-                    or (
-                        auto_approve
-                        if auto_approve is not None
-                        else o.company_id.neiqin_auto_approve
-                    )
-                )
-            )
-            if to_approve:
-                to_approve._neiqin_on_approval(
-                    confirm=confirm_approved,
-                    vals={
-                        "neiqin_review_state": "approved",
-                        "neiqin_reviewed_by_id": self.env.uid,
-                        "neiqin_reviewed_at": now,
-                    },
-                )
-            back_to_review = (
-                clean.filtered(lambda o: o.neiqin_review_state == "exception") - to_approve
-            )
-            if back_to_review:
-                back_to_review.write({"neiqin_review_state": "to_review"})
+    def _neiqin_gate_pending(self):
+        """Quotations: an order's review is before its confirmation."""
+        return self.filtered(lambda o: o.state in ("draft", "sent"))
 
-    def _neiqin_back_to_review(self):
-        """Orders whose data changed (a connector's update) are reviewed again."""
-        again = self.filtered(
-            lambda o: o.neiqin_review_state in ("approved", "exception")
-            and o.state in ("draft", "sent")
+    def _neiqin_auto_approves(self):
+        return self.company_id.neiqin_auto_approve
+
+    def _neiqin_fingerprint_values(self):
+        """What an override of the order depends on: customer, addresses,
+        company, currency, total and lines (product, quantity, unit, price,
+        discount). An override given for one of them does not cover another."""
+        self.ensure_one()
+        lines = sorted(
+            (
+                line.product_id.id,
+                line.product_uom.id,
+                repr(round(line.product_uom_qty, 6)),
+                repr(round(line.price_unit, 6)),
+                repr(round(line.discount, 6)),
+            )
+            for line in self.order_line
+            if not line.display_type
         )
-        if again:
-            with engine_writes():
-                again.write({"neiqin_review_state": "to_review"})
+        return (
+            self.company_id.id,
+            self.partner_id.id,
+            self.partner_invoice_id.id,
+            self.partner_shipping_id.id,
+            self.currency_id.id,
+            self.currency_id.round(self.amount_total),
+            lines,
+        )
 
-    def _neiqin_exception_message(self, blocking):
-        lines = [
-            self.env._(
-                "%(order)s: %(exceptions)s",
-                order=order.display_name,
-                exceptions=", ".join(blocking[order.id].rule_id.mapped("name")),
-            )
-            for order in self
-            if order.id in blocking
-        ]
-        return "\n".join(lines)
-
-    def _neiqin_check_can_proceed(self, action):
-        """Refuse ``action`` for orders with a blocking exception that no
-        override of a lead waived.
-
-        The review it runs confirms nothing itself: ``action`` goes on."""
-        blocking = self._neiqin_review(confirm_approved=False)
-        rejected = self.filtered(lambda o: o.neiqin_review_state == "rejected")
-        if rejected:
-            raise UserError(
-                self.env._(
-                    "These orders were rejected at review: %s",
-                    ", ".join(rejected.mapped("display_name")),
-                )
-            )
-        unwaived = self._neiqin_unwaived(blocking)
-        if unwaived:
-            raise UserError(
-                self.env._(
-                    "%(action)s is blocked by review exceptions. Fix the data, or ask a lead to "
-                    "override them with a reason:\n%(details)s",
-                    action=action,
-                    details=self._neiqin_exception_message(unwaived),
-                )
-            )
+    def _neiqin_lapse_message(self):
+        return self.env._(
+            "The override by %(lead)s no longer holds: the customer, an address, "
+            "the lines or the total changed since. The order is reviewed again.",
+            lead=self.neiqin_override_by_id.name or "-",
+        )
 
     def _neiqin_check_clerk(self):
         require_group(
@@ -588,16 +339,6 @@ class SaleOrder(models.Model):
             "neiqin_base.group_neiqin_clerk",
             self.env._("Only back-office staff can review orders."),
         )
-
-    def action_neiqin_review(self):
-        """Button: check the orders now. A quotation outside the review scope
-        that a clerk checks on purpose enters the order process."""
-        self._neiqin_check_clerk()
-        self.filtered(lambda o: o.state in ("draft", "sent"))._neiqin_start_process(
-            whatever_scope=True
-        )
-        self._neiqin_review()
-        return True
 
     def _neiqin_check_reviewed(self):
         outside = self - self._neiqin_in_review()
@@ -610,21 +351,29 @@ class SaleOrder(models.Model):
                 )
             )
 
-    def action_neiqin_approve(self):
-        """Button: a clerk approves orders that have no blocking exception."""
+    def action_neiqin_review(self):
+        """Button: check the orders now. A quotation outside the review scope
+        that a clerk checks on purpose enters the order process."""
+        self._neiqin_check_clerk()
+        self.filtered(lambda o: o.state in ("draft", "sent"))._neiqin_start_process(
+            whatever_scope=True
+        )
+        return super().action_neiqin_review()
+
+    def action_neiqin_reject(self):
         self._neiqin_check_clerk()
         self._neiqin_check_reviewed()
-        self._neiqin_check_can_proceed(self.env._("Approval"))
-        with engine_writes():
-            self.filtered(lambda o: o.neiqin_review_state != "approved").write(
-                {
-                    "neiqin_review_state": "approved",
-                    "neiqin_reviewed_by_id": self.env.uid,
-                    "neiqin_reviewed_at": fields.Datetime.now(),
-                }
+        for order in self - self._neiqin_gate_pending():
+            raise UserError(
+                self.env._(
+                    "%s is already confirmed: cancel it instead of rejecting it.",
+                    order.display_name,
+                )
             )
-            self._neiqin_on_approval()
-        return True
+        return super().action_neiqin_reject()
+
+    def _neiqin_on_reject(self):
+        self._neiqin_cancel_process()
 
     def _neiqin_on_approval(self, confirm=True, vals=None):
         """Approved orders get their warehouse and carrier (and ``vals``, in
@@ -642,80 +391,12 @@ class SaleOrder(models.Model):
         if to_confirm:
             to_confirm.action_confirm()
 
-    def action_neiqin_reject(self):
-        self._neiqin_check_clerk()
-        self._neiqin_check_reviewed()
-        for order in self:
-            if order.state not in ("draft", "sent"):
-                raise UserError(
-                    self.env._(
-                        "%s is already confirmed: cancel it instead of rejecting it.",
-                        order.display_name,
-                    )
-                )
-        with engine_writes():
-            self.write(
-                {
-                    "neiqin_review_state": "rejected",
-                    "neiqin_reviewed_by_id": self.env.uid,
-                    "neiqin_reviewed_at": fields.Datetime.now(),
-                }
-            )
-        self._neiqin_cancel_process()
-        return True
-
     def action_neiqin_mark_remark_read(self):
         self._neiqin_check_clerk()
         with engine_writes():
             self.write({"neiqin_remark_read": True})
         self._neiqin_review()
         return True
-
-    def action_neiqin_override(self):
-        self._neiqin_check_lead()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Override Review Exceptions"),
-            "res_model": "neiqin.order.override.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"active_model": "sale.order", "active_ids": self.ids},
-        }
-
-    def _neiqin_check_lead(self):
-        require_group(
-            self.env,
-            "neiqin_base.group_neiqin_lead",
-            self.env._("Only a back-office lead can override review exceptions."),
-        )
-
-    def _neiqin_override(self, reason):
-        """A lead waives the blocking exceptions the orders have now, with a
-        reason. The override covers these exceptions only, and only while the
-        order stays as it is (see :meth:`_neiqin_stopped`)."""
-        self._neiqin_check_lead()
-        self._neiqin_check_reviewed()
-        if not (reason or "").strip():
-            raise UserError(self.env._("Write why the exceptions are overridden."))
-        blocking = self._neiqin_review(confirm_approved=False)
-        now = fields.Datetime.now()
-        fingerprints = self._neiqin_fingerprint()
-        with engine_writes():
-            for order in self:
-                waived = blocking.get(order.id, self.env["neiqin.dq.issue"]).rule_id
-                order.write(
-                    {
-                        "neiqin_override_reason": reason.strip(),
-                        "neiqin_override_by_id": self.env.uid,
-                        "neiqin_override_at": now,
-                        "neiqin_override_rule_ids": [fields.Command.set(waived.ids)],
-                        "neiqin_override_fingerprint": fingerprints[order.id],
-                        "neiqin_review_state": "approved",
-                        "neiqin_reviewed_by_id": self.env.uid,
-                        "neiqin_reviewed_at": now,
-                    }
-                )
-        self._neiqin_on_approval()
 
     @api.model
     def _cron_neiqin_review(self, batch_size=50000):

@@ -1,6 +1,8 @@
 from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
 
+from odoo.addons.neiqin_base.tests.common import NeiqinAssertions
+
 # What an integration user of the XML-RPC API has (README, "XML-RPC API").
 API_GROUPS = (
     "neiqin_base.group_neiqin_clerk,sales_team.group_sale_salesman,stock.group_stock_user,"
@@ -31,7 +33,7 @@ def tmall_payload(number, **extra):
     }
 
 
-class OrdersData:
+class OrdersData(NeiqinAssertions):
     """A warehouse with stock, a carrier with a tracking pattern, back-office
     users and a customer with a complete address and a valid phone."""
 

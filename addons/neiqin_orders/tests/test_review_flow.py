@@ -131,7 +131,7 @@ class TestReviewFlow(OrdersCase):
             order.with_user(self.clerk).action_neiqin_override()
         # The wizard itself, reached without the button, refuses too.
         wizard = Form(
-            self.env["neiqin.order.override.wizard"]
+            self.env["neiqin.gate.override.wizard"]
             .with_user(self.clerk)
             .with_context(active_model="sale.order", active_ids=order.ids)
         )

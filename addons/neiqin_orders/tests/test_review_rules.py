@@ -15,7 +15,7 @@ class TestReviewRules(OrdersCase):
     def _check(self, rule, good, bad):
         orders = good | bad
         orders._neiqin_review()
-        self.assertEqual(self._flagged(orders, f"neiqin_orders.rule_order_{rule}"), bad)
+        self.assertFlagged(self.env.ref(f"neiqin_orders.rule_order_{rule}"), bad, among=orders)
 
     def test_review_rules_have_their_scan_indexes_from_install(self):
         # Built while the module was installed, tagged as the engine's.
