@@ -2,7 +2,7 @@
     "name": "Neiqin Order Desk",
     "summary": "Order review with exceptions, payment check, dispatch rules, tracking numbers, "
     "logistics status and customer notices, every step with a deadline and an owner",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Back Office",
     "website": "https://github.com/neiqin/neiqin",
     "author": "Neiqin",
@@ -26,6 +26,7 @@
         "views/stock_picking_views.xml",
         "views/delivery_carrier_views.xml",
         "views/neiqin_dispatch_rule_views.xml",
+        "views/neiqin_dq_rule_views.xml",
         "views/neiqin_logistics_event_views.xml",
         "views/neiqin_order_notice_views.xml",
         "views/res_partner_views.xml",

@@ -23,11 +23,21 @@ from ..engine.rule_sql import (
 
 _logger = logging.getLogger(__name__)
 
-METHOD_PREFIX = "_neiqin_dq_"
+# Check methods a rule of type "method" calls are named so: the other
+# methods of the data-quality mixin (_neiqin_dq_rules...) are not checks.
+METHOD_PREFIX = "_neiqin_dq_check_"
 NUMERIC_TYPES = ("integer", "float", "monetary")
 TEXT_TYPES = ("char", "text")
 # Rule fields that decide which indexes a scan needs.
-INDEX_FIELDS = {"model_id", "rule_type", "field_ids", "case_insensitive", "domain", "scope_domain"}
+INDEX_FIELDS = {
+    "model_id",
+    "rule_type",
+    "field_ids",
+    "case_insensitive",
+    "bad_record_domain",
+    "linked_record_domain",
+    "scope_domain",
+}
 # The context keys a scan reads (see _scan).
 SCAN_CONTEXT = ("lang", "tz", "allowed_company_ids")
 # Rule fields that decide what a rescan statement is (see _rescan_plan).
@@ -101,10 +111,15 @@ class NeiqinDqRule(models.Model):
     min_value = fields.Float(string="Minimum Value")
     has_max = fields.Boolean(string="Maximum")
     max_value = fields.Float(string="Maximum Value")
-    domain = fields.Char(
-        string="Condition",
-        help="Condition: records matching it are wrong. "
-        "Reference: the linked record must match it.",
+    bad_record_domain = fields.Char(
+        string="Wrong When",
+        help="Condition rules: the records matching this condition are wrong, "
+        "e.g. no phone, no mobile and no email.",
+    )
+    linked_record_domain = fields.Char(
+        string="Linked Record Must Match",
+        help="Reference rules: the record the field links to must exist, be active and "
+        "match this condition. Empty: existing and active is enough.",
     )
     scope_domain = fields.Char(
         string="Applies To", default="[]", help="Only records matching this are checked."
@@ -115,11 +130,7 @@ class NeiqinDqRule(models.Model):
     method_name = fields.Char(
         string="Method",
         help="Name of a check method provided by a module on the model; "
-        "it starts with _neiqin_dq_.",
-    )
-    threshold = fields.Float(
-        string="Parameter",
-        help="A number the module check reads, as its description says: hours, percent, amount.",
+        "it starts with _neiqin_dq_check_.",
     )
     severity = fields.Selection(
         [("info", "Info"), ("warning", "Warning"), ("blocking", "Blocking")],
@@ -261,7 +272,8 @@ class NeiqinDqRule(models.Model):
         "has_max",
         "min_value",
         "max_value",
-        "domain",
+        "bad_record_domain",
+        "linked_record_domain",
         "scope_domain",
         "method_name",
     )
@@ -321,9 +333,9 @@ class NeiqinDqRule(models.Model):
                     _("Rule %s: a reference check needs a many2one field.", self.name)
                 )
             comodel = self.env[model._fields[self.field_ids.name].comodel_name]
-            self._eval_domain(self.domain, comodel)
+            self._eval_domain(self.linked_record_domain, comodel)
         elif self.rule_type == "domain":
-            if not self._eval_domain(self.domain, model):
+            if not self._eval_domain(self.bad_record_domain, model):
                 raise ValidationError(
                     _("Rule %s: write the condition that bad records match.", self.name)
                 )
@@ -543,12 +555,22 @@ class NeiqinDqRule(models.Model):
             pattern=self.pattern or "",
             min_value=self.min_value if self.has_min else None,
             max_value=self.max_value if self.has_max else None,
-            domain=self._eval_domain(self.domain)
+            domain=self._eval_domain(self._condition())
             if self.rule_type in ("domain", "reference")
             else [],
             scope=self._company_scope(self._eval_domain(self.scope_domain)),
             case_insensitive=self.case_insensitive,
         )
+
+    def _condition(self):
+        """The text of the rule's own condition: what makes a record wrong
+        (type condition), what the linked record must match (type
+        reference); none for the other types."""
+        if self.rule_type == "domain":
+            return self.bad_record_domain
+        if self.rule_type == "reference":
+            return self.linked_record_domain
+        return False
 
     def _company_scope(self, scope):
         """``scope`` limited to the records of the rule's company (and those
@@ -770,7 +792,9 @@ class NeiqinDqRule(models.Model):
         ``context_today()``): it means something else at each scan, and
         what is compiled from it is not kept."""
         return not all(
-            reads.literal(text) for rule in self for text in (rule.domain, rule.scope_domain)
+            reads.literal(text)
+            for rule in self
+            for text in (rule.bad_record_domain, rule.linked_record_domain, rule.scope_domain)
         )
 
     def _rescan_reads(self):
