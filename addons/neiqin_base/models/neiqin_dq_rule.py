@@ -292,6 +292,14 @@ class NeiqinDqRule(models.Model):
                 )
             )
         model = self.env[self.model_name]
+        self._check_fields(model)
+        self._check_type(model)
+        self._eval_domain(self.scope_domain, model)
+
+    def _check_fields(self, model):
+        """The rule's fields: stored fields of its model the user may read,
+        as many as its type checks."""
+        _ = self.env._
         self._check_readable_paths(model, self.field_ids.mapped("name") or ["id"])
         for fld in self.field_ids:
             if (
@@ -315,6 +323,11 @@ class NeiqinDqRule(models.Model):
             raise ValidationError(_("Rule %s: choose the field(s) it checks.", self.name))
         if single and len(self.field_ids) != 1:
             raise ValidationError(_("Rule %s: this type checks exactly one field.", self.name))
+
+    def _check_type(self, model):
+        """What the rule's type needs: the type of its field, its pattern,
+        bounds, condition or check method."""
+        _ = self.env._
         ftype = self.field_ids[:1].ttype
         if self.rule_type == "regex":
             if ftype not in TEXT_TYPES:
@@ -352,7 +365,6 @@ class NeiqinDqRule(models.Model):
                         prefix=METHOD_PREFIX,
                     )
                 )
-        self._eval_domain(self.scope_domain, model)
 
     def _check_pattern(self):
         try:
