@@ -348,7 +348,7 @@ class TestAccessMatrix(TransactionCase):
             "name": f"Rule {self._next()}",
             "model_id": self.env["ir.model"]._get("res.partner").id,
             "rule_type": "domain",
-            "domain": "[('id', '=', 0)]",
+            "bad_record_domain": "[('id', '=', 0)]",
             "company_id": company.id,
         }
 

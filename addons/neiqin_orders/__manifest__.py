@@ -26,6 +26,7 @@
         "views/stock_picking_views.xml",
         "views/delivery_carrier_views.xml",
         "views/neiqin_dispatch_rule_views.xml",
+        "views/neiqin_dq_rule_views.xml",
         "views/neiqin_logistics_event_views.xml",
         "views/neiqin_order_notice_views.xml",
         "views/res_partner_views.xml",

@@ -53,7 +53,7 @@ def _product_rules(env):
             **base,
             "name": "Bench product domain",
             "rule_type": "domain",
-            "domain": "[('product_tmpl_id.list_price', '<=', 0)]",
+            "bad_record_domain": "[('product_tmpl_id.list_price', '<=', 0)]",
         },
         {
             **base,
@@ -65,7 +65,7 @@ def _product_rules(env):
             **base,
             "name": "Bench product reference",
             "rule_type": "reference",
-            "domain": "[('categ_id.name', '!=', 'Bench Unsorted')]",
+            "linked_record_domain": "[('categ_id.name', '!=', 'Bench Unsorted')]",
             "field_ids": fields("product_tmpl_id"),
         },
     ]
@@ -108,7 +108,7 @@ def _rules(env):
                 **base,
                 "name": "Bench domain",
                 "rule_type": "domain",
-                "domain": "[('city', '=', False)]",
+                "bad_record_domain": "[('city', '=', False)]",
             },
             {
                 **base,
@@ -127,7 +127,7 @@ def _rules(env):
                 **base,
                 "name": "Bench method",
                 "rule_type": "method",
-                "method_name": "_neiqin_dq_email_undeliverable",
+                "method_name": "_neiqin_dq_check_email_undeliverable",
             },
             *_product_rules(env),
         ]

@@ -3,4 +3,8 @@ from . import condition
 from . import deadline
 from . import guard
 from . import rule_sql
+from . import reads
+from . import filing
+from . import rescan
+from . import changes
 from . import scan_index

@@ -1,5 +1,7 @@
 from odoo import api, models
 
+from ..engine.reads import CREATED
+
 
 class Base(models.AbstractModel):
     _inherit = "base"
@@ -17,7 +19,7 @@ class Base(models.AbstractModel):
         records = super()._create(data_list)
         if self._name in self.env["neiqin.dq.rule"]._watched_models():
             # New records are checked against every rule.
-            self.env["neiqin.dq.change"]._note(self._name, {"*"})
+            self.env["neiqin.dq.change"]._note(self._name, {CREATED})
         return records
 
     def unlink(self):

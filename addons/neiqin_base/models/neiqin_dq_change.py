@@ -8,7 +8,6 @@ from odoo.tools import SQL
 # nothing were remembered; the full scans forget what is older.
 CHANGES_KEPT = timedelta(days=2)
 PENDING = "neiqin.dq.changes"
-CREATED = "*"
 
 
 class NeiqinDqChange(models.Model):
@@ -17,7 +16,7 @@ class NeiqinDqChange(models.Model):
     transaction commits (creating records counts as writing every field,
     ``*``). A rescan rechecks the records changed since its last scan only
     against the rules that read a field written since (see
-    ``neiqin.dq.rule._scan_changes``).
+    engine/changes.py).
 
     Fields are seen as the ORM writes them (``write``, ``create`` and the
     stored computed fields it updates). Writes in plain SQL are seen by the

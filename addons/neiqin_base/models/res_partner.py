@@ -16,7 +16,7 @@ class ResPartner(models.Model):
     _inherit = ["res.partner", "neiqin.dq.mixin"]
 
     @dq_reads("email")
-    def _neiqin_dq_email_undeliverable(self, rule):
+    def _neiqin_dq_check_email_undeliverable(self, rule):
         """Check method for data-quality rules: partners whose email address
         cannot be normalised (the same test the mail module applies). The
         plain addresses are set aside first; the parser sees the rest.

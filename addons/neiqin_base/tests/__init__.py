@@ -6,3 +6,8 @@ from . import test_dq_rules
 from . import test_dq_issue
 from . import test_dq_late_commit
 from . import test_dq_scan_index
+from . import test_engine_reads
+from . import test_engine_rescan
+from . import test_engine_changes
+from . import test_engine_filing
+from . import test_engine_scan_index

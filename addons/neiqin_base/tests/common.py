@@ -139,3 +139,54 @@ class NeiqinCase(NeiqinAssertions, TransactionCase):
     @staticmethod
     def dt(text):
         return datetime.fromisoformat(text)
+
+
+class NeiqinDqCase(NeiqinCase):
+    """Contacts to check (``ref`` DQE-...) and a way to make data-quality
+    rules on them, for the tests of the scan engine's modules."""
+
+    SCOPE = "[('ref', '=like', 'DQE-%')]"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Partner = cls.env["res.partner"]
+        cls.Rule = cls.env["neiqin.dq.rule"]
+        cls.partner_model = cls.env["ir.model"]._get("res.partner")
+        cls.country = cls.env.ref("base.cn")
+        cls.with_email = cls._partner("with_email", email="a@example.com", city="Shanghai")
+        cls.no_email = cls._partner("no_email", city="Beijing", country_id=cls.country.id)
+
+    @classmethod
+    def _partner(cls, ref, **vals):
+        return cls.env["res.partner"].create({"name": ref, "ref": f"DQE-{ref}", **vals})
+
+    def _rule(self, rule_type, fields=(), **vals):
+        values = {
+            "name": f"Engine {rule_type}",
+            "model_id": self.partner_model.id,
+            "rule_type": rule_type,
+            "scope_domain": self.SCOPE,
+            **vals,
+        }
+        if fields:
+            values["field_ids"] = [
+                Command.set([self.env["ir.model.fields"]._get("res.partner", f).id for f in fields])
+            ]
+        return self.Rule.create(values)
+
+    def _age(self, rules):
+        """Date every contact (those the test made too), and what was
+        written of them, a day back, and the rules' last scan an hour back:
+        what follows is a change."""
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE res_partner SET write_date = now() - interval '1 day'")
+        self.env.cr.execute(
+            """UPDATE neiqin_dq_rule SET last_scan_at = now() - interval '1 hour',
+                                         rescan_from = now() - interval '1 hour'
+                WHERE id = ANY(%s)""",
+            [rules.ids],
+        )
+        rules.invalidate_recordset()
+        self.env.cr.execute("UPDATE neiqin_dq_change SET changed_at = now() - interval '1 day'")
+        self.env.cr.precommit.data.pop("neiqin.dq.changes", None)

@@ -40,7 +40,7 @@ class TestDqControls(NeiqinCase):
             "name": "DQC rule",
             "model_id": self.partner_model.id,
             "rule_type": "domain",
-            "domain": "[('email', '=', False)]",
+            "bad_record_domain": "[('email', '=', False)]",
             "scope_domain": SCOPE,
             "company_id": self.env.company.id,
             **vals,
@@ -62,7 +62,7 @@ class TestDqControls(NeiqinCase):
         Rule = self.Rule.with_user(self.lead)
         for text in attacks:
             with self.subTest(text=text), self.assertRaisesRegex(ValidationError, "not valid"):
-                Rule.create(self._values(domain=text))
+                Rule.create(self._values(bad_record_domain=text))
         self.assertFalse(self.lead.has_group("base.group_system"))
 
     def test_condition_calling_code_cannot_be_written_on_a_shipped_rule(self):
@@ -101,12 +101,12 @@ class TestDqControls(NeiqinCase):
         )
         rule = self.Rule.with_user(self.lead).create(
             self._values(
-                domain="[('create_uid', '=', uid), ('create_date', '>=', days_ago(1))]",
+                bad_record_domain="[('create_uid', '=', uid), ('create_date', '>=', days_ago(1))]",
                 scope_domain="[('ref', '=like', 'DQC-%'), ('company_id', 'in', company_ids)]",
             )
         )
-        self.assertTrue(condition.has_placeholders(rule.domain))
-        domain = rule.with_user(self.lead)._eval_domain(rule.domain)
+        self.assertTrue(condition.has_placeholders(rule.bad_record_domain))
+        domain = rule.with_user(self.lead)._eval_domain(rule.bad_record_domain)
         self.assertEqual(domain[1], ("create_uid", "=", self.lead.id))
         self.assertEqual(len(domain[2][2]), 10)  # a date, YYYY-MM-DD
 
@@ -120,7 +120,7 @@ class TestDqControls(NeiqinCase):
             ("[('id', '=', days_ago('x'))]", "takes one number"),
         ):
             with self.subTest(text=text), self.assertRaisesRegex(ValidationError, words):
-                self.Rule.with_user(self.lead).create(self._values(domain=text))
+                self.Rule.with_user(self.lead).create(self._values(bad_record_domain=text))
 
     # ------------------------------------------------------------ authors
     def test_lead_creates_and_edits_field_rules(self):
@@ -128,7 +128,7 @@ class TestDqControls(NeiqinCase):
         rule = self.Rule.with_user(self.lead).create(
             self._values(
                 rule_type="regex",
-                domain=False,
+                bad_record_domain=False,
                 field_ids=[Command.set(field.ids)],
                 pattern="^[^@]+@[^@]+$",
             )
@@ -140,12 +140,16 @@ class TestDqControls(NeiqinCase):
     def test_lead_cannot_make_a_rule_read_what_they_may_not_read(self):
         Rule = self.Rule.with_user(self.lead)
         with self.assertRaisesRegex(ValidationError, "may not read the field employee_ids"):
-            Rule.create(self._values(domain="[('employee_ids.private_email', '!=', False)]"))
+            Rule.create(
+                self._values(bad_record_domain="[('employee_ids.private_email', '!=', False)]")
+            )
         employee_model = self.env["ir.model"]._get("hr.employee")
         with self.assertRaisesRegex(ValidationError, "may not read"):
             Rule.create(
                 self._values(
-                    model_id=employee_model.id, domain="[('id', '!=', 0)]", scope_domain="[]"
+                    model_id=employee_model.id,
+                    bad_record_domain="[('id', '!=', 0)]",
+                    scope_domain="[]",
                 )
             )
 
@@ -192,7 +196,7 @@ class TestDqControls(NeiqinCase):
     # ------------------------------------------------------------ everyday users
     def test_user_without_back_office_rights_writes_right_after_a_rule_edit(self):
         rule = self.Rule.create(self._values())
-        rule.write({"domain": "[('phone', '=', False)]"})  # empties the cached models
+        rule.write({"bad_record_domain": "[('phone', '=', False)]"})  # empties the cached models
         self.env.registry.clear_cache()
         seller = new_test_user(
             self.env, "nq_seller", groups="base.group_user,base.group_partner_manager"

@@ -37,7 +37,7 @@ class TestDqCron(HttpCase):
                     "name": "Cron broken",
                     "model_id": model,
                     "rule_type": "domain",
-                    "domain": "[('city', '=', False)]",
+                    "bad_record_domain": "[('city', '=', False)]",
                     "scope_domain": SCOPE,
                 },
             ]
@@ -73,7 +73,7 @@ class TestDqCron(HttpCase):
         admin = self.env.ref("base.group_system")
         victim = self.env["res.users"].create({"name": "Victim", "login": "dqc_victim"})
         self.env.cr.execute(
-            "UPDATE neiqin_dq_rule SET domain = %s WHERE id = %s",
+            "UPDATE neiqin_dq_rule SET bad_record_domain = %s WHERE id = %s",
             [f"[('id', '=', user.write({{'groups_id': [(4, {admin.id})]}}))]", self.broken.id],
         )
         self.broken.invalidate_recordset()

@@ -121,7 +121,7 @@ class TestDqRules(NeiqinCase):
         self.assertEqual(self._bad(rule), self.all - self.good - self.far)
 
     def test_domain_finds_matching_records(self):
-        rule = self._rule("domain", domain="[('email', '=', False)]")
+        rule = self._rule("domain", bad_record_domain="[('email', '=', False)]")
         self.assertEqual(self._bad(rule), self.no_email)
 
     def test_duplicate_finds_both_sides_ignoring_case_and_spaces(self):
@@ -241,8 +241,48 @@ class TestDqRules(NeiqinCase):
         self.assertTrue(self._tagged("res_partner__neiqin_dq_city_ci_hash_index"))
         self.assertFalse(self._tagged("res_partner__neiqin_dq_zip_index"))
 
-    def _migrate(self, version, installed):
-        path = file_path(f"neiqin_base/migrations/{version}/post-migration.py")
+    def test_upgrade_gives_each_condition_its_field_and_checks_their_prefix(self):
+        condition = self._rule("domain", bad_record_domain="[('city', '=', False)]")
+        reference = self._rule(
+            "reference", fields=["country_id"], linked_record_domain="[('code', '!=', 'FR')]"
+        )
+        method = self._rule("method", method_name="_neiqin_dq_check_email_undeliverable")
+        rules = condition | reference | method
+        self.env.flush_all()
+        # As rules were before 18.0.1.4.0: one condition column for both
+        # meanings, check methods named _neiqin_dq_<name>.
+        self.env.cr.execute("ALTER TABLE neiqin_dq_rule ADD COLUMN domain varchar")
+        self.env.cr.execute(
+            """UPDATE neiqin_dq_rule
+                  SET domain = coalesce(bad_record_domain, linked_record_domain),
+                      bad_record_domain = NULL, linked_record_domain = NULL,
+                      method_name = replace(method_name, '_neiqin_dq_check_', '_neiqin_dq_')
+                WHERE id = ANY(%s)""",
+            [rules.ids],
+        )
+        self._migrate("18.0.1.4.0", "18.0.1.3.0", "pre-migration")
+        self.env.invalidate_all()
+        self.assertEqual(condition.bad_record_domain, "[('city', '=', False)]")
+        self.assertFalse(condition.linked_record_domain)
+        self.assertEqual(reference.linked_record_domain, "[('code', '!=', 'FR')]")
+        self.assertFalse(reference.bad_record_domain)
+        self.assertEqual(method.method_name, "_neiqin_dq_check_email_undeliverable")
+        rules._check_configuration()
+        self.assertEqual(self._bad(reference), self.no_country)
+
+    def test_check_method_names_are_not_the_mixins_helpers(self):
+        with self.assertRaisesRegex(ValidationError, "_neiqin_dq_check_"):
+            self._rule("method", method_name="_neiqin_dq_rules")
+        with self.assertRaisesRegex(ValidationError, "_neiqin_dq_check_"):
+            self._rule("method", method_name="_neiqin_dq_email_undeliverable")
+
+    def test_each_condition_field_serves_its_type_only(self):
+        # A reference rule reads its own condition, not a condition rule's.
+        rule = self._rule("reference", fields=["country_id"], bad_record_domain="[('id', '!=', 0)]")
+        self.assertEqual(self._bad(rule), self.no_country)
+
+    def _migrate(self, version, installed, script="post-migration"):
+        path = file_path(f"neiqin_base/migrations/{version}/{script}.py")
         spec = importlib.util.spec_from_file_location("neiqin_base_post_migration", path)
         script = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(script)
@@ -253,7 +293,9 @@ class TestDqRules(NeiqinCase):
         self.assertEqual(self._bad(rule), self.no_country)
 
     def test_reference_finds_targets_breaking_the_condition(self):
-        rule = self._rule("reference", fields=["country_id"], domain="[('code', '!=', 'FR')]")
+        rule = self._rule(
+            "reference", fields=["country_id"], linked_record_domain="[('code', '!=', 'FR')]"
+        )
         self.far.country_id = self.env.ref("base.fr")
         self.assertEqual(self._bad(rule), self.no_country | self.far)
 
@@ -268,11 +310,11 @@ class TestDqRules(NeiqinCase):
         self.assertEqual(self._bad(rule), self.far | self.good)
 
     def test_method_rule_calls_the_module_check(self):
-        rule = self._rule("method", method_name="_neiqin_dq_email_undeliverable")
+        rule = self._rule("method", method_name="_neiqin_dq_check_email_undeliverable")
         self.assertEqual(self._bad(rule), self.bad_email)
 
     def test_module_check_answers_alike_from_the_cache_and_from_the_database(self):
-        rule = self._rule("method", method_name="_neiqin_dq_email_undeliverable")
+        rule = self._rule("method", method_name="_neiqin_dq_check_email_undeliverable")
         odd = self.Partner.create(
             [
                 {"name": "named", "email": '"Named" <named@example.com>'},
@@ -283,12 +325,12 @@ class TestDqRules(NeiqinCase):
         )
         partners = self.all | odd
         partners.mapped("email")  # in the cache, as a rescan leaves them
-        from_cache = partners._neiqin_dq_email_undeliverable(rule)
+        from_cache = partners._neiqin_dq_check_email_undeliverable(rule)
         self.assertIn(self.bad_email, from_cache)
         self.assertNotIn(self.good, from_cache)
         partners.invalidate_recordset(["email"])
         with self.assertQueryCount(1):
-            from_database = partners._neiqin_dq_email_undeliverable(rule)
+            from_database = partners._neiqin_dq_check_email_undeliverable(rule)
         self.assertEqual(from_database, from_cache)
 
     def test_issue_carries_rule_owner_and_message(self):
@@ -353,7 +395,7 @@ class TestDqRules(NeiqinCase):
     def test_incremental_scan_rechecks_only_rules_reading_a_written_field(self):
         email = self._rule("required", fields=["email"])
         phone = self._rule("required", fields=["phone"])
-        city = self._rule("domain", domain="[('country_id.code', '=', 'ZZ')]")
+        city = self._rule("domain", bad_record_domain="[('country_id.code', '=', 'ZZ')]")
         rules = email | phone | city
         rules._scan()
         self._age_data_and_scan(rules)
@@ -544,18 +586,18 @@ class TestDqRules(NeiqinCase):
         self.assertEqual(self._open(rule), self.good | self.far)
 
     def test_recheck_follows_many_to_one_paths_only(self):
-        by_country = self._rule("domain", domain="[('country_id.code', '=', 'FR')]")
+        by_country = self._rule("domain", bad_record_domain="[('country_id.code', '=', 'FR')]")
         self.assertEqual(by_country._linked_paths(), {"country_id": "res.country"})
         reference = self._rule("reference", fields=["country_id"])
         self.assertEqual(reference._linked_paths(), {"country_id": "res.country"})
         # A link compared with an id reads the record only; with a name, the
         # linked record too.
-        by_id = self._rule("domain", domain=f"[('country_id', '=', {self.country.id})]")
+        by_id = self._rule("domain", bad_record_domain=f"[('country_id', '=', {self.country.id})]")
         self.assertEqual(by_id._linked_paths(), {})
-        by_name = self._rule("domain", domain="[('country_id', 'ilike', 'Chin')]")
+        by_name = self._rule("domain", bad_record_domain="[('country_id', 'ilike', 'Chin')]")
         self.assertEqual(by_name._linked_paths(), {"country_id": "res.country"})
         # A module check declares what it reads.
-        method = self._rule("method", method_name="_neiqin_dq_email_undeliverable")
+        method = self._rule("method", method_name="_neiqin_dq_check_email_undeliverable")
         self.assertEqual(method._linked_paths(), {})
         # To-many paths and hierarchies are not told by a write date.
         for domain in (
@@ -563,7 +605,9 @@ class TestDqRules(NeiqinCase):
             "[('category_id', '!=', False)]",
             f"[('parent_id', 'child_of', {self.good.id})]",
         ):
-            self.assertIsNone(self._rule("domain", domain=domain)._linked_paths(), domain)
+            self.assertIsNone(
+                self._rule("domain", bad_record_domain=domain)._linked_paths(), domain
+            )
         # The link columns a rescan follows backwards are indexed.
         self.Rule._maintain_scan_indexes(concurrently=False)
         self.env.cr.execute(
@@ -573,7 +617,7 @@ class TestDqRules(NeiqinCase):
         self.assertTrue(self.env.cr.fetchall())
 
     def test_incremental_scan_rechecks_issues_whose_linked_record_changed(self):
-        rule = self._rule("domain", domain="[('country_id.code', '=', 'CN')]")
+        rule = self._rule("domain", bad_record_domain="[('country_id.code', '=', 'CN')]")
         rule._scan()
         flagged = self._open(rule)
         self.assertEqual(flagged, self.all - self.no_country)
@@ -594,7 +638,9 @@ class TestDqRules(NeiqinCase):
         self.assertFalse(self._open(rule))
 
     def test_incremental_scan_follows_a_two_link_path(self):
-        rule = self._rule("domain", domain="[('country_id.currency_id.name', '=', 'CNY')]")
+        rule = self._rule(
+            "domain", bad_record_domain="[('country_id.currency_id.name', '=', 'CNY')]"
+        )
         self.assertEqual(
             rule._linked_paths(),
             {"country_id": "res.country", "country_id.currency_id": "res.currency"},
@@ -619,7 +665,7 @@ class TestDqRules(NeiqinCase):
         self.assertFalse(self._open(rule))
 
     def test_incremental_scan_finds_records_a_linked_change_makes_wrong(self):
-        rule = self._rule("domain", domain="[('country_id.code', '=', 'ZZ')]")
+        rule = self._rule("domain", bad_record_domain="[('country_id.code', '=', 'ZZ')]")
         rule._scan()
         self.assertFalse(self._open(rule))
         self._age_data_and_scan(rule)
@@ -629,7 +675,9 @@ class TestDqRules(NeiqinCase):
         self.assertEqual(self._open(rule), self.all - self.no_country)
 
     def test_incremental_scan_flags_records_whose_reference_stops_matching(self):
-        rule = self._rule("reference", fields=["country_id"], domain="[('code', '!=', 'ZZ')]")
+        rule = self._rule(
+            "reference", fields=["country_id"], linked_record_domain="[('code', '!=', 'ZZ')]"
+        )
         self.assertEqual(self._bad(rule), self.no_country)
         self._age_data_and_scan(rule)
         # Only the linked country is written.
@@ -654,7 +702,7 @@ class TestDqRules(NeiqinCase):
         self.assertFalse(self._open(rule))
 
     def test_incremental_scan_of_a_declared_module_check_reads_only_changes(self):
-        rule = self._rule("method", method_name="_neiqin_dq_email_undeliverable")
+        rule = self._rule("method", method_name="_neiqin_dq_check_email_undeliverable")
         self.assertEqual(self._bad(rule), self.bad_email)
         self._age_data_and_scan(rule)
         self.good.email = "still@example.com"
@@ -724,7 +772,7 @@ class TestDqRules(NeiqinCase):
             | self._rule("regex", fields=["email"], pattern="^[^@]+@[^@]+$")
             | self._rule("duplicate", fields=["email"], case_insensitive=True)
             | self._rule("reference", fields=["country_id"])
-            | self._rule("domain", domain="[('city', '=', False)]")
+            | self._rule("domain", bad_record_domain="[('city', '=', False)]")
         )
         rules._scan()
         expected = {
@@ -820,7 +868,7 @@ class TestDqRules(NeiqinCase):
 
     def test_invalid_condition_is_refused(self):
         with self.assertRaisesRegex(ValidationError, "not valid"):
-            self._rule("domain", domain="[('no_such_field', '=', 1)]")
+            self._rule("domain", bad_record_domain="[('no_such_field', '=', 1)]")
 
     def test_scan_buttons_name_a_condition_that_stopped_being_valid(self):
         # A field the scope names was removed since the rule was saved.
@@ -838,7 +886,7 @@ class TestDqRules(NeiqinCase):
     def test_conditions_may_use_the_user_and_today(self):
         rule = self._rule(
             "domain",
-            domain="[('create_date', '<=', days_ago(-1))]",
+            bad_record_domain="[('create_date', '<=', days_ago(-1))]",
             scope_domain=f"[('ref', '=like', 'DQT-%'), ('create_uid', '=', {self.env.uid})]",
         )
         self.assertEqual(self._bad(rule), self.all)
@@ -872,7 +920,7 @@ class TestDqRules(NeiqinCase):
                     "name": "x",
                     "model_id": self.partner_model.id,
                     "rule_type": "domain",
-                    "domain": "[('id', '=', 0)]",
+                    "bad_record_domain": "[('id', '=', 0)]",
                 }
             )
         # A lead edits the rules of their company.

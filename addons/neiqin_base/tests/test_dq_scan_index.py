@@ -7,7 +7,7 @@ from odoo.tools import SQL
 from ..engine import scan_index
 
 INDEX = "res_partner__neiqin_dq_function_ci_hash_index"
-LOGGER = "odoo.addons.neiqin_base.models.neiqin_dq_rule"
+LOGGER = "odoo.addons.neiqin_base.engine.scan_index"
 
 
 @tagged("post_install", "-at_install")

@@ -3,6 +3,7 @@ from . import res_config_settings
 from . import res_partner
 from . import delivery_carrier
 from . import neiqin_dispatch_rule
+from . import neiqin_dq_rule
 from . import neiqin_logistics_event
 from . import neiqin_order_notice
 from . import sale_order

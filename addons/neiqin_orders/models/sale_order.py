@@ -519,7 +519,7 @@ class SaleOrder(models.Model):
         self.env.cr.execute(query)
         return self.browse([row[0] for row in self.env.cr.fetchall()])
 
-    def _neiqin_dq_stock_insufficient(self, rule):
+    def _neiqin_dq_check_stock_insufficient(self, rule):
         """Draft orders with a storable product short of free stock in the
         order's warehouse (on hand minus reserved)."""
         drafts = self.filtered(lambda o: o.state in ("draft", "sent"))
@@ -574,7 +574,7 @@ class SaleOrder(models.Model):
         "partner_shipping_id.country_id.zip_required",
         "partner_shipping_id.country_id.state_required",
     )
-    def _neiqin_dq_address_incomplete(self, rule):
+    def _neiqin_dq_check_address_incomplete(self, rule):
         """Orders whose delivery address lacks street, city, country, or the
         ZIP code or province the country requires."""
         return self._neiqin_orders_from_sql(
@@ -596,7 +596,7 @@ class SaleOrder(models.Model):
         )
 
     @dq_reads("partner_shipping_id.neiqin_phone_valid")
-    def _neiqin_dq_phone_invalid(self, rule):
+    def _neiqin_dq_check_phone_invalid(self, rule):
         """Orders whose delivery contact has no phone, or one that is not a
         valid number for the address's country (checked when the contact's
         number changes: ``res.partner.neiqin_phone_valid``)."""
@@ -612,10 +612,11 @@ class SaleOrder(models.Model):
             )
         )
 
-    def _neiqin_dq_probable_duplicate(self, rule):
+    def _neiqin_dq_check_probable_duplicate(self, rule):
         """Orders of the same customer to the same address placed within the
-        rule's Parameter hours (24 by default) of another open order."""
-        hours = rule.threshold or 24.0
+        rule's window (``duplicate_window_hours``, 24 when 0) of another
+        open order."""
+        hours = rule.duplicate_window_hours or 24.0
         # Driven from each order's customer (indexed commercial partner, then
         # indexed customer of the other orders), never from all orders.
         return self._neiqin_orders_from_sql(
@@ -647,11 +648,11 @@ class SaleOrder(models.Model):
             )
         )
 
-    def _neiqin_dq_price_deviation(self, rule):
+    def _neiqin_dq_check_price_deviation(self, rule):
         """Orders with a line below the product's price floor, or whose net
         unit price deviates from the product's list price by more than the
-        rule's Parameter percent (30 by default)."""
-        percent = rule.threshold or 30.0
+        rule's ``max_price_deviation_percent`` (30 when 0)."""
+        percent = rule.max_price_deviation_percent or 30.0
         return self._neiqin_orders_from_sql(
             SQL(
                 """

@@ -234,7 +234,7 @@ class TestReviewControls(OrdersCase):
                     "name": "Everything stops here",
                     "model_id": self.env["ir.model"]._get("sale.order").id,
                     "rule_type": "domain",
-                    "domain": "[('id', '!=', 0)]",
+                    "bad_record_domain": "[('id', '!=', 0)]",
                     "severity": "blocking",
                     "company_id": self.env.company.id,
                 }

@@ -1,7 +1,9 @@
+import importlib.util
 from datetime import timedelta
 
 from odoo import fields
 from odoo.tests import tagged
+from odoo.tools.misc import file_path
 
 from odoo.addons.neiqin_base.engine import scan_index
 
@@ -127,6 +129,45 @@ class TestReviewRules(OrdersCase):
         far = self._order(partner=other)
         far2 = self._order(partner=other, date_order=fields.Datetime.now() - timedelta(hours=30))
         self._check("duplicate", far | far2, base | duplicate)
+
+    def test_probable_duplicate_window_is_the_rules_hours(self):
+        self.env.ref("neiqin_orders.rule_order_duplicate").duplicate_window_hours = 40
+        other = self._customer(name="Somebody Else", street="1 Other Road")
+        far = self._order(partner=other)
+        far2 = self._order(partner=other, date_order=fields.Datetime.now() - timedelta(hours=30))
+        self._check("duplicate", self._order(partner=self._customer(name="Alone")), far | far2)
+
+    def test_price_deviation_is_the_rules_percent(self):
+        self.env.ref("neiqin_orders.rule_order_price").max_price_deviation_percent = 60
+        off_list = self._order(lines=[(self.mug, 1, 20.0)])  # 50 % off a list price of 40
+        far_off = self._order(lines=[(self.mug, 1, 10.0)])  # 75 % off
+        self._check("price", off_list, far_off)
+
+    def test_upgrade_moves_the_parameter_to_the_field_of_each_check(self):
+        duplicate = self.env.ref("neiqin_orders.rule_order_duplicate")
+        price = self.env.ref("neiqin_orders.rule_order_price")
+        self.env.flush_all()
+        # As before 18.0.1.2.0: one Parameter field for both, the price
+        # check under the name it had then.
+        self.env.cr.execute("ALTER TABLE neiqin_dq_rule ADD COLUMN threshold float8")
+        self.env.cr.execute(
+            "UPDATE neiqin_dq_rule SET threshold = 12 WHERE id = %s", [duplicate.id]
+        )
+        self.env.cr.execute(
+            """UPDATE neiqin_dq_rule SET threshold = 15,
+                      method_name = '_neiqin_dq_price_deviation' WHERE id = %s""",
+            [price.id],
+        )
+        path = file_path("neiqin_orders/migrations/18.0.1.2.0/post-migration.py")
+        spec = importlib.util.spec_from_file_location("neiqin_orders_post_migration", path)
+        script = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(script)
+        script.migrate(self.env.cr, "18.0.1.1.0")
+        self.env.invalidate_all()
+        self.assertEqual(duplicate.duplicate_window_hours, 12)
+        self.assertEqual(price.max_price_deviation_percent, 15)
+        self.assertFalse(duplicate.max_price_deviation_percent)
+        self.assertFalse(price.duplicate_window_hours)
 
     def test_price_below_floor_or_off_the_list_price(self):
         self.tee.neiqin_price_floor = 70.0
