@@ -3,7 +3,7 @@ import logging
 
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import split_every
+from odoo.tools import SQL, split_every
 
 from ..engine.guard import engine_writes, require_group
 
@@ -403,9 +403,11 @@ class NeiqinGateMixin(models.AbstractModel):
                 # Only the records no other transaction holds (the refused one
                 # may have written them) get their state: it never waits.
                 cr.execute(
-                    f'SELECT id FROM "{records._table}" WHERE id = ANY(%s) '  # noqa: S608
-                    "FOR UPDATE SKIP LOCKED",
-                    [records.ids],
+                    SQL(
+                        "SELECT id FROM %s WHERE id = ANY(%s) FOR UPDATE SKIP LOCKED",
+                        SQL.identifier(records._table),
+                        records.ids,
+                    )
                 )
                 free = records.browse([row[0] for row in cr.fetchall()])
                 stopped = free._neiqin_stopped(free._neiqin_blocking_issues())
