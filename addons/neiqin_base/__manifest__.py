@@ -26,6 +26,7 @@
         "views/neiqin_dq_issue_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
+        "views/neiqin_idempotency_key_views.xml",
         "views/menus.xml",
     ],
     "demo": [

@@ -6,3 +6,4 @@ from . import test_dq_rules
 from . import test_dq_issue
 from . import test_dq_late_commit
 from . import test_dq_scan_index
+from . import test_batch_api
