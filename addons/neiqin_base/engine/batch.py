@@ -5,7 +5,8 @@ XML-RPC, and the fingerprint of an item sent with an idempotency key."""
 
 import hashlib
 import json
-from datetime import datetime
+import xmlrpc.client
+from datetime import date, datetime, time
 
 import psycopg2
 from psycopg2 import errorcodes
@@ -67,6 +68,20 @@ def xmlrpc_result(result):
     return {k: (False if v is None else v) for k, v in result.items()}
 
 
+def _plain(value):
+    """What JSON cannot write, as text that is the same for the same value
+    (XML-RPC brings dates as datetimes and binaries as ``Binary``)."""
+    if isinstance(value, xmlrpc.client.Binary):
+        value = value.data
+    if isinstance(value, bytes | bytearray):
+        return {"bytes": bytes(value).hex()}
+    if isinstance(value, date | datetime | time):
+        return {type(value).__name__: value.isoformat()}
+    if isinstance(value, xmlrpc.client.DateTime):
+        return {"datetime": value.value}
+    raise TypeError(f"{type(value).__name__} is not a value an API item may hold")
+
+
 def fingerprint(item):
     """A digest of what ``item`` asks, its idempotency key left out: two
     items have the same fingerprint when they hold the same values (the
@@ -74,6 +89,6 @@ def fingerprint(item):
     """
     payload = {k: v for k, v in item.items() if k != IDEMPOTENCY_FIELD}
     text = json.dumps(
-        payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=repr
+        payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_plain
     )
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()

@@ -2,18 +2,50 @@
 helper's functions and handlers written here, creating back-office tasks
 as the users who call it."""
 
+import xmlrpc.client
 from datetime import date, datetime, timedelta
 
 from odoo import SUPERUSER_ID, api, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.sql_db import db_connect
 from odoo.tests import tagged
+from odoo.tests.common import BaseCase
 from odoo.tools import mute_logger
 
+from ..engine.batch import fingerprint, key_echo
 from .common import NeiqinCase
 
 HELPER_LOG = "odoo.addons.neiqin_base.models.neiqin_batch_api_mixin"
 METHOD = "api_test_create_tasks"
+
+
+class TestBatchEngine(BaseCase):
+    """The plain parts, without a database."""
+
+    def test_fingerprint_reads_values_not_their_order(self):
+        item = {"a": 1, "b": [1, {"c": "中"}], "idempotency_key": "k1"}
+        same = {"b": [1, {"c": "中"}], "a": 1, "idempotency_key": "k2"}
+        self.assertEqual(fingerprint(item), fingerprint(same))
+        self.assertNotEqual(fingerprint(item), fingerprint({**item, "b": [{"c": "中"}, 1]}))
+        self.assertNotEqual(fingerprint(item), fingerprint({**item, "a": 1.5}))
+        self.assertNotEqual(fingerprint({"a": None}), fingerprint({}))
+
+    def test_fingerprint_of_xmlrpc_values_is_stable(self):
+        at = datetime(2026, 11, 25, 8, 0)
+        self.assertEqual(fingerprint({"at": at}), fingerprint({"at": datetime(2026, 11, 25, 8)}))
+        self.assertEqual(
+            fingerprint({"file": xmlrpc.client.Binary(b"x")}),
+            fingerprint({"file": xmlrpc.client.Binary(b"x")}),
+        )
+        with self.assertRaises(TypeError):
+            fingerprint({"what": object()})
+
+    def test_key_echo_repeats_only_plain_keys(self):
+        self.assertEqual(key_echo(" TM-1 "), "TM-1")
+        self.assertEqual(key_echo(42), 42)
+        for odd in ("x" * 257, 2**31, True, None, {"a": 1}, 1.5):
+            with self.subTest(odd=odd):
+                self.assertIs(key_echo(odd), False)
 
 
 @tagged("post_install", "-at_install")
