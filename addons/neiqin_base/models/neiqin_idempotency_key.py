@@ -23,19 +23,13 @@ class NeiqinIdempotencyKey(models.Model):
     _order = "id desc"
     _rec_name = "key"
 
+    # Whose key, where: the helper sets both to the caller and their
+    # current company; record rules keep each user to their own.
     user_id = fields.Many2one(
-        "res.users",
-        required=True,
-        readonly=True,
-        ondelete="cascade",
-        default=lambda self: self.env.user,
+        "res.users", required=True, ondelete="cascade", default=lambda self: self.env.user
     )
     company_id = fields.Many2one(
-        "res.company",
-        required=True,
-        readonly=True,
-        ondelete="cascade",
-        default=lambda self: self.env.company,
+        "res.company", required=True, ondelete="cascade", default=lambda self: self.env.company
     )
     method = fields.Char(required=True, readonly=True, help="The API method that was called.")
     key = fields.Char(required=True, readonly=True)
