@@ -47,6 +47,9 @@ MATRIX = {
     "neiqin.gate": {**NONE, "clerk": "r", "lead": "r", "manager": "rw"},
     # Opened by clerks too: the override itself checks the lead.
     "neiqin.gate.override.wizard": {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwc"},
+    # Kept by the batch API helper as the calling user: every internal user
+    # may call an API; administrators (not a role here) read and delete them.
+    "neiqin.idempotency.key": {**NONE, "user": "rc", "clerk": "rc", "lead": "rc", "manager": "rc"},
     # neiqin_orders
     "neiqin.dispatch.rule": {**NONE, "clerk": "r", "lead": "rwc", "manager": "rwcu"},
     "neiqin.logistics.event": {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwcu"},
@@ -77,6 +80,7 @@ REACH = {
     "neiqin.dq.rule": ("company shared", "company shared"),
     "neiqin.dq.issue": ("own team unassigned other", "own team unassigned"),
     "neiqin.task": ("own team created unassigned other", "own team created"),
+    "neiqin.idempotency.key": ("own other", "own"),
     "neiqin.dispatch.rule": ("company", "company"),
     "neiqin.logistics.event": ("company", "company"),
     "neiqin.order.notice": ("company", "company"),
@@ -92,6 +96,7 @@ WRITES = {
     "neiqin.dq.rule": {"sequence": 5},
     "neiqin.dq.issue": {"note": "Edited by hand"},
     "neiqin.task": {"priority": "1"},
+    "neiqin.idempotency.key": {"result": "{}"},
     "neiqin.dispatch.rule": {"sequence": 5},
     "neiqin.logistics.event": {"location": "Edited by hand"},
     "neiqin.order.notice": {"sent_at": "2024-01-02 00:00:00"},
@@ -107,6 +112,9 @@ REFUSALS = {
 # only to users who may read that record too (an event checks that its
 # delivery was shipped; the back-office roles alone may not read deliveries).
 CREATE_READS = {"neiqin.logistics.event": "picking_id"}
+# Models whose every role, leads and managers too, reaches only its own
+# records (as a clerk does in REACH).
+OWN_ONLY = {"neiqin.idempotency.key"}
 # Records roles may read but change only in part of their reach: the users
 # of these tests work for one company of two, so no one of them changes a
 # rule shared by every company.
@@ -231,7 +239,8 @@ class TestAccessMatrix(TransactionCase):
 
     def _reach(self, model, role):
         relations, clerk_reach = REACH[model]
-        return set((clerk_reach if role == "clerk" else relations).split())
+        own_only = role == "clerk" or model in OWN_ONLY
+        return set((clerk_reach if own_only else relations).split())
 
     def _next(self):
         type(self).counter += 1
@@ -375,6 +384,20 @@ class TestAccessMatrix(TransactionCase):
 
     def _vals_neiqin_task(self, user, company):
         return {"name": "Matrix task", "user_id": user.id, "company_id": company.id}
+
+    def _make_neiqin_idempotency_key(self, owner, team, company):
+        return self.env["neiqin.idempotency.key"].create(
+            self._vals_neiqin_idempotency_key(owner or self.user_b, company)
+        )
+
+    def _vals_neiqin_idempotency_key(self, user, company):
+        return {
+            "user_id": user.id,
+            "company_id": company.id,
+            "method": "api_matrix",
+            "key": f"key-{self._next()}",
+            "fingerprint": "matrix",
+        }
 
     def _make_neiqin_dispatch_rule(self, owner, team, company):
         return self.env["neiqin.dispatch.rule"].create(

@@ -28,6 +28,7 @@
         "views/neiqin_gate_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
+        "views/neiqin_idempotency_key_views.xml",
         "views/menus.xml",
     ],
     "demo": [

@@ -1,4 +1,5 @@
 from . import actions
+from . import batch
 from . import condition
 from . import deadline
 from . import guard

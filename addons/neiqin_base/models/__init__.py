@@ -9,6 +9,8 @@ from . import neiqin_process_step
 from . import neiqin_step_log
 from . import neiqin_process_mixin
 from . import neiqin_responsibility
+from . import neiqin_batch_api_mixin
+from . import neiqin_idempotency_key
 from . import neiqin_dq_change
 from . import neiqin_dq_rule
 from . import neiqin_dq_issue

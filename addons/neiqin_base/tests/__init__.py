@@ -11,3 +11,4 @@ from . import test_engine_rescan
 from . import test_engine_changes
 from . import test_engine_filing
 from . import test_engine_scan_index
+from . import test_batch_api

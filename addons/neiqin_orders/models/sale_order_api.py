@@ -2,26 +2,18 @@
 
 Every method takes a list and returns one result per item, in the same
 order: ``{"index", <key>, "status", ...}`` with status ``created``,
-``updated``, ``unchanged`` or ``error`` (and a ``message``). An item that
-fails changes nothing and does not stop the others, whatever it holds: each
-item is checked (types, lengths, bounds, dates) before anything is looked
-up or written. The methods run with the caller's access rights; repeating a
-call with the same payload changes nothing. Errors name the item by its own
-key and never repeat what the database said (it may describe records the
-caller cannot see); the details go to the server log.
+``updated``, ``unchanged`` or ``error`` (and a ``message``). The batch
+machinery (per-item savepoints and results, access checked before any item,
+typed values, sanitised errors, idempotency keys) is neiqin_base's
+``neiqin.batch.api.mixin``; this file holds what is the orders' own:
+repeating a call with the same payload changes nothing (idempotent by the
+platform order number, the tracking number and the carrier's event id).
 """
 
 import logging
-import math
-from contextlib import contextmanager
-from datetime import datetime, timedelta
-
-import psycopg2
-from psycopg2 import errorcodes
-from pytz import utc
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
+from odoo.exceptions import UserError
 from odoo.tools import SQL, email_normalize
 from odoo.tools.sql import constraint_definition, drop_constraint, index_exists
 
@@ -45,20 +37,6 @@ CUSTOMER_KEYS = (
 
 _logger = logging.getLogger(__name__)
 
-# What an item may raise and still leave the others to go on. Errors that are
-# not Odoo's are bugs or database refusals: the item gets a plain message and
-# the log gets the details (see ``_api_error``).
-ITEM_ERRORS = (
-    UserError,
-    ValidationError,
-    AccessError,
-    ValueError,
-    TypeError,
-    LookupError,
-    ArithmeticError,
-    AttributeError,
-    psycopg2.Error,
-)
 CONFIRMED_FIELDS = (
     "neiqin_paid_amount",
     "neiqin_payment_ref",
@@ -74,11 +52,6 @@ MAX_QTY = 1_000_000
 MAX_PRICE = 10_000_000
 MAX_PAID = 10_000_000_000_000
 MAX_LINES = 1000
-# Accepted dates (UTC): no e-commerce order or parcel predates 2000, and a
-# date past 2100 is a typo. This also keeps clear of datetime's own limits
-# (year 1 and 9999), which a time zone offset would overflow.
-DATE_MIN = datetime(2000, 1, 1)
-DATE_MAX = datetime(2100, 1, 1)
 # Longest texts accepted, in characters. Keys and names are indexed columns:
 # PostgreSQL refuses index entries past about 2,700 bytes, so they stay far
 # below; an e-mail address is at most 254 characters (RFC 5321).
@@ -113,27 +86,11 @@ PLATFORM_ORDER_INDEX = "sale_order_neiqin_platform_order_uniq_idx"
 # The constraint it replaces, which let orders without a platform repeat
 # (NULLs are distinct in a unique constraint).
 PLATFORM_ORDER_CONSTRAINT = "sale_order_neiqin_platform_order_uniq"
-RETRYABLE_PGCODES = (
-    errorcodes.SERIALIZATION_FAILURE,
-    errorcodes.DEADLOCK_DETECTED,
-    errorcodes.LOCK_NOT_AVAILABLE,
-)
-
-
-def _key_echo(value):
-    """An item's key as the result may repeat it: a short text or a small
-    integer, else False (XML-RPC has no None, no integer past 32 bits, and a
-    result should not carry back whatever odd value was sent)."""
-    if isinstance(value, str):
-        value = value.strip()
-        return value if len(value) <= 256 else False
-    if isinstance(value, int) and not isinstance(value, bool) and -(2**31) <= value < 2**31:
-        return value
-    return False
 
 
 class SaleOrder(models.Model):
-    _inherit = "sale.order"
+    _name = "sale.order"
+    _inherit = ["sale.order", "neiqin.batch.api.mixin"]
 
     # ------------------------------------------------------------ uniqueness
     def init(self):
@@ -182,285 +139,14 @@ class SaleOrder(models.Model):
         if constraint_definition(cr, "sale_order", PLATFORM_ORDER_CONSTRAINT):
             drop_constraint(cr, "sale_order", PLATFORM_ORDER_CONSTRAINT)
 
-    # ------------------------------------------------------------ batch helpers
-    def _api_items(self, items):
-        if not isinstance(items, list | tuple):
-            raise UserError(self.env._("Send a list of items."))
-        return list(items)
-
-    def _api_parse(self, items, key_name, parse):
-        """Check each item with ``parse(item)`` (which returns the item as
-        clean values, or raises): ``(results, [(index, key, clean)])`` with
-        the results of the items refused already filled in."""
-        results = [None] * len(items)
-        parsed = []
-        for index, item in enumerate(items):
-            key = _key_echo(item.get(key_name)) if isinstance(item, dict) else False
-            try:
-                if not isinstance(item, dict):
-                    raise UserError(self.env._("Item %s is not a structure (dict).", index))
-                parsed.append((index, key, parse(item)))
-            except ITEM_ERRORS as exc:
-                results[index] = self._api_error(index, key_name, key, exc)
-        return results, parsed
-
-    @contextmanager
-    def _api_savepoint(self, scratch):
-        """A savepoint; when it rolls back, ``scratch`` (what the writes of a
-        call remember, such as the customers they created) is put back as it
-        was, so that nothing refers to records the rollback deleted."""
-        saved = dict(scratch)
-        try:
-            with self.env.cr.savepoint():
-                yield
-        except BaseException:
-            scratch.clear()
-            scratch.update(saved)
-            self.env.invalidate_all()
-            raise
-
-    def _api_run(self, items, key_name, parse, handler, build_index=None):
-        """Run ``handler(clean, index)`` for each item in its own savepoint,
-        ``index`` being what ``build_index`` found for all the checked items
-        at once."""
-        items = self._api_items(items)
-        results, parsed = self._api_parse(items, key_name, parse)
-        index = build_index([clean for _i, _k, clean in parsed]) if build_index else {}
-        scratch = index.setdefault("scratch", {})
-        for position, key, clean in parsed:
-            try:
-                with self._api_savepoint(scratch):
-                    result = handler(clean, index)
-            except ITEM_ERRORS as exc:
-                results[position] = self._api_error(position, key_name, key, exc)
-                continue
-            results[position] = {"index": position, key_name: key, **result}
-        return self._api_results(results)
-
-    def _api_run_prepared(
-        self, items, key_name, parse, prepare, apply, build_index=None, apply_many=None
-    ):
-        """Batch variant of ``_api_run`` for items whose checks and look-ups
-        can all happen before any write.
-
-        ``parse(item)`` checks an item's types and bounds; ``build_index``
-        looks up what the checked items refer to, all at once;
-        ``prepare(clean, index)`` checks an item without writing and returns
-        either a result (a dict with a ``status``: nothing to write) or a
-        plan; ``apply(plan, index)`` writes a plan and returns its result.
-        The plans are applied together in one savepoint and flushed once; if
-        that fails, each is applied again in a savepoint of its own, from
-        the state the call had before (``index["scratch"]`` is put back), so
-        that only the failing items fail, each with its own error.
-        ``apply_many(plans, index)``, when given, applies the plans together
-        (one ``create`` for many records, say) and returns their results in
-        the same order."""
-        items = self._api_items(items)
-        results, parsed = self._api_parse(items, key_name, parse)
-        index = build_index([clean for _i, _k, clean in parsed]) if build_index else {}
-        scratch = index.setdefault("scratch", {})
-        plans = []
-        for position, key, clean in parsed:
-            try:
-                plan = prepare(clean, index)
-            except ITEM_ERRORS as exc:
-                results[position] = self._api_error(position, key_name, key, exc)
-                continue
-            if isinstance(plan, dict) and "status" in plan:
-                results[position] = {"index": position, key_name: key, **plan}
-            else:
-                plans.append((position, key, plan))
-        done = []
-        if plans:
-            try:
-                with self._api_savepoint(scratch):
-                    if apply_many:
-                        applied = apply_many([plan for _p, _k, plan in plans], index)
-                    else:
-                        applied = [apply(plan, index) for _p, _k, plan in plans]
-                    done = [
-                        (position, key, result)
-                        for (position, key, _plan), result in zip(plans, applied, strict=True)
-                    ]
-                    self.env.flush_all()
-            except ITEM_ERRORS as exc:
-                _logger.info("API batch written item by item after: %s", exc)
-                done = []
-                for position, key, plan in plans:
-                    try:
-                        with self._api_savepoint(scratch):
-                            result = apply(plan, index)
-                            self.env.flush_all()
-                    except ITEM_ERRORS as item_exc:
-                        results[position] = self._api_error(position, key_name, key, item_exc)
-                        continue
-                    done.append((position, key, result))
-        for position, key, result in done:
-            results[position] = {"index": position, key_name: key, **result}
-        return self._api_results(results)
-
-    def _api_error(self, index, key_name, key, exc):
-        """The result of a failed item. Odoo's user errors say what is wrong
-        with the item; anything else may describe records the caller cannot
-        see (PostgreSQL's text, a record's id): the item gets a plain
-        message naming its own key, the log gets the details."""
-        _ = self.env._
-        label = key if key not in (False, None, "") else _("Item %s", index)
-        if isinstance(exc, psycopg2.Error):
-            if exc.pgcode == errorcodes.UNIQUE_VIOLATION:
-                message = _(
-                    "%s already exists: another call may have saved it at the same moment. "
-                    "Nothing was changed; send it again to update it.",
-                    label,
-                )
-            elif exc.pgcode in RETRYABLE_PGCODES:
-                message = _(
-                    "%s was being changed by another call at the same moment. "
-                    "Nothing was changed; send it again.",
-                    label,
-                )
-            else:
-                message = _(
-                    "%s could not be saved; nothing was changed. Retry, or contact your "
-                    "administrator if it fails again.",
-                    label,
-                )
-            _logger.warning(
-                "API item %s (%s %r) refused by the database: %s",
-                index,
-                key_name,
-                label,
-                (exc.pgerror or str(exc)).strip(),
-            )
-        elif isinstance(exc, AccessError):
-            message = _("%s: your access rights do not allow this; nothing was changed.", label)
-            _logger.info("API item %s (%s %r) refused: %s", index, key_name, label, exc)
-        elif isinstance(exc, UserError | ValidationError) and not isinstance(exc, MissingError):
-            message = exc.args[0]
-        else:
-            # Python errors (a bug) and MissingError, whose text names the
-            # model and ids of the records that are gone.
-            message = _(
-                "%s could not be processed; nothing was changed. Check the item, or contact "
-                "your administrator if it looks right.",
-                label,
-            )
-            _logger.error("API item %s (%s %r) failed", index, key_name, label, exc_info=exc)
-        return {"index": index, key_name: key, "status": "error", "message": message}
-
-    @staticmethod
-    def _api_results(results):
-        # XML-RPC has no None: absent values travel as False.
-        return [{k: (False if v is None else v) for k, v in r.items()} for r in results]
+    # ------------------------------------------------------------ batch helper
+    @api.model
+    def _api_text_limits(self):
+        return TEXT_LIMITS
 
     @api.model
-    def _api_check_access(self, model, *operations):
-        """Refuse the whole call, before any item, to a caller who may not do
-        the operations at all (record rules still apply per item)."""
-        for operation in operations:
-            self.env[model].check_access(operation)
-
-    # ------------------------------------------------------------ item checks
-    @api.model
-    def _api_text(self, value, field, required=False, multiline=False):
-        """``value`` as stripped text ('' when absent), or a UserError saying
-        what is wrong with it. Numeric keys (an order or buyer number) may
-        come as integers."""
-        _ = self.env._
-        limit = TEXT_LIMITS[field.rsplit(".", 1)[-1]]
-        if value is None or value is False:
-            text = ""
-        elif isinstance(value, str):
-            text = value.strip()
-        elif isinstance(value, int) and not isinstance(value, bool) and abs(value) < 10**limit:
-            text = str(value)
-        else:
-            raise UserError(_("%s must be text.", field))
-        if len(text) > limit:
-            raise UserError(
-                _(
-                    "%(field)s is too long (%(length)s characters, at most %(limit)s).",
-                    field=field,
-                    length=len(text),
-                    limit=limit,
-                )
-            )
-        # PostgreSQL stores no NUL character and no lone surrogate; one-line
-        # values (keys, names, codes) take no control character either.
-        bad = "\x00" in text or (
-            not multiline and any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in text)
-        )
-        if not bad:
-            try:
-                text.encode("utf-8")
-            except UnicodeEncodeError:
-                bad = True
-        if bad:
-            raise UserError(_("%s contains characters that cannot be stored.", field))
-        if required and not text:
-            raise UserError(_("%s is required.", field))
-        return text
-
-    @api.model
-    def _api_number(self, value, field, minimum, maximum):
-        """``value`` as a float within [minimum, maximum], or a UserError."""
-        _ = self.env._
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise UserError(_("%s must be a number.", field))
-        if isinstance(value, float) and not math.isfinite(value):
-            raise UserError(_("%s must be a finite number.", field))
-        # Compared before converting: an integer too large for a float
-        # would overflow.
-        if not minimum <= value <= maximum:
-            raise UserError(
-                _(
-                    "%(field)s must be between %(min)s and %(max)s.",
-                    field=field,
-                    min=minimum,
-                    max=maximum,
-                )
-            )
-        return float(value)
-
-    @api.model
-    def _api_datetime(self, value, field):
-        """An ISO 8601 date and time (UTC when it has no offset) as a naive
-        UTC datetime, None when absent, or a UserError. Accepted: from
-        DATE_MIN to DATE_MAX."""
-        _ = self.env._
-        if value is None or value is False or value == "":
-            return None
-        if isinstance(value, datetime):
-            parsed = value
-        elif isinstance(value, str) and len(value) <= 64:
-            try:
-                parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-            except ValueError as exc:
-                raise UserError(
-                    _(
-                        "%(field)s: %(value)s is not a date and time (use ISO 8601).",
-                        field=field,
-                        value=value,
-                    )
-                ) from exc
-        else:
-            raise UserError(_("%s must be a date and time in ISO 8601 text.", field))
-        try:
-            if parsed.tzinfo:
-                parsed = parsed.astimezone(utc).replace(tzinfo=None)
-            in_range = DATE_MIN <= parsed < DATE_MAX
-        except (OverflowError, ValueError):
-            in_range = False
-        if not in_range:
-            raise UserError(
-                _(
-                    "%(field)s must be between %(min)s and %(max)s (UTC).",
-                    field=field,
-                    min=DATE_MIN.date().isoformat(),
-                    max=(DATE_MAX - timedelta(days=1)).date().isoformat(),
-                )
-            )
-        return parsed.replace(microsecond=0)
+    def _api_logger(self):
+        return _logger
 
     # ------------------------------------------------------------ orders
     @api.model
@@ -474,7 +160,7 @@ class SaleOrder(models.Model):
         ``state_code`` (code or name of the province/state), ``country_code``},
         ``lines`` [{``sku``, ``qty``, ``price_unit``, ``discount``}],
         ``paid_amount``, ``payment_ref``, ``buyer_remark``, ``refund_state``,
-        ``date_order``.
+        ``date_order``, ``idempotency_key`` (optional, see the helper).
 
         Draft orders are updated whole (customer, delivery address, order
         date and lines included); confirmed orders only take payment, remark
@@ -489,6 +175,7 @@ class SaleOrder(models.Model):
             apply=lambda plan, index: self._api_upsert_apply([plan], index)[0],
             build_index=self._api_upsert_index,
             apply_many=self._api_upsert_apply,
+            method="api_upsert_orders",
         )
 
     @api.model
@@ -935,12 +622,15 @@ class SaleOrder(models.Model):
 
         Each item: ``tracking_number`` (required), ``carrier`` (carrier code,
         optional) and one of ``picking`` (delivery reference), ``order``
-        (order reference) or ``platform_order_no`` (with ``platform``).
-        The number is checked against the carrier's pattern, and refused
-        when another open delivery of the company already has it.
+        (order reference) or ``platform_order_no`` (with ``platform``);
+        ``idempotency_key`` (optional). The number is checked against the
+        carrier's pattern, and refused when another open delivery of the
+        company already has it.
         """
         self._api_check_access("stock.picking", "write")
-        return self.env["stock.picking"]._neiqin_set_tracking(items)
+        return self.env["stock.picking"]._neiqin_set_tracking(
+            items, method="api_set_tracking_numbers"
+        )
 
     @api.model
     def api_push_logistics_events(self, events):
@@ -949,7 +639,8 @@ class SaleOrder(models.Model):
         number is on several deliveries), ``status`` (shipped, in_transit,
         delivered, exception), ``event_at`` (ISO 8601, at most an hour
         ahead), ``location``, ``description``, ``event_id`` (the carrier's
-        id: the same event pushed twice is recorded once)."""
+        id: the same event pushed twice is recorded once),
+        ``idempotency_key`` (optional)."""
         self._api_check_access("neiqin.logistics.event", "create")
         return self._api_run(
             events,
@@ -957,6 +648,7 @@ class SaleOrder(models.Model):
             parse=self._api_parse_event,
             handler=self._api_push_event,
             build_index=self._api_event_index,
+            method="api_push_logistics_events",
         )
 
     @api.model

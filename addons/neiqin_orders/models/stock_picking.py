@@ -97,11 +97,12 @@ class StockPicking(models.Model):
 
     # ------------------------------------------------------------ tracking numbers
     @api.model
-    def _neiqin_set_tracking(self, items):
+    def _neiqin_set_tracking(self, items, method=None):
         """Set tracking numbers (see ``sale.order.api_set_tracking_numbers``);
         used by the XML-RPC API and the bulk import wizard alike. Deliveries
         are looked up for the whole list at once and the numbers written
-        together (``sale.order._api_run_prepared``)."""
+        together (``sale.order._api_run_prepared``); ``method`` names the
+        API method the items' idempotency keys are kept under."""
         carriers = self.env["delivery.carrier"].search([("neiqin_code", "!=", False)])
         by_code = {c.neiqin_code.lower(): c for c in carriers}
         return self.env["sale.order"]._api_run_prepared(
@@ -112,6 +113,7 @@ class StockPicking(models.Model):
             apply=lambda plan, _index: self._neiqin_tracking_apply(plan),
             build_index=self._neiqin_delivery_index,
             apply_many=lambda plans, _index: self._neiqin_tracking_apply_many(plans),
+            method=method,
         )
 
     @api.model
