@@ -149,7 +149,7 @@ def generate(env, scale, progress):
                 "neiqin_remark_read": False,
                 "neiqin_refund_state": "requested" if 0.10 <= flaw < 0.11 else "none",
                 "neiqin_review_state": "to_review" if is_open else "approved",
-                "neiqin_paid_amount": paid,
+                "neiqin_platform_paid": paid,
                 "neiqin_payment_ref": f"PAY-{number}",
                 "neiqin_amount_paid": paid,
                 "neiqin_payment_state": "paid" if paid == total_amount else "partial",

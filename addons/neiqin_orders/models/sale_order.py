@@ -87,7 +87,7 @@ class SaleOrder(models.Model):
         "total): the override lapses when it changes."
     )
     # ------------------------------------------------------------ payment
-    neiqin_paid_amount = fields.Monetary(
+    neiqin_platform_paid = fields.Monetary(
         string="Paid on Platform",
         copy=False,
         tracking=True,
@@ -114,7 +114,7 @@ class SaleOrder(models.Model):
 
     # ------------------------------------------------------------ computes
     @api.depends(
-        "neiqin_paid_amount",
+        "neiqin_platform_paid",
         "neiqin_payment_ref",
         "amount_total",
         "transaction_ids.state",
@@ -124,8 +124,8 @@ class SaleOrder(models.Model):
     )
     def _compute_neiqin_payment(self):
         for order in self:
-            if order.neiqin_payment_ref or order.neiqin_paid_amount:
-                paid = order.neiqin_paid_amount
+            if order.neiqin_payment_ref or order.neiqin_platform_paid:
+                paid = order.neiqin_platform_paid
             else:
                 paid = sum(
                     order.transaction_ids.filtered(lambda t: t.state == "done").mapped("amount")

@@ -38,7 +38,7 @@ CUSTOMER_KEYS = (
 _logger = logging.getLogger(__name__)
 
 CONFIRMED_FIELDS = (
-    "neiqin_paid_amount",
+    "neiqin_platform_paid",
     "neiqin_payment_ref",
     "neiqin_buyer_remark",
     "neiqin_refund_state",
@@ -448,7 +448,7 @@ class SaleOrder(models.Model):
     def _api_order_header(self, item):
         vals = {"neiqin_buyer_remark": item["buyer_remark"] or False}
         if "paid_amount" in item:
-            vals["neiqin_paid_amount"] = item["paid_amount"]
+            vals["neiqin_platform_paid"] = item["paid_amount"]
         if "payment_ref" in item:
             vals["neiqin_payment_ref"] = item["payment_ref"] or False
         if "refund_state" in item:

@@ -40,10 +40,10 @@ class TestApiIdempotency(OrdersCase):
         self.assertEqual(results[0]["status"], "error")
         self.assertEqual(results[0]["platform_order_no"], "IK-2")
         self.assertIn("Idempotency key push-2 was used with another payload", results[0]["message"])
-        self.assertEqual(order.neiqin_paid_amount, 80.0)
+        self.assertEqual(order.neiqin_platform_paid, 80.0)
 
     def test_tracking_numbers_and_events_take_keys(self):
-        order = self._order(neiqin_paid_amount=80.0, neiqin_payment_ref="PAY-IK")
+        order = self._order(neiqin_platform_paid=80.0, neiqin_payment_ref="PAY-IK")
         order.action_confirm()
         item = {"order": order.name, "tracking_number": "TX30000001", "carrier": "TX"}
         keyed = {**item, "idempotency_key": "track-1"}

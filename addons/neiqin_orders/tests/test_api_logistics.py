@@ -20,7 +20,7 @@ class TestApiLogistics(OrdersCase):
         return self.env["sale.order"].with_user(self.api_user)
 
     def _confirmed(self):
-        order = self._order(neiqin_paid_amount=80.0, neiqin_payment_ref="PAY-L")
+        order = self._order(neiqin_platform_paid=80.0, neiqin_payment_ref="PAY-L")
         order.action_confirm()
         return order, order.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing")
 

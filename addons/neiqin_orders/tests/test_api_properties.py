@@ -243,7 +243,7 @@ class TestApiProperties(OrdersCase):
             order.partner_shipping_id.id,
             order.date_order,
             order.neiqin_buyer_remark,
-            order.neiqin_paid_amount,
+            order.neiqin_platform_paid,
             order.neiqin_payment_ref,
             sorted(order.order_line.mapped(lambda li: (li.product_id.id, li.product_uom_qty))),
             [(p.carrier_tracking_ref, p.carrier_id.id) for p in self.shipped | self.waiting],

@@ -19,7 +19,7 @@ class TestFulfilment(OrdersCase):
         return order.neiqin_notice_ids.mapped("kind")
 
     def test_whole_order_process_with_step_logs_and_notices(self):
-        order = self._order(neiqin_paid_amount=80.0, neiqin_payment_ref="PAY-1")
+        order = self._order(neiqin_platform_paid=80.0, neiqin_payment_ref="PAY-1")
         order.action_confirm()
         # paid: the payment step is passed straight to dispatch
         self.assertEqual(order.neiqin_step_id.code, "dispatch")
@@ -42,7 +42,7 @@ class TestFulfilment(OrdersCase):
         order = self._order()
         order.action_confirm()
         self.assertEqual(order.neiqin_step_id.code, "payment")
-        order.write({"neiqin_paid_amount": 80.0, "neiqin_payment_ref": "PAY-2"})
+        order.write({"neiqin_platform_paid": 80.0, "neiqin_payment_ref": "PAY-2"})
         self.env["sale.order"]._cron_neiqin_review()
         self.assertEqual(order.neiqin_step_id.code, "dispatch")
 
@@ -58,7 +58,7 @@ class TestFulfilment(OrdersCase):
         self.assertEqual(len(same_mail), 1)
 
     def test_overdue_tracking_step_tells_the_customer_once(self):
-        order = self._order(neiqin_paid_amount=80.0, neiqin_payment_ref="PAY-3")
+        order = self._order(neiqin_platform_paid=80.0, neiqin_payment_ref="PAY-3")
         order.action_confirm()
         self._ship(order)
         log = order.neiqin_step_log_ids.filtered(lambda log: log.step_code == "tracking")
@@ -111,7 +111,7 @@ class TestFulfilment(OrdersCase):
         self.assertFalse(log.alerted_at)
 
     def test_an_alert_that_fails_does_not_stop_the_others(self):
-        late = self._order(neiqin_paid_amount=80.0, neiqin_payment_ref="PAY-5")
+        late = self._order(neiqin_platform_paid=80.0, neiqin_payment_ref="PAY-5")
         late.action_confirm()
         self._ship(late)
         tracking = late.neiqin_step_log_ids.filtered(lambda log: log.step_code == "tracking")
@@ -135,7 +135,7 @@ class TestFulfilment(OrdersCase):
         self.assertIn("delayed", self._notices(late))
 
     def test_carrier_event_pushed_twice_is_recorded_once(self):
-        order = self._order(neiqin_paid_amount=80.0, neiqin_payment_ref="PAY-4")
+        order = self._order(neiqin_platform_paid=80.0, neiqin_payment_ref="PAY-4")
         order.action_confirm()
         picking = self._ship(order, tracking="TX00000001")
         event = {

@@ -1,9 +1,12 @@
 """The order review is neiqin_base's review gate: which rules stop an order
 is the gate's configuration, the override wizard is the gate's."""
 
+import importlib.util
+
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
+from odoo.tools.misc import file_path
 
 from .common import OrdersCase
 
@@ -97,3 +100,52 @@ class TestOrderGate(OrdersCase):
         notes = order.message_ids.filtered(lambda m: "Restock arrives tomorrow" in (m.body or ""))
         self.assertEqual(len(notes), 1)
         self.assertEqual(order.neiqin_override_rule_ids, self.stock_rule)
+
+
+@tagged("post_install", "-at_install")
+class TestUpgradeTo1_2(OrdersCase):
+    """A database made before 18.0.1.2.0 keeps its rules stopping orders and
+    its platform-paid amounts."""
+
+    def _script(self, name):
+        path = file_path(f"neiqin_orders/migrations/18.0.1.2.0/{name}.py")
+        spec = importlib.util.spec_from_file_location(f"neiqin_orders_{name}", path)
+        script = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(script)
+        return script
+
+    def test_every_rule_of_orders_serves_the_order_review_after_the_upgrade(self):
+        gate = self.env.ref("neiqin_orders.gate_order_review")
+        rules = self.env["neiqin.dq.rule"].search([("model_name", "=", "sale.order")])
+        archived = rules[0]
+        archived.active = False
+        rules.gate_ids = [Command.clear()]
+        self._script("post-migration").migrate(self.env.cr, "18.0.1.1.0")
+        self.env.invalidate_all()
+        self.assertEqual(rules.gate_ids, gate)
+        self.assertEqual(archived.gate_ids, gate)
+
+    def test_the_platform_paid_amount_keeps_its_values_and_history(self):
+        order = self._order(neiqin_platform_paid=80.0)
+        field = self.env["ir.model.fields"]._get("sale.order", "neiqin_platform_paid")
+        self.env.flush_all()
+        # As before 18.0.1.2.0: the field had another name.
+        cr = self.env.cr
+        cr.execute(
+            "ALTER TABLE sale_order RENAME COLUMN neiqin_platform_paid TO neiqin_paid_amount"
+        )
+        cr.execute(
+            "UPDATE ir_model_fields SET name = 'neiqin_paid_amount' WHERE id = %s", [field.id]
+        )
+        cr.execute(
+            """UPDATE ir_model_data SET name = 'field_sale_order__neiqin_paid_amount'
+                WHERE model = 'ir.model.fields' AND res_id = %s""",
+            [field.id],
+        )
+        self._script("pre-migration").migrate(cr, "18.0.1.1.0")
+        self.env.invalidate_all()
+        self.assertEqual(order.neiqin_platform_paid, 80.0)
+        self.assertEqual(field.name, "neiqin_platform_paid")
+        self.assertEqual(
+            self.env.ref("neiqin_orders.field_sale_order__neiqin_platform_paid"), field
+        )

@@ -32,7 +32,7 @@ class TestReviewFlow(OrdersCase):
         platform = self._order(
             neiqin_platform="tmall",
             neiqin_platform_order_no="TM-B1",
-            neiqin_paid_amount=80.0,
+            neiqin_platform_paid=80.0,
             neiqin_payment_ref="ALI-B1",
         )
         with patch.object(type(self.env["sale.order"]), "_neiqin_review_write_batch", 2):
@@ -79,7 +79,7 @@ class TestReviewFlow(OrdersCase):
         platform = self._order(
             neiqin_platform="tmall",
             neiqin_platform_order_no="TM-A1",
-            neiqin_paid_amount=80.0,
+            neiqin_platform_paid=80.0,
             neiqin_payment_ref="ALI-A1",
         )
         quotation = self._order()

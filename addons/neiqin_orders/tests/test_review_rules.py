@@ -195,9 +195,9 @@ class TestReviewRules(OrdersCase):
         self._check("product", self._order(), archived | unsaleable)
 
     def test_paid_amount_differs_from_total(self):
-        exact = self._order(neiqin_paid_amount=80.0, neiqin_payment_ref="P1")
-        short = self._order(neiqin_paid_amount=50.0, neiqin_payment_ref="P2")
-        over = self._order(neiqin_paid_amount=90.0, neiqin_payment_ref="P3")
+        exact = self._order(neiqin_platform_paid=80.0, neiqin_payment_ref="P1")
+        short = self._order(neiqin_platform_paid=50.0, neiqin_payment_ref="P2")
+        over = self._order(neiqin_platform_paid=90.0, neiqin_payment_ref="P3")
         self._check("payment", exact | self._order(), short | over)
         self.assertEqual(exact.neiqin_payment_state, "paid")
         self.assertEqual(short.neiqin_payment_state, "partial")
