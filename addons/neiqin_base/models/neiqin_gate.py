@@ -19,9 +19,7 @@ class NeiqinGate(models.Model):
 
     name = fields.Char(required=True, translate=True)
     code = fields.Char(required=True, readonly=True, help="Named by the model the gate guards.")
-    model_id = fields.Many2one(
-        "ir.model", string="Model", required=True, readonly=True, ondelete="cascade"
-    )
+    model_id = fields.Many2one("ir.model", required=True, readonly=True, ondelete="cascade")
     model_name = fields.Char(related="model_id.model", store=True, string="Model Name")
     active = fields.Boolean(default=True)
     description = fields.Text(translate=True)
@@ -34,7 +32,7 @@ class NeiqinGate(models.Model):
     rule_ids = fields.Many2many(
         "neiqin.dq.rule", "neiqin_dq_rule_gate_rel", "gate_id", "rule_id", string="Rules"
     )
-    rule_count = fields.Integer(compute="_compute_rule_count", string="Rule Count")
+    rule_count = fields.Integer(compute="_compute_rule_count")
 
     _sql_constraints = [
         ("code_unique", "unique (code)", "A gate's code is unique."),
