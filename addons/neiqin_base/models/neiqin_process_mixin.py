@@ -162,7 +162,7 @@ class NeiqinProcessMixin(models.AbstractModel):
         if not todo:
             return todo
         process = todo._neiqin_get_process()
-        step = process.first_step() if process else None
+        step = process._first_step() if process else None
         if not step:
             return todo.browse()
         todo._neiqin_enter_step(step)
@@ -330,7 +330,7 @@ class NeiqinProcessMixin(models.AbstractModel):
             if not step:
                 records._neiqin_enter_step(records._neiqin_first_step())
                 continue
-            following = step.next_step()
+            following = step._next_step()
             if following:
                 records._neiqin_enter_step(following)
             else:
@@ -338,7 +338,7 @@ class NeiqinProcessMixin(models.AbstractModel):
 
     def _neiqin_first_step(self):
         process = self._neiqin_get_process()
-        step = process.first_step() if process else None
+        step = process._first_step() if process else None
         if not step:
             raise UserError(
                 self.env._(

@@ -338,7 +338,7 @@ class SaleOrder(models.Model):
             with engine_writes():
                 again.write({"neiqin_review_state": "to_review"})
             for process, orders in again.grouped("neiqin_process_id").items():
-                step = process.first_step()
+                step = process._first_step()
                 if step:
                     orders._neiqin_enter_step(step)
         return result
