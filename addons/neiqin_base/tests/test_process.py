@@ -1,4 +1,5 @@
 import xmlrpc.client
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -188,6 +189,16 @@ class TestProcess(NeiqinCase):
         with self.assertRaises(AccessError):
             wizard.action_pause()
         self.assertEqual(task.neiqin_step_state, "open")
+
+    def test_a_model_naming_its_process_enters_new_records_on_create(self):
+        # Tasks name no process: created, they wait for action_start.
+        self.assertFalse(self._task().neiqin_step_id)
+        Task = type(self.env["neiqin.task"])
+        with patch.object(Task, "_neiqin_process", "test_process"):
+            task = self._task()
+        self.assertEqual(task.neiqin_process_id, self.process)
+        self.assertEqual(task.neiqin_step_id, self.step1)
+        self.assertEqual(task.neiqin_step_log_ids.step_id, self.step1)
 
     def test_step_owner_must_be_set(self):
         with self.assertRaisesRegex(Exception, "choose the"):

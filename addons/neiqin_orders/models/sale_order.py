@@ -59,7 +59,7 @@ class SaleOrder(models.Model):
     # once on all of them.
     _neiqin_review_write_batch = 10000
     # New orders in the company's review scope enter the order process.
-    _neiqin_enter_on_create = True
+    _neiqin_process = "order"
 
     # ------------------------------------------------------------ platform
     neiqin_platform = fields.Char(
@@ -262,9 +262,6 @@ class SaleOrder(models.Model):
     @api.model
     def _neiqin_owned_fields(self):
         return super()._neiqin_owned_fields() | REVIEW_FIELDS
-
-    def _neiqin_process_code(self):
-        return "order"
 
     def _neiqin_in_process_scope(self):
         """The orders of each company's review scope (Settings: marketplace
