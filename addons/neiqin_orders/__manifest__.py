@@ -2,7 +2,7 @@
     "name": "Neiqin Order Desk",
     "summary": "Order review with exceptions, payment check, dispatch rules, tracking numbers, "
     "logistics status and customer notices, every step with a deadline and an owner",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Back Office",
     "website": "https://github.com/neiqin/neiqin",
     "author": "Neiqin",
@@ -17,6 +17,7 @@
     "data": [
         "security/ir.model.access.csv",
         "security/rules.xml",
+        "data/neiqin_process_data.xml",
         "data/mail_template_data.xml",
         "data/neiqin_dq_rule_data.xml",
         "data/ir_cron_data.xml",
@@ -40,5 +41,6 @@
             "neiqin_orders/static/tests/tours/*.js",
         ],
     },
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
 }
