@@ -52,6 +52,8 @@ t0=$SECONDS
 say "updated in $((SECONDS - t0)) s"
 
 failed=0
+say "processes after the update: $(q "SELECT string_agg(p.code || '=' || coalesce(d.module || '.' || d.name, 'no XML id'), ', ' ORDER BY p.id)
+    FROM neiqin_process p LEFT JOIN ir_model_data d ON d.model = 'neiqin.process' AND d.res_id = p.id")"
 snapshot >"$old/after.txt"
 if ! diff -u "$old/before.txt" "$old/after.txt" >"$old/diff.txt"; then
     say "processes, steps or step logs changed by the update:"; cat "$old/diff.txt" >&2; failed=1
