@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help setup db run test test-compat lint bench stop i18n clean
+.PHONY: help setup db run test test-compat test-install test-upgrade lint bench stop i18n clean
 
 help:  ## list the targets
 	@grep -E '^[a-z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -28,6 +28,12 @@ test: db  ## set up and run every test (pytest-odoo) on a fresh copy of the test
 
 test-compat: db  ## Odoo's own tests of the modules Neiqin extends, with and without Neiqin
 	@tools/compat.sh
+
+test-install: db  ## each add-on installs alone on its dependencies and uninstalls cleanly (part of make test)
+	@tools/install_check.sh
+
+test-upgrade: db  ## install an earlier commit's add-ons (UPGRADE_FROM=...), update them, check nothing was lost
+	@tools/upgrade.sh
 
 bench: db  ## build the benchmark data once (SCALE=1 by default), run every scenario
 	@SCALE=$(or $(SCALE),1) tools/bench.sh

@@ -17,6 +17,7 @@
     "data": [
         "security/ir.model.access.csv",
         "security/rules.xml",
+        "data/neiqin_process_data.xml",
         "data/mail_template_data.xml",
         "data/neiqin_gate_data.xml",
         "data/neiqin_dq_rule_data.xml",
@@ -41,5 +42,6 @@
             "neiqin_orders/static/tests/tours/*.js",
         ],
     },
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
 }

@@ -43,7 +43,7 @@ def generate(env, scale, progress):
     customers = _customers(env)
     products = _products(env)
     healthy = [p for p in products if p[2]]
-    process = env.ref("neiqin_base.process_order")
+    process = env.ref("neiqin_orders.process_order")
     first_step = process.step_ids.sorted("sequence")[:1]
     warehouse = env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1)
     now = fields.Datetime.now()

@@ -9,3 +9,4 @@ from . import filing
 from . import rescan
 from . import changes
 from . import scan_index
+from . import xmlids

@@ -93,7 +93,7 @@ class NeiqinProcess(models.Model):
             limit=1,
         )
 
-    def first_step(self):
+    def _first_step(self):
         self.ensure_one()
         return self.step_ids.filtered("active")[:1]
 

@@ -23,11 +23,14 @@ class NeiqinProcessMixin(models.AbstractModel):
     is an immutable ``neiqin.step.log`` row; the record keeps its current
     step, owner and deadline in stored fields for kanban boards and filters.
 
-    A model setting ``_neiqin_enter_on_create`` puts its new records in the
-    first step of their process, those ``_neiqin_in_process_scope()`` keeps.
+    A model naming its process (``_neiqin_process = "order"``, the code of a
+    ``neiqin.process``) puts its new records in the first step of that
+    process when they are created, those ``_neiqin_in_process_scope()``
+    keeps: it declares nothing else and overrides no ``create``.
 
-    Hooks: ``_neiqin_process_code()`` names the process (default: the first
-    process applying to the model) and ``_neiqin_preferred_owner()`` names the
+    Hooks: ``_neiqin_process_code()`` names the process (default: the
+    model's ``_neiqin_process``, else the first process applying to the
+    model) and ``_neiqin_preferred_owner()`` names the
     user who should own team steps when they belong to the team;
     ``_neiqin_in_process_scope()`` chooses the records that go through the
     process; ``_neiqin_check_manual_step()`` refuses a step a person may not
@@ -41,8 +44,9 @@ class NeiqinProcessMixin(models.AbstractModel):
     _name = "neiqin.process.mixin"
     _inherit = ["neiqin.engine.mixin"]
     _description = "Back-office process mixin"
-    # New records enter the first step of their process (see create).
-    _neiqin_enter_on_create = False
+    # The code of the process the model's records go through; a model
+    # naming one has its new records enter its first step (see create).
+    _neiqin_process = None
 
     neiqin_process_id = fields.Many2one(
         "neiqin.process",
@@ -87,7 +91,7 @@ class NeiqinProcessMixin(models.AbstractModel):
 
     @api.model
     def _read_group_neiqin_step_id(self, steps, domain):
-        process = self.env["neiqin.process"].search([("model_name", "=", self._name)], limit=1)
+        process = self.browse()._neiqin_get_process()
         return steps | process.step_ids.filtered("active") if process else steps
 
     @api.depends("neiqin_step_state", "neiqin_step_deadline_at")
@@ -119,9 +123,7 @@ class NeiqinProcessMixin(models.AbstractModel):
         # Generated data (the benchmark's) is placed in its steps by the
         # code that makes it, as superuser; a user's context cannot keep a
         # record out of its process.
-        if self._neiqin_enter_on_create and not (
-            self.env.su and self.env.context.get("neiqin_no_process")
-        ):
+        if self._neiqin_process and not (self.env.su and self.env.context.get("neiqin_no_process")):
             records._neiqin_start_process()
         return records
 
@@ -137,7 +139,7 @@ class NeiqinProcessMixin(models.AbstractModel):
     # ------------------------------------------------------------------ hooks
     def _neiqin_process_code(self):
         """Code of the process these records go through; empty: by model."""
-        return ""
+        return self._neiqin_process or ""
 
     def _neiqin_preferred_owner(self):
         self.ensure_one()
@@ -162,7 +164,7 @@ class NeiqinProcessMixin(models.AbstractModel):
         if not todo:
             return todo
         process = todo._neiqin_get_process()
-        step = process.first_step() if process else None
+        step = process._first_step() if process else None
         if not step:
             return todo.browse()
         todo._neiqin_enter_step(step)
@@ -330,7 +332,7 @@ class NeiqinProcessMixin(models.AbstractModel):
             if not step:
                 records._neiqin_enter_step(records._neiqin_first_step())
                 continue
-            following = step.next_step()
+            following = step._next_step()
             if following:
                 records._neiqin_enter_step(following)
             else:
@@ -338,7 +340,7 @@ class NeiqinProcessMixin(models.AbstractModel):
 
     def _neiqin_first_step(self):
         process = self._neiqin_get_process()
-        step = process.first_step() if process else None
+        step = process._first_step() if process else None
         if not step:
             raise UserError(
                 self.env._(

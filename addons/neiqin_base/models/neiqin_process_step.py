@@ -81,7 +81,7 @@ class NeiqinProcessStep(models.Model):
                     )
                 )
 
-    def next_step(self):
+    def _next_step(self):
         """The next active step of the same process, or an empty recordset."""
         self.ensure_one()
         steps = self.process_id.step_ids.filtered("active")

@@ -48,5 +48,5 @@ class NeiqinTask(models.Model):
 
     def action_start(self):
         for process, tasks in self.grouped("process_id").items():
-            tasks._neiqin_enter_step(process.first_step())
+            tasks._neiqin_enter_step(process._first_step())
         return True

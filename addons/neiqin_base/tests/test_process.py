@@ -1,7 +1,10 @@
+import xmlrpc.client
+from unittest.mock import patch
+
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, HttpCase, tagged
 
 from ..engine.guard import engine_writes
 from .common import NeiqinCase
@@ -187,6 +190,16 @@ class TestProcess(NeiqinCase):
             wizard.action_pause()
         self.assertEqual(task.neiqin_step_state, "open")
 
+    def test_a_model_naming_its_process_enters_new_records_on_create(self):
+        # Tasks name no process: created, they wait for action_start.
+        self.assertFalse(self._task().neiqin_step_id)
+        Task = type(self.env["neiqin.task"])
+        with patch.object(Task, "_neiqin_process", "test_process"):
+            task = self._task()
+        self.assertEqual(task.neiqin_process_id, self.process)
+        self.assertEqual(task.neiqin_step_id, self.step1)
+        self.assertEqual(task.neiqin_step_log_ids.step_id, self.step1)
+
     def test_step_owner_must_be_set(self):
         with self.assertRaisesRegex(Exception, "choose the"):
             self.env["neiqin.process.step"].create(
@@ -201,3 +214,29 @@ class TestProcess(NeiqinCase):
             self.process.invalidate_recordset(["open_log_count", "late_log_count"])
             self.assertEqual(self.process.open_log_count, 1)
             self.assertEqual(self.process.late_log_count, 1)
+
+
+@tagged("post_install", "-at_install")
+class TestProcessRpc(NeiqinCase, HttpCase):
+    """The engine's helpers are not part of the API: a caller over XML-RPC
+    reaches neither their former public names nor the private ones."""
+
+    def _call(self, model, method, ids):
+        db = self.env.cr.dbname
+        uid = self.xmlrpc_common.authenticate(db, "nq_manager", "nq_manager", {})
+        return self.xmlrpc_object.execute_kw(db, uid, "nq_manager", model, method, [ids])
+
+    def test_step_helpers_are_not_callable_remotely(self):
+        for model, method, record in (
+            ("neiqin.process", "first_step", self.process),
+            ("neiqin.process", "_first_step", self.process),
+            ("neiqin.process.step", "next_step", self.step1),
+            ("neiqin.process.step", "_next_step", self.step1),
+        ):
+            with self.subTest(method=method), self.assertRaises(xmlrpc.client.Fault) as caught:
+                self._call(model, method, record.ids)
+            self.assertRegex(caught.exception.faultString, "does not exist|Private methods", method)
+        # Through the ORM, a user calling the old names fails as well.
+        with self.assertRaises(AttributeError):
+            self.process.with_user(self.manager).first_step()
+        self.assertEqual(self.step1.with_user(self.manager)._next_step(), self.step2)

@@ -40,7 +40,7 @@ class SaleOrder(models.Model):
     # The order review is the gate of confirmation (neiqin.gate.mixin).
     _neiqin_gate = "order_review"
     # New orders in the company's review scope enter the order process.
-    _neiqin_enter_on_create = True
+    _neiqin_process = "order"
 
     # ------------------------------------------------------------ platform
     neiqin_platform = fields.Char(
@@ -199,9 +199,6 @@ class SaleOrder(models.Model):
     def _neiqin_owned_fields(self):
         return super()._neiqin_owned_fields() | REVIEW_FIELDS
 
-    def _neiqin_process_code(self):
-        return "order"
-
     def _neiqin_in_process_scope(self):
         """The orders of each company's review scope (Settings: marketplace
         and connector orders by default, every order, or orders matching a
@@ -274,7 +271,7 @@ class SaleOrder(models.Model):
             with engine_writes():
                 again.write({"neiqin_review_state": "to_review"})
             for process, orders in again.grouped("neiqin_process_id").items():
-                step = process.first_step()
+                step = process._first_step()
                 if step:
                     orders._neiqin_enter_step(step)
         return result

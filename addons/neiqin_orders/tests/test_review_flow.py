@@ -10,7 +10,7 @@ from .common import OrdersCase
 class TestReviewFlow(OrdersCase):
     def test_new_order_enters_the_confirm_step(self):
         order = self._order()
-        self.assertEqual(order.neiqin_step_id, self.env.ref("neiqin_base.step_order_confirm"))
+        self.assertEqual(order.neiqin_step_id, self.env.ref("neiqin_orders.step_order_confirm"))
         self.assertTrue(order.neiqin_step_deadline_at)
         self.assertEqual(order.neiqin_review_state, "to_review")
 

@@ -38,21 +38,21 @@ registry.category("web_tour.tours").add("neiqin_base_process_tour", {
     url: "/odoo/action-neiqin_base.action_neiqin_process",
     steps: () => [
         {
-            content: "Open the order process",
-            trigger: ".o_data_row td[name='code']:contains('order'), .o_kanban_record span:contains('order')",
+            content: "Open the data-maintenance process",
+            trigger: ".o_data_row td[name='code']:contains('data'), .o_kanban_record span:contains('data')",
             run: "click",
         },
         {
             content: "The form shows the process",
-            trigger: ".o_form_view .o_field_widget[name='model_name']:contains('sale.order'), .o_form_view .o_field_widget[name='model_name'] input",
+            trigger: ".o_form_view .o_field_widget[name='model_name']:contains('neiqin.task'), .o_form_view .o_field_widget[name='model_name'] input",
         },
         {
             content: "Its steps are listed",
-            trigger: ".o_field_one2many[name='step_ids'] td[name='code']:contains('payment')",
+            trigger: ".o_field_one2many[name='step_ids'] td[name='code']:contains('reconcile')",
         },
         {
             content: "down to the last one",
-            trigger: ".o_field_one2many[name='step_ids'] td[name='code']:contains('aftersales')",
+            trigger: ".o_field_one2many[name='step_ids'] td[name='code']:contains('report')",
         },
     ],
 });
