@@ -458,8 +458,10 @@ class NeiqinDqRule(models.Model):
     def _scanned_models(self):
         """The models some rule scans, archived rules included (their open
         issues stay open): their records' issues close when they are deleted."""
-        if not sql.table_exists(self.env.cr, self._table):
-            return frozenset()  # while the module is being installed or removed
+        if not sql.column_exists(self.env.cr, self._table, "model_name"):
+            # While the module is being installed or removed (the uninstall
+            # drops the column before the table).
+            return frozenset()
         self.env.cr.execute(SQL("SELECT DISTINCT model_name FROM %s", SQL.identifier(self._table)))
         return frozenset(row[0] for row in self.env.cr.fetchall())
 

@@ -438,13 +438,14 @@ class NeiqinGateMixin(models.AbstractModel):
     def _neiqin_check_reviewed(self):
         outside = self - self._neiqin_in_review()
         if outside:
-            raise UserError(
-                self.env._(
-                    "These records are not under review; check them against their rules "
-                    "first: %s",
-                    ", ".join(outside.mapped("display_name")),
-                )
-            )
+            raise UserError(outside._neiqin_not_in_review_message())
+
+    def _neiqin_not_in_review_message(self):
+        """Why these records cannot be approved, rejected or overridden."""
+        return self.env._(
+            "These records are not under review; check them against their rules first: %s",
+            ", ".join(self.mapped("display_name")),
+        )
 
     def action_neiqin_review(self):
         """Button: review the records now."""

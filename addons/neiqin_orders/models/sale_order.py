@@ -337,16 +337,12 @@ class SaleOrder(models.Model):
             self.env._("Only back-office staff can review orders."),
         )
 
-    def _neiqin_check_reviewed(self):
-        outside = self - self._neiqin_in_review()
-        if outside:
-            raise UserError(
-                self.env._(
-                    "These orders are not under review (Settings: Orders Reviewed); check "
-                    "their review rules first: %s",
-                    ", ".join(outside.mapped("display_name")),
-                )
-            )
+    def _neiqin_not_in_review_message(self):
+        return self.env._(
+            "These orders are not under review (Settings: Orders Reviewed); check "
+            "their review rules first: %s",
+            ", ".join(self.mapped("display_name")),
+        )
 
     def action_neiqin_review(self):
         """Button: check the orders now. A quotation outside the review scope
