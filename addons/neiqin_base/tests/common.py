@@ -1,7 +1,20 @@
+import importlib.util
 from datetime import datetime
 
 from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
+from odoo.tools.misc import file_path
+
+
+def run_migration(cr, module, version, installed, script="post-migration"):
+    """Run ``module``'s migration script of ``version`` as an upgrade from
+    ``installed`` does (``script``: pre-, post- or end-migration)."""
+    path = file_path(f"{module}/migrations/{version}/{script}.py")
+    name = f"{module}_{version}_{script}".replace(".", "_").replace("-", "_")
+    spec = importlib.util.spec_from_file_location(name, path)
+    loaded = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(loaded)
+    loaded.migrate(cr, installed)
 
 
 class NeiqinAssertions:

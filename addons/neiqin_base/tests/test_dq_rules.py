@@ -1,13 +1,11 @@
-import importlib.util
 from datetime import timedelta
 
 from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
-from odoo.tools.misc import file_path
 
 from ..engine import scan_index
-from .common import NeiqinCase
+from .common import NeiqinCase, run_migration
 
 SCOPE = "[('ref', '=like', 'DQT-%')]"
 FOUND_NONE = scan_index.FoundIndex(None, False, False, False)
@@ -167,11 +165,7 @@ class TestDqRules(NeiqinCase):
             "CREATE INDEX res_partner__neiqin_dq_email_ci_index "
             "ON res_partner (lower(btrim((email)::text)))"
         )
-        path = file_path("neiqin_base/migrations/18.0.1.1.0/post-migration.py")
-        spec = importlib.util.spec_from_file_location("neiqin_base_post_migration", path)
-        script = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(script)
-        script.migrate(self.env.cr, "18.0.1.0.0")
+        run_migration(self.env.cr, "neiqin_base", "18.0.1.1.0", "18.0.1.0.0")
         self.assertEqual(
             self._index_methods("res_partner", "neiqin_dq_"),
             {"res_partner__neiqin_dq_email_ci_hash_index": "hash"},
@@ -282,11 +276,7 @@ class TestDqRules(NeiqinCase):
         self.assertEqual(self._bad(rule), self.no_country)
 
     def _migrate(self, version, installed, script="post-migration"):
-        path = file_path(f"neiqin_base/migrations/{version}/{script}.py")
-        spec = importlib.util.spec_from_file_location("neiqin_base_post_migration", path)
-        script = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(script)
-        script.migrate(self.env.cr, installed)
+        run_migration(self.env.cr, "neiqin_base", version, installed, script)
 
     def test_reference_finds_missing_targets(self):
         rule = self._rule("reference", fields=["country_id"])

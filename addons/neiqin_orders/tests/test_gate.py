@@ -1,12 +1,11 @@
 """The order review is neiqin_base's review gate: which rules stop an order
 is the gate's configuration, the override wizard is the gate's."""
 
-import importlib.util
-
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
-from odoo.tools.misc import file_path
+
+from odoo.addons.neiqin_base.tests.common import run_migration
 
 from .common import OrdersCase
 
@@ -107,20 +106,13 @@ class TestUpgradeTo1_2(OrdersCase):
     """A database made before 18.0.1.2.0 keeps its rules stopping orders and
     its platform-paid amounts."""
 
-    def _script(self, name):
-        path = file_path(f"neiqin_orders/migrations/18.0.1.2.0/{name}.py")
-        spec = importlib.util.spec_from_file_location(f"neiqin_orders_{name}", path)
-        script = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(script)
-        return script
-
     def test_every_rule_of_orders_serves_the_order_review_after_the_upgrade(self):
         gate = self.env.ref("neiqin_orders.gate_order_review")
         rules = self.env["neiqin.dq.rule"].search([("model_name", "=", "sale.order")])
         archived = rules[0]
         archived.active = False
         rules.gate_ids = [Command.clear()]
-        self._script("post-migration").migrate(self.env.cr, "18.0.1.1.0")
+        run_migration(self.env.cr, "neiqin_orders", "18.0.1.2.0", "18.0.1.1.0")
         self.env.invalidate_all()
         self.assertEqual(rules.gate_ids, gate)
         self.assertEqual(archived.gate_ids, gate)
@@ -142,7 +134,7 @@ class TestUpgradeTo1_2(OrdersCase):
                 WHERE model = 'ir.model.fields' AND res_id = %s""",
             [field.id],
         )
-        self._script("pre-migration").migrate(cr, "18.0.1.1.0")
+        run_migration(cr, "neiqin_orders", "18.0.1.2.0", "18.0.1.1.0", "pre-migration")
         self.env.invalidate_all()
         self.assertEqual(order.neiqin_platform_paid, 80.0)
         self.assertEqual(field.name, "neiqin_platform_paid")

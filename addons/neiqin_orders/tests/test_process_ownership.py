@@ -1,10 +1,9 @@
-import importlib.util
-
 from odoo import Command
 from odoo.tests import tagged
-from odoo.tools import convert_file, file_path
+from odoo.tools import convert_file
 
 from odoo.addons.neiqin_base.engine.xmlids import ORDER_PROCESS_XMLIDS
+from odoo.addons.neiqin_base.tests.common import run_migration
 
 from ..hooks import uninstall_hook
 from .common import OrdersCase
@@ -22,11 +21,7 @@ class TestProcessOwnership(OrdersCase):
         self.process = self.env.ref("neiqin_orders.process_order")
 
     def _migrate(self, module, version, installed):
-        path = file_path(f"{module}/migrations/{version}/pre-migration.py")
-        spec = importlib.util.spec_from_file_location(f"{module}_pre_migration", path)
-        script = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(script)
-        script.migrate(self.env.cr, installed)
+        run_migration(self.env.cr, module, version, installed, "pre-migration")
         # env.ref reads XML ids through a cache.
         self.env.registry.clear_cache()
 

@@ -1,11 +1,10 @@
-import importlib.util
 from datetime import timedelta
 
 from odoo import fields
 from odoo.tests import tagged
-from odoo.tools.misc import file_path
 
 from odoo.addons.neiqin_base.engine import scan_index
+from odoo.addons.neiqin_base.tests.common import run_migration
 
 from .common import OrdersCase
 
@@ -158,11 +157,7 @@ class TestReviewRules(OrdersCase):
                       method_name = '_neiqin_dq_price_deviation' WHERE id = %s""",
             [price.id],
         )
-        path = file_path("neiqin_orders/migrations/18.0.1.2.0/post-migration.py")
-        spec = importlib.util.spec_from_file_location("neiqin_orders_post_migration", path)
-        script = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(script)
-        script.migrate(self.env.cr, "18.0.1.1.0")
+        run_migration(self.env.cr, "neiqin_orders", "18.0.1.2.0", "18.0.1.1.0")
         self.env.invalidate_all()
         self.assertEqual(duplicate.duplicate_window_hours, 12)
         self.assertEqual(price.max_price_deviation_percent, 15)

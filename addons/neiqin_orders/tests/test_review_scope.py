@@ -1,11 +1,10 @@
 """Which orders the review covers is the shop's decision; the others follow
 Odoo's standard sales flow untouched."""
 
-import importlib.util
-
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
-from odoo.tools.misc import file_path
+
+from odoo.addons.neiqin_base.tests.common import run_migration
 
 from .common import OrdersCase
 
@@ -107,11 +106,7 @@ class TestReviewScope(OrdersCase):
         self.env.cr.execute(
             "UPDATE sale_order SET neiqin_review_state = 'to_review' WHERE id = %s", [before.id]
         )
-        path = file_path("neiqin_orders/migrations/18.0.1.1.0/post-migration.py")
-        spec = importlib.util.spec_from_file_location("neiqin_orders_post_migration", path)
-        script = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(script)
-        script.migrate(self.env.cr, "18.0.1.0.0")
+        run_migration(self.env.cr, "neiqin_orders", "18.0.1.1.0", "18.0.1.0.0")
         self.env.invalidate_all()
         self.assertEqual(self.env.company.neiqin_review_scope, "all")
         self.assertEqual(before.neiqin_review_state, "none")
