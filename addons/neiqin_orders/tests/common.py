@@ -1,7 +1,7 @@
 from odoo import Command
-from odoo.tests import TransactionCase, new_test_user
+from odoo.tests import new_test_user
 
-from odoo.addons.neiqin_base.tests.common import NeiqinAssertions
+from odoo.addons.neiqin_base.tests.common import NeiqinAssertions, NeiqinCase
 
 # What an integration user of the XML-RPC API has (README, "XML-RPC API").
 API_GROUPS = (
@@ -153,7 +153,10 @@ class OrdersData(NeiqinAssertions):
         )
 
 
-class OrdersCase(OrdersData, TransactionCase):
+class OrdersCase(OrdersData, NeiqinCase):
+    """neiqin_base's fixture (every back-office role, two teams, a process),
+    then the order desk's: its clerk and lead also sell and ship."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
