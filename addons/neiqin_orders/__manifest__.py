@@ -15,6 +15,7 @@
         "phone_validation",
     ],
     "data": [
+        "security/groups.xml",
         "security/ir.model.access.csv",
         "security/rules.xml",
         "data/neiqin_process_data.xml",

@@ -2,9 +2,15 @@ from odoo import fields
 
 from odoo.addons.neiqin_base.engine.guard import engine_writes
 
+# The rights the order desk adds to the back-office clerk (security/groups.xml).
+DESK_GROUPS = ("sales_team.group_sale_salesman_all_leads", "stock.group_stock_user")
+
 
 def uninstall_hook(env):
-    """Orders no longer go through the order process, but their passages
+    """The clerk's role no longer carries the order desk's rights (the
+    users keep the groups they were given, as Odoo does).
+
+    Orders no longer go through the order process, but their passages
     through it are the back office's audit trail (responsibility records
     and appraisals refer to them), and a step log cannot be deleted: the
     order process and its steps, when some order passed through them, are
@@ -12,6 +18,10 @@ def uninstall_hook(env):
     them with the module's data). The passages still open are cancelled,
     so that no one is alerted about an order any more. Installed again,
     the module makes a new order process."""
+    clerk = env.ref("neiqin_base.group_neiqin_clerk", raise_if_not_found=False)
+    desk = [env.ref(xmlid, raise_if_not_found=False) for xmlid in DESK_GROUPS]
+    if clerk:
+        clerk.implied_ids -= env["res.groups"].union(*filter(None, desk))
     data = env["ir.model.data"].search(
         [("module", "=", "neiqin_orders"), ("model", "=", "neiqin.process")]
     )

@@ -5,3 +5,4 @@ from . import test_tracking_import
 from . import test_xmlrpc
 from . import test_gate_findings
 from . import test_gate
+from . import test_roles
