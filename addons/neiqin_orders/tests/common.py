@@ -8,6 +8,11 @@ API_GROUPS = (
     "neiqin_base.group_neiqin_clerk,sales_team.group_sale_salesman,stock.group_stock_user,"
     "base.group_partner_manager"
 )
+# A connector's user without a back-office role: it sees only its own and
+# unassigned orders (the clerk's role sees every order of the shop).
+OWN_DOCS_API_GROUPS = (
+    "sales_team.group_sale_salesman,stock.group_stock_user,base.group_partner_manager"
+)
 
 
 def tmall_payload(number, **extra):

@@ -5,7 +5,7 @@ from odoo.sql_db import db_connect
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .common import API_GROUPS, OrdersCase
+from .common import OWN_DOCS_API_GROUPS, OrdersCase
 
 LEAKS = ("psycopg2", "ERROR:", "DETAIL", "duplicate key", "violates", "sale_order", "res.partner(")
 
@@ -18,7 +18,7 @@ class TestApiBatch(OrdersCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.api_user = cls._user("ord_api_batch", API_GROUPS)
+        cls.api_user = cls._user("ord_api_batch", OWN_DOCS_API_GROUPS)
         cls.other_sales = cls._user("ord_other_sales", "sales_team.group_sale_salesman")
 
     def _api(self):
@@ -131,7 +131,7 @@ class TestPlatformOrderUniqueness(OrdersCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.api_user = cls._user("ord_api_uniq", API_GROUPS)
+        cls.api_user = cls._user("ord_api_uniq", OWN_DOCS_API_GROUPS)
         cls.other_sales = cls._user("ord_uniq_sales", "sales_team.group_sale_salesman")
 
     def _api(self):
