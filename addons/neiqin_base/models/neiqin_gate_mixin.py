@@ -448,10 +448,39 @@ class NeiqinGateMixin(models.AbstractModel):
         )
 
     def action_neiqin_review(self):
-        """Button: review the records now."""
+        """Button: review the records now, and say what came of it."""
         self._neiqin_check_clerk()
         self._neiqin_review()
-        return True
+        return self._neiqin_review_notification(self.env._("Review rules checked"))
+
+    def _neiqin_review_notification(self, title):
+        """A notification of what a review did to these records, then the
+        screen reloaded: a button's consequences are announced."""
+        approved = self.filtered(lambda r: r.neiqin_review_state == "approved")
+        stopped = self.filtered(lambda r: r.neiqin_review_state == "exception")
+        lines = []
+        if approved:
+            lines.append(self.env._("Approved: %s", ", ".join(approved.mapped("display_name"))))
+        if stopped:
+            lines.append(
+                self.env._(
+                    "Still stopped by exceptions: %s",
+                    ", ".join(stopped.mapped("display_name")),
+                )
+            )
+        if not lines:
+            lines.append(self.env._("No change: %s", ", ".join(self.mapped("display_name"))))
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": title,
+                "message": "\n".join(lines),
+                "type": "warning" if stopped else "success",
+                "sticky": False,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     def action_neiqin_approve(self):
         """Button: a clerk approves records that have no blocking exception."""

@@ -385,11 +385,14 @@ class SaleOrder(models.Model):
             to_confirm.action_confirm()
 
     def action_neiqin_mark_remark_read(self):
+        """Button: the buyer's remark was read and acted on. The orders are
+        checked again (the remark was one of their exceptions); a clean one
+        may be approved, and that is announced, but nothing is confirmed."""
         self._neiqin_check_clerk()
         with engine_writes():
             self.write({"neiqin_remark_read": True})
-        self._neiqin_review()
-        return True
+        self._neiqin_review(confirm_approved=False)
+        return self._neiqin_review_notification(self.env._("Buyer remark marked read"))
 
     @api.model
     def _cron_neiqin_review(self, batch_size=50000):

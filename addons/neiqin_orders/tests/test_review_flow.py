@@ -90,6 +90,31 @@ class TestReviewFlow(OrdersCase):
         self.assertEqual(quotation.state, "draft")
         self.assertEqual(quotation.neiqin_review_state, "approved")
 
+    def test_marking_the_remark_read_confirms_nothing_and_says_what_it_did(self):
+        order = self._order(
+            neiqin_platform="tmall",
+            neiqin_platform_order_no="TM-R1",
+            neiqin_buyer_remark="Please send the blue one",
+        )
+        order._neiqin_review()
+        self.assertEqual(order.neiqin_review_state, "exception")
+        action = order.with_user(self.clerk).action_neiqin_mark_remark_read()
+        # Approved (the company approves clean orders), not confirmed: the
+        # button does what it says, and announces the approval.
+        self.assertEqual(order.neiqin_review_state, "approved")
+        self.assertEqual(order.state, "draft")
+        self.assertFalse(order.picking_ids)
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertEqual(action["params"]["type"], "success")
+        self.assertIn(order.display_name, action["params"]["message"])
+        self.assertIn("Approved", action["params"]["message"])
+
+    def test_checking_the_rules_says_what_stops_the_order(self):
+        order = self._order(lines=[(self.lamp, 1, 200.0)])
+        action = order.with_user(self.clerk).action_neiqin_review()
+        self.assertEqual(action["params"]["type"], "warning")
+        self.assertIn("Still stopped by exceptions", action["params"]["message"])
+
     def test_approved_platform_order_waits_when_the_setting_is_off(self):
         self.env.company.neiqin_confirm_approved = False
         platform = self._order(neiqin_platform="tmall", neiqin_platform_order_no="TM-A2")
