@@ -178,7 +178,25 @@ class NeiqinDqIssue(models.Model):
         for rule in self.rule_id.sudo():
             issues = self.filtered(lambda i, r=rule: i.rule_id == r)
             rule._check_records(rule.env[rule.model_name].browse(issues.mapped("res_id")))
-        return True
+        self.invalidate_recordset(["state"])
+        fixed = self.filtered(lambda i: i.state == "closed")
+        still = self.filtered(lambda i: i.state == "open")
+        lines = []
+        if fixed:
+            lines.append(self.env._("Fixed: %s", ", ".join(fixed.mapped("res_name"))))
+        if still:
+            lines.append(self.env._("Still wrong: %s", ", ".join(still.mapped("res_name"))))
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Checked again"),
+                "message": "\n".join(lines) or self.env._("No change."),
+                "type": "warning" if still else "success",
+                "sticky": False,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     def action_open_record(self):
         self.ensure_one()

@@ -135,12 +135,16 @@ class TestDqIssue(NeiqinCase):
 
     def test_clerk_rechecks_an_issue_of_the_team(self):
         self.partner.email = "fixed@example.com"
-        self.issue.with_user(self.clerk).action_recheck()
+        action = self.issue.with_user(self.clerk).action_recheck()
         self.assertEqual(self.issue.state, "closed")
+        # The clerk is told what came of it.
+        self.assertEqual(action["params"]["type"], "success")
+        self.assertIn(f"Fixed: {self.issue.res_name}", action["params"]["message"])
         # Broken again: the check reopens it, though clerks create no issue.
         self.partner.email = False
-        self.issue.with_user(self.clerk).action_recheck()
+        action = self.issue.with_user(self.clerk).action_recheck()
         self.assertEqual((self.issue.state, self.issue.reopen_count), ("open", 1))
+        self.assertIn("Still wrong", action["params"]["message"])
 
     def test_recheck_needs_back_office_rights_and_the_issue(self):
         with self.assertRaisesRegex(AccessError, "back-office staff"):
