@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..engine.actions import document_action
+from ..engine.actions import document_action, result_notification
 from ..engine.guard import engine_writes, require_group
 
 # What the engine found and decided: written by the issue filer (the rule
@@ -186,17 +186,9 @@ class NeiqinDqIssue(models.Model):
             lines.append(self.env._("Fixed: %s", ", ".join(fixed.mapped("res_name"))))
         if still:
             lines.append(self.env._("Still wrong: %s", ", ".join(still.mapped("res_name"))))
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": self.env._("Checked again"),
-                "message": "\n".join(lines) or self.env._("No change."),
-                "type": "warning" if still else "success",
-                "sticky": False,
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
+        return result_notification(
+            self.env._("Checked again"), lines or [self.env._("No change.")], warning=bool(still)
+        )
 
     def action_open_record(self):
         self.ensure_one()

@@ -5,6 +5,7 @@ from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, split_every
 
+from ..engine.actions import result_notification
 from ..engine.guard import engine_writes, require_group
 
 _logger = logging.getLogger(__name__)
@@ -470,17 +471,7 @@ class NeiqinGateMixin(models.AbstractModel):
             )
         if not lines:
             lines.append(self.env._("No change: %s", ", ".join(self.mapped("display_name"))))
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": title,
-                "message": "\n".join(lines),
-                "type": "warning" if stopped else "success",
-                "sticky": False,
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
+        return result_notification(title, lines, warning=bool(stopped))
 
     def action_neiqin_approve(self):
         """Button: a clerk approves records that have no blocking exception."""
