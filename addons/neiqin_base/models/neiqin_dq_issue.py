@@ -118,6 +118,9 @@ class NeiqinDqIssue(models.Model):
             ]
         )
         for rule, group in others.grouped("rule_id").items():
+            # ``model_name`` is the model whose records are being deleted (the
+            # unlink override's own name), the ids those the engine filed:
+            # neither is chosen by a caller.
             rule._check_records(self.env[model_name].sudo().browse(group.mapped("res_id")))
 
     @api.model

@@ -494,12 +494,7 @@ class NeiqinGateMixin(models.AbstractModel):
         self._neiqin_check_reviewed()
         past = self - self._neiqin_gate_pending()
         if past:
-            raise UserError(
-                self.env._(
-                    "%s is already past its review: cancel it instead of rejecting it.",
-                    past[0].display_name,
-                )
-            )
+            raise UserError(past[0]._neiqin_past_review_message())
         with engine_writes():
             self.write(
                 {
@@ -510,6 +505,13 @@ class NeiqinGateMixin(models.AbstractModel):
             )
         self._neiqin_on_reject()
         return True
+
+    def _neiqin_past_review_message(self):
+        """Why this record, past its review, cannot be rejected."""
+        return self.env._(
+            "%s is already past its review: cancel it instead of rejecting it.",
+            self.display_name,
+        )
 
     def action_neiqin_override(self):
         self._neiqin_check_lead()

@@ -353,17 +353,10 @@ class SaleOrder(models.Model):
         )
         return super().action_neiqin_review()
 
-    def action_neiqin_reject(self):
-        self._neiqin_check_clerk()
-        self._neiqin_check_reviewed()
-        for order in self - self._neiqin_gate_pending():
-            raise UserError(
-                self.env._(
-                    "%s is already confirmed: cancel it instead of rejecting it.",
-                    order.display_name,
-                )
-            )
-        return super().action_neiqin_reject()
+    def _neiqin_past_review_message(self):
+        return self.env._(
+            "%s is already confirmed: cancel it instead of rejecting it.", self.display_name
+        )
 
     def _neiqin_on_reject(self):
         self._neiqin_cancel_process()
