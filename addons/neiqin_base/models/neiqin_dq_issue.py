@@ -184,11 +184,14 @@ class NeiqinDqIssue(models.Model):
         self.invalidate_recordset(["state"])
         fixed = self.filtered(lambda i: i.state == "closed")
         still = self.filtered(lambda i: i.state == "open")
-        lines = []
-        if fixed:
-            lines.append(self.env._("Fixed: %s", ", ".join(fixed.mapped("res_name"))))
-        if still:
-            lines.append(self.env._("Still wrong: %s", ", ".join(still.mapped("res_name"))))
+        lines = [
+            label % ", ".join(issues.mapped("res_name"))
+            for label, issues in (
+                (self.env._("Fixed: %s"), fixed),
+                (self.env._("Still wrong: %s"), still),
+            )
+            if issues
+        ]
         return result_notification(
             self.env._("Checked again"), lines or [self.env._("No change.")], warning=bool(still)
         )

@@ -1,8 +1,9 @@
 import importlib.util
 from datetime import datetime
 
-from odoo import Command
+from odoo import SUPERUSER_ID, Command, api
 from odoo.tests import TransactionCase, new_test_user
+from odoo.tools import SQL
 from odoo.tools.misc import file_path
 
 
@@ -15,6 +16,51 @@ def run_migration(cr, module, version, installed, script="post-migration"):
     loaded = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(loaded)
     loaded.migrate(cr, installed)
+
+
+def age_changes(env, rules, partners=None):
+    """Date the contacts ``partners`` selects, and every field change
+    recorded so far (by this transaction too), a day back, and the last
+    scan of ``rules`` an hour back: what the test writes next is a change."""
+    env.flush_all()
+    env.cr.execute(
+        SQL(
+            "UPDATE res_partner SET write_date = now() - interval '1 day' WHERE %s",
+            partners or SQL("TRUE"),
+        )
+    )
+    env.cr.execute(
+        """UPDATE neiqin_dq_rule SET last_scan_at = now() - interval '1 hour',
+                                     rescan_from = now() - interval '1 hour'
+            WHERE id = ANY(%s)""",
+        [rules.ids],
+    )
+    rules.invalidate_recordset()
+    env.cr.execute("UPDATE neiqin_dq_change SET changed_at = now() - interval '1 day'")
+    env.cr.precommit.data.pop("neiqin.dq.changes", None)
+
+
+class CommittingCase(TransactionCase):
+    """For a test alone in its class that commits through cursors of its
+    own, each a transaction of its own as a request is, and deletes what it
+    made: ``_env(cr)`` is the superuser's quiet environment on such a cursor."""
+
+    QUIET = {
+        "tracking_disable": True,
+        "mail_create_nolog": True,
+        "mail_create_nosubscribe": True,
+        "mail_notrack": True,
+        "lang": "en_US",
+    }
+
+    def _env(self, cr):
+        return api.Environment(cr, SUPERUSER_ID, self.QUIET)
+
+    @staticmethod
+    def _db_now(cr):
+        """The database's clock, in UTC, as the ORM writes dates."""
+        cr.execute("SELECT now() AT TIME ZONE 'UTC'")
+        return cr.fetchone()[0]
 
 
 class NeiqinAssertions:
@@ -138,6 +184,14 @@ class NeiqinCase(NeiqinAssertions, TransactionCase):
         cls.step1, cls.step2, cls.step3 = cls.process.step_ids
 
     @classmethod
+    def _dq_setup(cls):
+        """Shortcuts of the data-quality tests: contacts and their rules."""
+        cls.Partner = cls.env["res.partner"]
+        cls.Rule = cls.env["neiqin.dq.rule"]
+        cls.partner_model = cls.env["ir.model"]._get("res.partner")
+        cls.country = cls.env.ref("base.cn")
+
+    @classmethod
     def _task(cls, name="Task", user=None, **vals):
         return cls.env["neiqin.task"].create(
             {
@@ -163,10 +217,7 @@ class NeiqinDqCase(NeiqinCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.Partner = cls.env["res.partner"]
-        cls.Rule = cls.env["neiqin.dq.rule"]
-        cls.partner_model = cls.env["ir.model"]._get("res.partner")
-        cls.country = cls.env.ref("base.cn")
+        cls._dq_setup()
         cls.with_email = cls._partner("with_email", email="a@example.com", city="Shanghai")
         cls.no_email = cls._partner("no_email", city="Beijing", country_id=cls.country.id)
 
@@ -192,14 +243,4 @@ class NeiqinDqCase(NeiqinCase):
         """Date every contact (those the test made too), and what was
         written of them, a day back, and the rules' last scan an hour back:
         what follows is a change."""
-        self.env.flush_all()
-        self.env.cr.execute("UPDATE res_partner SET write_date = now() - interval '1 day'")
-        self.env.cr.execute(
-            """UPDATE neiqin_dq_rule SET last_scan_at = now() - interval '1 hour',
-                                         rescan_from = now() - interval '1 hour'
-                WHERE id = ANY(%s)""",
-            [rules.ids],
-        )
-        rules.invalidate_recordset()
-        self.env.cr.execute("UPDATE neiqin_dq_change SET changed_at = now() - interval '1 day'")
-        self.env.cr.precommit.data.pop("neiqin.dq.changes", None)
+        age_changes(self.env, rules)

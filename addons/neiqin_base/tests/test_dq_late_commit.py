@@ -1,24 +1,15 @@
 from datetime import timedelta
 
-from odoo import SUPERUSER_ID, Command, api
-from odoo.tests import TransactionCase, tagged
+from odoo import Command
+from odoo.tests import tagged
 from odoo.tools import SQL
 
-QUIET = {
-    "tracking_disable": True,
-    "mail_create_nolog": True,
-    "mail_create_nosubscribe": True,
-    "mail_notrack": True,
-}
+from .common import CommittingCase
 
 
 @tagged("post_install", "-at_install")
-class TestDqLateCommit(TransactionCase):
-    """Alone in its class: it commits through cursors of its own, each a
-    transaction of its own as in production, and deletes what it made."""
-
-    def _env(self, cr):
-        return api.Environment(cr, SUPERUSER_ID, QUIET)
+class TestDqLateCommit(CommittingCase):
+    """Alone in its class (see ``CommittingCase``)."""
 
     def _open_issues(self, env, rule_id):
         return env["neiqin.dq.issue"].search([("rule_id", "=", rule_id), ("state", "=", "open")])
@@ -27,8 +18,7 @@ class TestDqLateCommit(TransactionCase):
         registry = self.registry
         with registry.cursor() as cr:
             env = self._env(cr)
-            cr.execute("SELECT now() AT TIME ZONE 'UTC'")
-            test_start = cr.fetchone()[0]
+            test_start = self._db_now(cr)
             partner = env["res.partner"].create(
                 {"name": "Late writer", "ref": "DQL-1", "email": "late@example.com"}
             )

@@ -3,9 +3,10 @@ from datetime import timedelta
 from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
+from odoo.tools import SQL
 
 from ..engine import scan_index
-from .common import NeiqinCase, run_migration
+from .common import NeiqinCase, age_changes, run_migration
 
 SCOPE = "[('ref', '=like', 'DQT-%')]"
 FOUND_NONE = scan_index.FoundIndex(None, False, False, False)
@@ -16,10 +17,7 @@ class TestDqRules(NeiqinCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.Partner = cls.env["res.partner"]
-        cls.Rule = cls.env["neiqin.dq.rule"]
-        cls.partner_model = cls.env["ir.model"]._get("res.partner")
-        cls.country = cls.env.ref("base.cn")
+        cls._dq_setup()
 
         def make(ref, **vals):
             return cls.Partner.create({"name": ref, "ref": f"DQT-{ref}", **vals})
@@ -352,24 +350,12 @@ class TestDqRules(NeiqinCase):
     def _age_data_and_scan(self, rule):
         """Make every test partner, and the countries they link to, older
         than the rule's last scan."""
-        self.env["res.partner"].flush_model()
-        self.env.cr.execute(
-            "UPDATE res_partner SET write_date = now() - interval '1 day' WHERE ref LIKE 'DQT-%%'"
-        )
+        self.env.flush_all()
         self.env.cr.execute(
             """UPDATE res_country SET write_date = now() - interval '1 day'
                 WHERE id IN (SELECT country_id FROM res_partner WHERE ref LIKE 'DQT-%%')"""
         )
-        self.env.cr.execute(
-            """UPDATE neiqin_dq_rule SET last_scan_at = now() - interval '1 hour',
-                                         rescan_from = now() - interval '1 hour'
-                WHERE id = ANY(%s)""",
-            [rule.ids],
-        )
-        rule.invalidate_recordset()
-        # So were the fields written so far, by this transaction too.
-        self.env.cr.execute("UPDATE neiqin_dq_change SET changed_at = now() - interval '1 day'")
-        self.env.cr.precommit.data.pop("neiqin.dq.changes", None)
+        age_changes(self.env, rule, SQL("ref LIKE 'DQT-%%'"))
 
     def test_incremental_scan_checks_only_changed_records(self):
         rule = self._rule("required", fields=["email"])
@@ -497,11 +483,12 @@ class TestDqRules(NeiqinCase):
         # looked up again by the key its issue keeps.
         self.dup_b.email = "SAME@example.com"
         self.env.flush_all()
-        with self.assertQueryCount(7):
-            # The rule, the fields written since, the rule's fields (read
-            # once per edit of the rule), the transactions open as the scan
-            # starts, the rescan statement, the issue of the group's other
-            # member, the bookkeeping.
+        with self.assertQueryCount(8):
+            # The rule, the fields written since, the transactions open as
+            # the scan starts, the rule's fields (for its checks, and again
+            # for its compiled rescan, once per edit of the rule), the rescan
+            # statement, the issue of the group's other member, the
+            # bookkeeping.
             self.assertEqual(rule._scan()[rule], 1)
         self.assertEqual(self._open(rule), self.dup_a | self.dup_b)
 

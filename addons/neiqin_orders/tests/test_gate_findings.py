@@ -1,25 +1,19 @@
-from odoo import SUPERUSER_ID, api
 from odoo.exceptions import UserError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
 from odoo.tools import SQL
 
-QUIET = {"tracking_disable": True, "mail_create_nolog": True, "lang": "en_US"}
+from odoo.addons.neiqin_base.tests.common import CommittingCase
 
 
 @tagged("post_install", "-at_install")
-class TestRefusalKeepsItsFindings(TransactionCase):
-    """Alone in its class: it commits through cursors of its own, each a
-    transaction of its own as a request is, and deletes what it made."""
-
-    def _env(self, cr):
-        return api.Environment(cr, SUPERUSER_ID, QUIET)
+class TestRefusalKeepsItsFindings(CommittingCase):
+    """Alone in its class (see ``CommittingCase``)."""
 
     def test_the_exceptions_that_refused_a_confirmation_stay_on_the_order(self):
         registry = self.registry
         with registry.cursor() as cr:
             env = self._env(cr)
-            cr.execute("SELECT now() AT TIME ZONE 'UTC'")
-            start = cr.fetchone()[0]
+            start = self._db_now(cr)
             # A marketplace order of a lamp no warehouse has: the review
             # stops its confirmation.
             product = env["product.product"].create(
