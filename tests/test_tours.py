@@ -26,6 +26,9 @@ class BackOfficeTours:
             login="admin",
         )
 
+    def test_reloading_pages_brings_no_warning(self):
+        self.start_tour("/odoo", "neiqin_base_reload_tour", login="tour_clerk")
+
     def test_order_board(self):
         self.start_tour(
             "/odoo/action-neiqin_orders.action_neiqin_order_board",

@@ -56,3 +56,38 @@ registry.category("web_tour.tours").add("neiqin_base_process_tour", {
         },
     ],
 });
+
+// Pages reloaded as a user works: none brings the "page is out of date"
+// warning, nor any other warning notification.
+const NO_WARNING = {
+    content: "No warning notification after the page loaded",
+    trigger: ".o_main_navbar",
+    run: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        const warning = document.querySelector(".o_notification .o_notification_bar.bg-warning");
+        if (warning) {
+            const text = warning.closest(".o_notification").textContent.trim();
+            throw new Error(`A warning was shown after a page load: ${text}`);
+        }
+    },
+};
+
+registry.category("web_tour.tours").add("neiqin_base_reload_tour", {
+    url: "/odoo",
+    steps: () => [
+        NO_WARNING,
+        {
+            content: "Reload the page",
+            trigger: ".o_main_navbar",
+            run: () => window.location.reload(),
+        },
+        NO_WARNING,
+        ...openAppSteps(),
+        {
+            content: "Reload the Back Office page",
+            trigger: ".o_action_manager .o_kanban_view, .o_action_manager .o_list_view",
+            run: () => window.location.reload(),
+        },
+        NO_WARNING,
+    ],
+});
