@@ -202,6 +202,13 @@ class SaleOrder(models.Model):
         )
         return issues.grouped("res_id")
 
+    def _neiqin_dq_check(self, rules=None):
+        issues = super()._neiqin_dq_check(rules)
+        # The tags are read from the issues the check just filed or closed:
+        # nothing else tells the cache they changed.
+        self.invalidate_recordset(["neiqin_exception_rule_ids", "neiqin_exception_html"])
+        return issues
+
     def _compute_neiqin_exceptions(self):
         by_order = self._neiqin_open_exceptions()
         rules = self.env["neiqin.dq.rule"].browse(
@@ -266,9 +273,12 @@ class SaleOrder(models.Model):
             return False
         severities = dict(issues._fields["severity"]._description_selection(self.env))
         items = Markup("").join(
-            Markup("<li><strong>%s</strong>%s<br/><span>%s</span></li>")
+            Markup("<li><strong>%s</strong>%s%s<br/><span class='fst-italic'>%s</span></li>")
             % (
-                issue.message or issue.rule_id.name,
+                issue.rule_id.name,
+                Markup(": %s") % issue.message
+                if issue.message and issue.message != issue.rule_id.name
+                else "",
                 # Only what does not stop the order is marked: the rest does.
                 Markup(" <span class='badge text-bg-warning'>%s</span>")
                 % severities.get(issue.severity, "")
@@ -282,10 +292,19 @@ class SaleOrder(models.Model):
 
     def _search_neiqin_exception_rule_ids(self, operator, value):
         """Orders by the rules of their open exceptions: ``in``/``=`` rule
-        ids, ``!= False`` (any exception) and ``= False`` (none)."""
+        ids, ``!= False`` (any exception), ``= False`` (none), and a rule's
+        name (``ilike``)."""
         issues = [("res_model", "=", self._name), ("state", "=", "open")]
         if operator in ("=", "!=") and value is False:
             has_any = operator == "!="
+        elif isinstance(value, str) and operator in ("ilike", "not ilike", "=", "!="):
+            # Typed in the search bar: by the rule's name.
+            positive = operator in ("ilike", "=")
+            found = self.env["neiqin.dq.rule"]._search(
+                [("name", "ilike" if operator in ("ilike", "not ilike") else "=", value)]
+            )
+            issues.append(("rule_id", "in", found))
+            has_any = positive
         elif operator in ("in", "=", "not in", "!="):
             ids = [value] if isinstance(value, int) else list(value or [])
             issues.append(("rule_id", "in", ids))
