@@ -1,11 +1,14 @@
 import logging
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.tools import SQL, float_compare
 
+from odoo.addons.neiqin_base.engine.actions import result_notification
 from odoo.addons.neiqin_base.engine.guard import engine_writes, require_group
 from odoo.addons.neiqin_base.engine.rule_sql import dq_reads
 
@@ -25,6 +28,20 @@ REVIEW_FIELDS = {
     "neiqin_amount_paid",
     "neiqin_payment_state",
 }
+# The marketplaces and storefronts an order comes from: the keys are the
+# codes the API accepts (README, "XML-RPC API"), the labels are translated.
+PLATFORMS = [
+    ("tmall", "Tmall"),
+    ("taobao", "Taobao"),
+    ("jd", "JD.com"),
+    ("pdd", "Pinduoduo"),
+    ("douyin", "Douyin"),
+    ("kuaishou", "Kuaishou"),
+    ("xiaohongshu", "Xiaohongshu"),
+    ("wechat", "WeChat Store"),
+    ("shop", "Own Web Shop"),
+    ("other", "Other"),
+]
 REFUND_STATES = [
     ("none", "None"),
     ("requested", "Requested"),
@@ -43,11 +60,12 @@ class SaleOrder(models.Model):
     _neiqin_process = "order"
 
     # ------------------------------------------------------------ platform
-    neiqin_platform = fields.Char(
+    neiqin_platform = fields.Selection(
+        PLATFORMS,
         string="Platform",
         index=True,
         copy=False,
-        help="Marketplace or storefront, e.g. tmall, jd, shop.",
+        help="The marketplace or storefront the order was placed on.",
     )
     neiqin_source = fields.Selection(
         [("manual", "Entered in Odoo"), ("api", "Connector")],
@@ -107,6 +125,28 @@ class SaleOrder(models.Model):
     neiqin_notice_ids = fields.One2many(
         "neiqin.order.notice", "order_id", string="Customer Notices"
     )
+    # ------------------------------------------------------------ review desk
+    neiqin_exception_rule_ids = fields.Many2many(
+        "neiqin.dq.rule",
+        string="Exception Tags",
+        compute="_compute_neiqin_exceptions",
+        search="_search_neiqin_exception_rule_ids",
+        groups="neiqin_base.group_neiqin_clerk",
+        help="The review rules the order breaks now (its open exceptions).",
+    )
+    neiqin_exception_html = fields.Html(
+        string="Why the Order Is Stopped",
+        compute="_compute_neiqin_exceptions",
+        sanitize=False,
+        groups="neiqin_base.group_neiqin_clerk",
+        help="Each open exception of the order and what to do about it.",
+    )
+    neiqin_step_time_left = fields.Char(
+        string="Time Left",
+        compute="_compute_neiqin_step_time_left",
+        help="Time left until the deadline of the order's current step, or how long it is "
+        "overdue.",
+    )
 
     # Platform order numbers are unique per company and platform, orders
     # without a platform included: a unique index made in init(), see
@@ -145,6 +185,210 @@ class SaleOrder(models.Model):
                 cmp = float_compare(paid, order.amount_total, precision_rounding=rounding)
                 state = "paid" if cmp == 0 else ("partial" if cmp < 0 else "over")
             order.neiqin_payment_state = state
+
+    def _neiqin_open_exceptions(self):
+        """{order id: its open issues}, for these orders, in one query.
+
+        Read as the engine: a clerk reading an order is told every reason it
+        is stopped, as the gate's refusal tells whoever it stops, whichever
+        clerk or team owns the issue. Only issues of these orders are read."""
+        if not self.ids:
+            return {}
+        Issue = self.env["neiqin.dq.issue"].sudo()
+        issues = Issue.search_fetch(
+            [("res_model", "=", self._name), ("res_id", "in", self.ids), ("state", "=", "open")],
+            ["res_id", "rule_id", "message", "severity"],
+            order="severity_sequence, id",
+        )
+        return issues.grouped("res_id")
+
+    def _neiqin_dq_check(self, rules=None):
+        issues = super()._neiqin_dq_check(rules)
+        # The tags are read from the issues the check just filed or closed:
+        # nothing else tells the cache they changed.
+        self.invalidate_recordset(["neiqin_exception_rule_ids", "neiqin_exception_html"])
+        return issues
+
+    def _compute_neiqin_exceptions(self):
+        by_order = self._neiqin_open_exceptions()
+        rules = self.env["neiqin.dq.rule"].browse(
+            {rule_id for issues in by_order.values() for rule_id in issues.rule_id.ids}
+        )
+        advice = self._neiqin_exception_advice(rules)
+        for order in self:
+            issues = by_order.get(order.id)
+            # Shown to the user: the rules as the user's environment reads
+            # them (their names in the user's language).
+            order.neiqin_exception_rule_ids = self.env["neiqin.dq.rule"].browse(
+                issues.rule_id.ids if issues else []
+            )
+            order.neiqin_exception_html = order._neiqin_exception_box(issues, advice)
+
+    def _neiqin_exception_advice(self, rules):
+        """{rule id: what a clerk does about its exceptions}: advice for the
+        review rules this module ships, general advice for the others."""
+        _ = self.env._
+        again = _("then check the review rules again.")
+        advice = {
+            "rule_order_stock": _("Restock the product or change the lines, %s", again),
+            "rule_order_address": _(
+                "Complete the delivery address (street, city, country, ZIP code or province), %s",
+                again,
+            ),
+            "rule_order_phone": _("Correct the delivery contact's phone number, %s", again),
+            "rule_order_remark": _("Read the buyer's remark, act on it, then click Remark Read."),
+            "rule_order_refund": _("Settle the refund on the platform first, or reject the order."),
+            "rule_order_blacklist": _(
+                "Reject the order, or ask a lead to override it with a reason."
+            ),
+            "rule_order_duplicate": _(
+                "Compare it with the customer's other orders and reject the duplicate."
+            ),
+            "rule_order_price": _(
+                "Correct the line prices, or ask a lead to override with a reason."
+            ),
+            "rule_order_amount": _(
+                "Orders above the threshold need a lead: ask one to override with a reason."
+            ),
+            "rule_order_product": _("Replace the archived or unsellable product, %s", again),
+            "rule_order_payment": _("Check the paid amount with the platform, %s", again),
+        }
+        general = _(
+            "Fix the data, then check the review rules again; or ask a lead to override with "
+            "a reason."
+        )
+        # The XML ids of configuration records, read as the engine (one query).
+        xmlids = rules.sudo().get_external_id()
+        return {
+            rule_id: advice.get(xmlid.removeprefix("neiqin_orders."), general)
+            if xmlid.startswith("neiqin_orders.")
+            else general
+            for rule_id, xmlid in xmlids.items()
+        }
+
+    def _neiqin_exception_box(self, issues, advice):
+        """The list of ``issues`` (their message, else their rule's name)
+        and what to do about each, as HTML for the form's alert box."""
+        if not issues:
+            return False
+        severities = dict(issues._fields["severity"]._description_selection(self.env))
+        items = Markup("").join(
+            Markup("<li><strong>%s</strong>%s%s<br/><span class='fst-italic'>%s</span></li>")
+            % (
+                issue.rule_id.name,
+                Markup(": %s") % issue.message
+                if issue.message and issue.message != issue.rule_id.name
+                else "",
+                # Only what does not stop the order is marked: the rest does.
+                Markup(" <span class='badge text-bg-warning'>%s</span>")
+                % severities.get(issue.severity, "")
+                if issue.severity != "blocking"
+                else "",
+                advice.get(issue.rule_id.id, ""),
+            )
+            for issue in issues
+        )
+        return Markup("<ul class='mb-0 ps-3'>%s</ul>") % items
+
+    def _search_neiqin_exception_rule_ids(self, operator, value):
+        """Orders by the rules of their open exceptions: ``in``/``=`` rule
+        ids, ``!= False`` (any exception), ``= False`` (none), and a rule's
+        name (``ilike``)."""
+        issues = [("res_model", "=", self._name), ("state", "=", "open")]
+        if operator in ("=", "!=") and value is False:
+            has_any = operator == "!="
+        elif isinstance(value, str) and operator in ("ilike", "not ilike", "=", "!="):
+            # Typed in the search bar: by the rule's name.
+            positive = operator in ("ilike", "=")
+            found = self.env["neiqin.dq.rule"]._search(
+                [("name", "ilike" if operator in ("ilike", "not ilike") else "=", value)]
+            )
+            issues.append(("rule_id", "in", found))
+            has_any = positive
+        elif operator in ("in", "=", "not in", "!="):
+            ids = [value] if isinstance(value, int) else list(value or [])
+            issues.append(("rule_id", "in", ids))
+            has_any = operator in ("in", "=")
+        else:
+            raise UserError(self.env._("Unsupported search on Exception Tags: %s.", operator))
+        # A subquery on the issues, read as the engine (see
+        # _neiqin_open_exceptions); which orders come back is still decided by
+        # the user's rights on orders.
+        subquery = self.env["neiqin.dq.issue"].sudo()._search(issues).subselect("res_id")
+        return [("id", "in" if has_any else "not in", subquery)]
+
+    @api.model
+    def search_panel_select_multi_range(self, field_name, **kwargs):
+        """The exception tags of the review list's side panel, with the
+        number of orders of each, counted in one query (Odoo would count
+        the orders of each rule one by one, on a field it cannot group)."""
+        if field_name != "neiqin_exception_rule_ids":
+            return super().search_panel_select_multi_range(field_name, **kwargs)
+        domain = expression.AND(
+            [
+                kwargs.get("search_domain", []),
+                kwargs.get("category_domain", []),
+                kwargs.get("filter_domain", []),
+            ]
+        )
+        # Counted as the engine over the orders the user may read (the
+        # order query below carries their record rules).
+        Issue = self.env["neiqin.dq.issue"].sudo()
+        counts = dict(
+            Issue._read_group(
+                [
+                    ("res_model", "=", self._name),
+                    ("state", "=", "open"),
+                    ("res_id", "in", self._search(domain)),
+                ],
+                ["rule_id"],
+                ["res_id:count_distinct"],
+            )
+        )
+        rules = self.env["neiqin.dq.rule"].search(
+            [("model_name", "=", self._name), ("id", "in", [r.id for r in counts])]
+            if not kwargs.get("expand")
+            else [("model_name", "=", self._name)]
+        )
+        by_id = {rule.id: count for rule, count in counts.items()}
+        values = []
+        for rule in rules:
+            value = {"id": rule.id, "display_name": rule.display_name}
+            if kwargs.get("enable_counters"):
+                value["__count"] = by_id.get(rule.id, 0)
+            values.append(value)
+        return {"values": values}
+
+    @api.depends("neiqin_step_state", "neiqin_step_deadline_at")
+    @api.depends_context("tz")
+    def _compute_neiqin_step_time_left(self):
+        """A short text, from the order's own columns (no query): "3h 20m
+        left", "2d 4h left", "Overdue 5h", "Paused"."""
+        _ = self.env._
+        now = fields.Datetime.now()
+        for order in self:
+            deadline = order.neiqin_step_deadline_at
+            if order.neiqin_step_state == "paused":
+                order.neiqin_step_time_left = _("Paused")
+            elif order.neiqin_step_state != "open" or not deadline:
+                order.neiqin_step_time_left = False
+            elif deadline < now:
+                order.neiqin_step_time_left = _("Overdue %s", self._neiqin_duration(now - deadline))
+            else:
+                order.neiqin_step_time_left = _("%s left", self._neiqin_duration(deadline - now))
+
+    @api.model
+    def _neiqin_duration(self, delta):
+        """``delta`` as days and hours, or hours and minutes under a day."""
+        _ = self.env._
+        minutes = int(delta.total_seconds() // 60)
+        days, minutes = divmod(minutes, 24 * 60)
+        hours, minutes = divmod(minutes, 60)
+        if days:
+            return _("%(days)sd %(hours)sh", days=days, hours=hours)
+        if hours:
+            return _("%(hours)sh %(minutes)sm", hours=hours, minutes=minutes)
+        return _("%sm", minutes)
 
     # ------------------------------------------------------------ company check
     def _check_company(self, fnames=None):
@@ -386,6 +630,41 @@ class SaleOrder(models.Model):
             self.write({"neiqin_remark_read": True})
         self._neiqin_review(confirm_approved=False)
         return self._neiqin_review_notification(self.env._("Buyer remark marked read"))
+
+    def action_neiqin_approve_selected(self):
+        """List button: approve the selected orders that no blocking
+        exception stops, and say which were approved and why the others were
+        not. The clean ones go through the gate's own approval (which checks
+        the clerk's role and the rules again); those an exception stops get
+        their exception state, and those outside the review are skipped."""
+        self._neiqin_check_clerk()
+        _ = self.env._
+        reviewable = self._neiqin_reviewable()._neiqin_gate_pending()
+        skipped = self - reviewable
+        unwaived = reviewable._neiqin_unwaived(reviewable._neiqin_review(confirm_approved=False))
+        stopped = reviewable.filtered(lambda o: o.id in unwaived)
+        clean = reviewable - stopped
+        if clean:
+            clean.action_neiqin_approve()
+        lines = []
+        if clean:
+            lines.append(_("Approved: %s", ", ".join(clean.mapped("display_name"))))
+        if stopped:
+            lines.append(
+                _(
+                    "Not approved, stopped by exceptions:\n%s",
+                    stopped._neiqin_exception_message(unwaived),
+                )
+            )
+        if skipped:
+            lines.append(
+                _(
+                    "Skipped (not awaiting review: confirmed, cancelled, rejected or outside "
+                    "the review): %s",
+                    ", ".join(skipped.mapped("display_name")),
+                )
+            )
+        return result_notification(_("Approve"), lines, warning=bool(stopped or skipped))
 
     @api.model
     def _cron_neiqin_review(self, batch_size=50000):

@@ -185,7 +185,7 @@ class SaleOrder(models.Model):
         text = self._api_text
         clean = {
             "number": text(data.get("platform_order_no"), "platform_order_no", required=True),
-            "platform": text(data.get("platform"), "platform") or False,
+            "platform": self._api_platform(data.get("platform")),
         }
         customer = data.get("customer")
         clean["customer"] = (
@@ -210,6 +210,22 @@ class SaleOrder(models.Model):
             clean["refund_state"] = refund
         clean["date_order"] = self._api_datetime(data.get("date_order"), "date_order")
         return clean
+
+    @api.model
+    def _api_platform(self, value):
+        """The platform code ``value`` names (False for none), refused with
+        the accepted codes when it is not one of them."""
+        platform = self._api_text(value, "platform") or False
+        codes = dict(self._fields["neiqin_platform"].selection)
+        if platform and platform not in codes:
+            raise UserError(
+                self.env._(
+                    "platform %(platform)s is not a known platform: give one of %(codes)s.",
+                    platform=platform,
+                    codes=", ".join(codes),
+                )
+            )
+        return platform
 
     @api.model
     def _api_parse_customer(self, customer):
@@ -752,7 +768,7 @@ class SaleOrder(models.Model):
         self._api_check_access("sale.order", "read")
         numbers = self._api_items(platform_order_nos)
         try:
-            platform = self._api_text(platform, "platform") or False
+            platform = self._api_platform(platform)
             platform_error = False
         except UserError as exc:
             platform_error = exc.args[0]

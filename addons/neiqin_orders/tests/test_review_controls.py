@@ -74,6 +74,7 @@ class TestReviewAttacksOverRpc(OrdersData, HttpCase):
     def test_review_and_step_buttons_need_back_office_rights(self):
         for method in (
             "action_neiqin_approve",
+            "action_neiqin_approve_selected",
             "action_neiqin_reject",
             "action_neiqin_review",
             "action_neiqin_mark_remark_read",
