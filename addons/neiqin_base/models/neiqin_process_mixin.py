@@ -464,17 +464,19 @@ class NeiqinProcessMixin(models.AbstractModel):
             return
         deadline = fields.Datetime.now() + timedelta(hours=hours)
         self.env.flush_all()
-        for log in logs:
+        # One statement per step: its passages entered it the step's
+        # deadline before, and escalate after its escalation delay.
+        for step, step_logs in logs.grouped("step_id").items():
             self.env.cr.execute(
                 SQL(
                     """UPDATE neiqin_step_log
                           SET entered_at = %(entered)s, deadline_at = %(deadline)s,
                               escalate_at = %(escalate)s
-                        WHERE id = %(id)s""",
-                    entered=deadline - timedelta(hours=log.step_id.deadline_hours),
+                        WHERE id = ANY(%(ids)s)""",
+                    entered=deadline - timedelta(hours=step.deadline_hours),
                     deadline=deadline,
-                    escalate=deadline + timedelta(hours=log.step_id._escalation_hours()),
-                    id=log.id,
+                    escalate=deadline + timedelta(hours=step._escalation_hours()),
+                    ids=step_logs.ids,
                 )
             )
         self.env.cr.execute(
