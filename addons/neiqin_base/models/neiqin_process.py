@@ -25,6 +25,14 @@ class NeiqinProcess(models.Model):
         help="Technical name of the documents that go through this process, "
         "e.g. sale.order. Several processes may apply to one model.",
     )
+    model_id = fields.Many2one(
+        "ir.model",
+        string="Applies To",
+        compute="_compute_model_id",
+        inverse="_inverse_model_id",
+        domain=[("transient", "=", False)],
+        help="The kind of documents that go through this process, e.g. Sales Order.",
+    )
     model_installed = fields.Boolean(compute="_compute_model_installed")
     company_id = fields.Many2one("res.company", default=lambda self: self.env.company, index=True)
     calendar_id = fields.Many2one(
@@ -46,6 +54,19 @@ class NeiqinProcess(models.Model):
             "A process code must be unique per company.",
         ),
     ]
+
+    @api.depends("model_name")
+    def _compute_model_id(self):
+        IrModel = self.env["ir.model"]
+        for process in self:
+            # ir.model's ids by name are cached: no query per process.
+            process.model_id = IrModel._get(process.model_name) if process.model_name else False
+
+    def _inverse_model_id(self):
+        for process in self:
+            # sudo: reads the technical name of the model the user chose;
+            # writing the process is checked with the user's rights.
+            process.model_name = process.model_id.sudo().model or False
 
     @api.depends("model_name")
     def _compute_model_installed(self):

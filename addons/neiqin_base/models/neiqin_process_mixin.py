@@ -1,6 +1,10 @@
-from odoo import api, fields, models
-from odoo.exceptions import UserError
+from datetime import timedelta
 
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
+
+from ..engine.actions import responsibility_action
 from ..engine.deadline import DeadlinePlanner, add_working_hours, working_hours_between
 from ..engine.guard import engine_writes, require_group
 
@@ -107,11 +111,20 @@ class NeiqinProcessMixin(models.AbstractModel):
     def _search_neiqin_step_is_overdue(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(self.env._("Unsupported search on Step Overdue."))
-        overdue = [
-            ("neiqin_step_state", "=", "open"),
-            ("neiqin_step_deadline_at", "<", fields.Datetime.now()),
+        now = fields.Datetime.now()
+        if (operator == "=") == value:
+            return [("neiqin_step_state", "=", "open"), ("neiqin_step_deadline_at", "<", now)]
+        # Spelled out: a "!" before the pair would negate its first leaf only,
+        # and a record without a deadline (or a step) is never overdue.
+        return [
+            "|",
+            "|",
+            ("neiqin_step_state", "!=", "open"),
+            ("neiqin_step_state", "=", False),
+            "|",
+            ("neiqin_step_deadline_at", "=", False),
+            ("neiqin_step_deadline_at", ">=", now),
         ]
-        return overdue if (operator == "=") == value else ["!", *overdue]
 
     @api.model
     def _neiqin_owned_fields(self):
@@ -421,6 +434,60 @@ class NeiqinProcessMixin(models.AbstractModel):
             "target": "new",
             "context": {"active_model": self._name, "active_ids": self.ids},
         }
+
+    def action_neiqin_record_responsibility(self):
+        """Open a new responsibility record about this document, traced to
+        its current step passage (else its last one) when the user may see
+        it: the step, its owner and its team are filled in from it."""
+        self.ensure_one()
+        self._neiqin_check_step_rights()
+        self.check_access("read")
+        logs = self._neiqin_logs_model().search(
+            [("res_model", "=", self._name), ("res_id", "=", self.id)],
+            order="entered_at desc, id desc",
+        )
+        current = logs.filtered(lambda log: log.state in ("open", "paused"))[:1] or logs[:1]
+        # The passage is offered only when the user may see it: the record
+        # refuses a passage they may not open.
+        passage = current.with_env(self.env)._filtered_access("read")
+        return responsibility_action(self.env, self._name, self.id, passage)
+
+    def _neiqin_demo_due_in(self, hours):
+        """Demo and training data: make the running passages of these
+        records due ``hours`` clock hours from now (negative: overdue since
+        then), as if they had entered their step that long before. The
+        superuser's only (demo files): deadlines are never set by hand."""
+        if not self.env.su:
+            raise AccessError(self.env._("Only demo data may move the deadline of a step."))
+        logs = self._neiqin_open_logs().filtered(lambda log: log.state == "open")
+        if not logs:
+            return
+        deadline = fields.Datetime.now() + timedelta(hours=hours)
+        self.env.flush_all()
+        # One statement per step: its passages entered it the step's
+        # deadline before, and escalate after its escalation delay.
+        for step, step_logs in logs.grouped("step_id").items():
+            self.env.cr.execute(
+                SQL(
+                    """UPDATE neiqin_step_log
+                          SET entered_at = %(entered)s, deadline_at = %(deadline)s,
+                              escalate_at = %(escalate)s
+                        WHERE id = ANY(%(ids)s)""",
+                    entered=deadline - timedelta(hours=step.deadline_hours),
+                    deadline=deadline,
+                    escalate=deadline + timedelta(hours=step._escalation_hours()),
+                    ids=step_logs.ids,
+                )
+            )
+        self.env.cr.execute(
+            SQL(
+                "UPDATE %s SET neiqin_step_deadline_at = %s WHERE id = ANY(%s)",
+                SQL.identifier(self._table),
+                deadline,
+                logs.mapped("res_id"),
+            )
+        )
+        self.env.invalidate_all()
 
     def action_neiqin_view_step_logs(self):
         self.ensure_one()

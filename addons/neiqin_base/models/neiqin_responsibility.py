@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.models import MAGIC_COLUMNS
 
-from ..engine.actions import document_action
+from ..engine.actions import document_action, model_labels
 from ..engine.guard import engine_writes, require_group
 
 LEAD = "neiqin_base.group_neiqin_lead"
@@ -67,10 +67,21 @@ class NeiqinResponsibility(models.Model):
     res_name = fields.Char(
         string="Document", compute="_compute_res_name", store=True, precompute=True
     )
+    res_model_label = fields.Char(string="Document Type", compute="_compute_res_model_label")
+    res_ref = fields.Reference(
+        selection="_selection_res_ref",
+        string="Document Link",
+        compute="_compute_res_ref",
+        help="The document the record is about, opened with a click.",
+    )
     step_log_id = fields.Many2one(
         "neiqin.step.log",
         string="Step Passage",
-        domain="[('res_model', '=', res_model), ('res_id', '=', res_id)]",
+        # Any passage the user sees until a document is named, then that
+        # document's passages only.
+        domain="res_model and [('res_model', '=', res_model), ('res_id', '=', res_id)] or []",
+        help="The step passage (a document's time in one step) the record is traced to: "
+        "it names the document, the step, the owner and the team.",
     )
     step_id = fields.Many2one(
         "neiqin.process.step",
@@ -140,6 +151,34 @@ class NeiqinResponsibility(models.Model):
             doc = rec._document()
             rec.res_name = doc.display_name if doc else False
 
+    @api.depends("res_model")
+    def _compute_res_model_label(self):
+        labels = model_labels(self.env, self.mapped("res_model"))
+        for rec, label in zip(self, labels, strict=True):
+            rec.res_model_label = label
+
+    @api.model
+    def _selection_res_ref(self):
+        # sudo: the list of models is no secret (a Reference field needs it
+        # to show its value); the documents are read with the user's rights.
+        return [(model.model, model.name) for model in self.env["ir.model"].sudo().search([])]
+
+    @api.depends_context("uid")
+    @api.depends("res_model", "res_id")
+    def _compute_res_ref(self):
+        # A link only to the documents the user may open (one check per
+        # model): the name stays readable in res_name for the others.
+        readable = set()
+        for model_name, recs in self.grouped("res_model").items():
+            Model = self.env.get(model_name) if model_name else None
+            if Model is None or Model._abstract or Model._transient:
+                continue
+            docs = Model.browse({rec.res_id for rec in recs if rec.res_id}).exists()
+            readable.update((model_name, doc_id) for doc_id in docs._filtered_access("read").ids)
+        for rec in self:
+            key = (rec.res_model, rec.res_id)
+            rec.res_ref = f"{rec.res_model},{rec.res_id}" if key in readable else False
+
     @api.depends_context("uid")
     @api.depends("owner_user_id")
     def _compute_can_amend(self):
@@ -160,12 +199,27 @@ class NeiqinResponsibility(models.Model):
             if rec.step_log_id:
                 rec.step_id = rec.step_log_id.step_id
 
-    @api.depends("step_log_id")
+    @api.depends("step_log_id", "step_id")
     def _compute_owner(self):
+        """The passage's owner and team; without a passage, the team (and
+        the user, for a step owned by one) the step names, when the record
+        has none yet."""
         for rec in self:
             if rec.step_log_id:
                 rec.owner_user_id = rec.step_log_id.owner_user_id or rec.owner_user_id
                 rec.owner_team_id = rec.step_log_id.owner_team_id or rec.owner_team_id
+            elif rec.step_id:
+                if rec.step_id.owner_type == "user" and not rec.owner_user_id:
+                    rec.owner_user_id = rec.step_id.owner_user_id
+                rec.owner_team_id = rec.owner_team_id or rec.step_id.owner_team_id
+
+    @api.onchange("step_log_id")
+    def _onchange_step_log_id(self):
+        # In the form, a passage chosen for a record naming no document
+        # brings its document (create and write do the same on the server).
+        if self.step_log_id and not self.res_model:
+            self.res_model = self.step_log_id.res_model
+            self.res_id = self.step_log_id.res_id
 
     @api.constrains("step_log_id", "step_id")
     def _check_step_of_passage(self):

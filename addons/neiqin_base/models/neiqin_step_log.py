@@ -4,9 +4,9 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..engine.actions import document_action
+from ..engine.actions import document_action, model_labels, responsibility_action
 from ..engine.deadline import working_hours_between
-from ..engine.guard import engine_writes, engine_writing
+from ..engine.guard import engine_writes, engine_writing, require_group
 
 _logger = logging.getLogger(__name__)
 
@@ -45,6 +45,11 @@ class NeiqinStepLog(models.Model):
         string="Document ID", model_field="res_model", required=True, readonly=True, index=True
     )
     res_name = fields.Char(string="Document", readonly=True)
+    res_model_label = fields.Char(
+        string="Document Type",
+        compute="_compute_res_model_label",
+        help="The kind of document (its model's label, e.g. Sales Order).",
+    )
     process_id = fields.Many2one("neiqin.process", required=True, readonly=True, index=True)
     step_id = fields.Many2one("neiqin.process.step", required=True, readonly=True, index=True)
     step_code = fields.Char(related="step_id.code")
@@ -89,6 +94,11 @@ class NeiqinStepLog(models.Model):
     duration_hours = fields.Float(
         string="Duration (working hours)", compute="_compute_duration_hours"
     )
+    time_left = fields.Char(
+        compute="_compute_time_left",
+        help="Time left before the deadline of a running passage, or how long it is "
+        "overdue; for a finished passage, whether it was finished in time.",
+    )
 
     def init(self):
         # The overdue cron reads only open passages: these partial indexes keep
@@ -118,8 +128,66 @@ class NeiqinStepLog(models.Model):
     def _search_is_overdue(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(self.env._("Unsupported search on Overdue."))
-        overdue = [("state", "=", "open"), ("deadline_at", "<", fields.Datetime.now())]
-        return overdue if (operator == "=") == value else ["!", *overdue]
+        now = fields.Datetime.now()
+        if (operator == "=") == value:
+            return [("state", "=", "open"), ("deadline_at", "<", now)]
+        # Spelled out: a "!" before the pair would negate its first leaf only,
+        # and a passage without a deadline is never overdue.
+        return [
+            "|",
+            "|",
+            ("state", "!=", "open"),
+            ("deadline_at", "=", False),
+            ("deadline_at", ">=", now),
+        ]
+
+    @api.depends("res_model")
+    def _compute_res_model_label(self):
+        for log, label in zip(self, model_labels(self.env, self.mapped("res_model")), strict=True):
+            log.res_model_label = label
+
+    @api.depends("state", "deadline_at", "done_at", "paused_at")
+    def _compute_time_left(self):
+        now = fields.Datetime.now()
+        _ = self.env._
+        for log in self:
+            if not log.deadline_at or log.state == "cancel":
+                log.time_left = False
+            elif log.state == "done":
+                late = (log.done_at or now) - log.deadline_at
+                log.time_left = (
+                    _("finished %(span)s late", span=self._format_span(late))
+                    if late.total_seconds() >= 60
+                    else _("finished in time")
+                )
+            else:
+                # A paused clock shows what was left when it stopped.
+                left = log.deadline_at - (log.paused_at if log.state == "paused" else now)
+                span = self._format_span(abs(left))
+                if left.total_seconds() < 0:
+                    log.time_left = _("overdue by %(span)s", span=span)
+                elif log.state == "paused":
+                    log.time_left = _("paused, %(span)s left", span=span)
+                else:
+                    log.time_left = _("%(span)s left", span=span)
+
+    @api.model
+    def _format_span(self, delta):
+        """A duration in the largest two units a reader needs: "2 d 3 h",
+        "2 h 15 min", "5 min"."""
+        _ = self.env._
+        minutes = max(int(delta.total_seconds() // 60), 0)
+        days, minutes = divmod(minutes, 24 * 60)
+        hours, minutes = divmod(minutes, 60)
+        if days:
+            if hours:
+                return _("%(days)s d %(hours)s h", days=days, hours=hours)
+            return _("%(days)s d", days=days)
+        if hours:
+            if minutes:
+                return _("%(hours)s h %(minutes)s min", hours=hours, minutes=minutes)
+            return _("%(hours)s h", hours=hours)
+        return _("%(minutes)s min", minutes=minutes)
 
     @api.depends("entered_at", "done_at", "paused_hours", "process_id.calendar_id")
     def _compute_duration_hours(self):
@@ -164,6 +232,17 @@ class NeiqinStepLog(models.Model):
     def action_open_document(self):
         self.ensure_one()
         return document_action(self.res_model, self.res_id)
+
+    def action_record_responsibility(self):
+        """Open a new responsibility record traced to this passage: its
+        document, its step, its owner and its team are filled in."""
+        self.ensure_one()
+        require_group(
+            self.env,
+            "neiqin_base.group_neiqin_clerk",
+            self.env._("Only back-office staff can record a responsibility."),
+        )
+        return responsibility_action(self.env, self.res_model, self.res_id, self)
 
     # ------------------------------------------------------------------ cron
     @api.model

@@ -6,3 +6,4 @@ from . import test_xmlrpc
 from . import test_gate_findings
 from . import test_gate
 from . import test_roles
+from . import test_demo_data

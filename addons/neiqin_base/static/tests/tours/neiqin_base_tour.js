@@ -43,8 +43,8 @@ registry.category("web_tour.tours").add("neiqin_base_process_tour", {
             run: "click",
         },
         {
-            content: "The form shows the process",
-            trigger: ".o_form_view .o_field_widget[name='model_name']:contains('neiqin.task'), .o_form_view .o_field_widget[name='model_name'] input",
+            content: "The form shows the process and the kind of documents it applies to",
+            trigger: ".o_form_view .o_field_widget[name='model_id'] input",
         },
         {
             content: "Its steps are listed",
