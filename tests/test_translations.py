@@ -55,3 +55,69 @@ class TestTranslations(TransactionCase):
             if gap:
                 stale[module] = gap
         self.assertFalse(stale, f"terms missing from the .pot files (run make i18n): {stale}")
+
+    # ------------------------------------------------------------ texts the engines copy
+    def _shipped_rules(self):
+        """The data-quality rules the Neiqin add-ons ship (data and demo)."""
+        data = self.env["ir.model.data"].search(
+            [("model", "=", "neiqin.dq.rule"), ("module", "in", neiqin_modules())]
+        )
+        rules = (
+            self.env["neiqin.dq.rule"].with_context(active_test=False).browse(data.mapped("res_id"))
+        )
+        return rules.exists()
+
+    def test_every_shipped_rule_says_its_texts_in_chinese(self):
+        """A rule's name and message are what its issues and the review's
+        refusals say: each has its zh_CN and zh_TW text."""
+        missing = {}
+        for rule in self._shipped_rules():
+            english = rule.with_context(lang="en_US")
+            for lang in LANGS:
+                translated = rule.with_context(lang=lang)
+                for name in ("name", "message"):
+                    if english[name] and translated[name] == english[name]:
+                        missing.setdefault(lang, []).append(
+                            f"{rule.get_external_id()[rule.id]}.{name}"
+                        )
+        self.assertFalse(missing, f"rule texts with no translation: {missing}")
+
+    def test_issue_list_in_chinese_shows_no_english_of_shipped_rules(self):
+        """The issues of shipped rules, read as the issue list reads them in
+        zh_CN and zh_TW: nothing the user reads is the English source."""
+        from odoo.addons.neiqin_base.engine.guard import engine_writes
+
+        rules = self._shipped_rules()
+        self.assertTrue(rules)
+        with engine_writes():
+            issues = self.env["neiqin.dq.issue"].create(
+                [
+                    {
+                        "rule_id": rule.id,
+                        "res_model": rule.model_name,
+                        "res_id": 0,
+                        "res_name": "R",
+                        "severity": rule.severity,
+                    }
+                    for rule in rules
+                ]
+            )
+        shown = ["message", "rule_id", "severity", "state"]
+        english = {row["id"]: row for row in issues.with_context(lang="en_US").read(shown)}
+        missing = {}
+        for lang in LANGS:
+            for row in issues.with_context(lang=lang).read(shown):
+                for name in ("message", "rule_id"):
+                    if row[name] and row[name] == english[row["id"]][name]:
+                        missing.setdefault(lang, set()).add(str(row[name]))
+            labels = issues.with_context(lang=lang).fields_get(["severity", "state"], ["selection"])
+            for name, description in labels.items():
+                english_labels = dict(
+                    issues.with_context(lang="en_US").fields_get([name], ["selection"])[name][
+                        "selection"
+                    ]
+                )
+                for key, label in description["selection"]:
+                    if label == english_labels[key]:
+                        missing.setdefault(lang, set()).add(f"{name}: {label}")
+        self.assertFalse(missing, f"the issue list shows English: {missing}")

@@ -2,7 +2,7 @@
     "name": "Neiqin Back Office Base",
     "summary": "Back-office groups, processes with per-step deadlines and owners, "
     "responsibility records and the data-quality rule engine",
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.5.0",
     "category": "Back Office",
     "website": "https://github.com/neiqin/neiqin",
     "author": "Neiqin",

@@ -157,7 +157,6 @@ def issue_vals(env, found, now):
                 "res_name": record.display_name,
                 "company_id": (record.company_id.id if has_company else False)
                 or rule.company_id.id,
-                "message": rule.message or rule.name,
                 "duplicate_key": key,
                 "found_at": now,
                 # Stored computed values given here are not recomputed by a

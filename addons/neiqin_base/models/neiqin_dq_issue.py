@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.osv import expression
 
 from ..engine.actions import document_action, result_notification
 from ..engine.guard import engine_writes, require_group
@@ -18,7 +19,6 @@ ENGINE_FIELDS = {
     "severity_sequence",
     "state",
     "state_sequence",
-    "message",
     "duplicate_key",
     "found_at",
     "closed_at",
@@ -63,7 +63,13 @@ class NeiqinDqIssue(models.Model):
         "record was corrected. Accepted: a lead decided the exception is fine.",
     )
     state_sequence = fields.Integer(compute="_compute_sequences", store=True)
-    message = fields.Char(readonly=True)
+    # What is wrong, in the language of whoever reads it: the rule's
+    # (translated) message, not a copy made in the language of the scan.
+    message = fields.Char(
+        compute="_compute_message",
+        search="_search_message",
+        help="What is wrong with the record: the rule's message, or its name when it has none.",
+    )
     duplicate_key = fields.Char(
         string="Duplicate Value",
         readonly=True,
@@ -135,6 +141,31 @@ class NeiqinDqIssue(models.Model):
     def _compute_sequences(self):
         for issue in self:
             issue.update(self._sequences(issue.state, issue.severity))
+
+    @api.depends("rule_id.message", "rule_id.name")
+    @api.depends_context("lang")
+    def _compute_message(self):
+        # Whoever may read an issue may read what its rule says of it: the
+        # rule is the one the engine filed the issue for, not the caller's
+        # choice, and a rule of another company still names its issues.
+        for issue in self:
+            rule = issue.rule_id.sudo()
+            issue.message = rule.message or rule.name
+
+    def _search_message(self, operator, value):
+        """Issues whose rule says ``value`` in the reader's language (its
+        message, or its name when it has none)."""
+        positive = operator not in expression.NEGATIVE_TERM_OPERATORS
+        if not positive:
+            operator = expression.TERM_OPERATORS_NEGATION[operator]
+        says = [
+            "|",
+            ("message", operator, value),
+            "&",
+            ("message", "=", False),
+            ("name", operator, value),
+        ]
+        return [("rule_id", "any" if positive else "not any", says)]
 
     def action_accept(self):
         """A lead accepts the exception: scans leave the issue alone, and a

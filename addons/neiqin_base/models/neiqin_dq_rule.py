@@ -145,6 +145,11 @@ class NeiqinDqRule(models.Model):
     message = fields.Char(translate=True, help="Shown on each issue; the rule's name when empty.")
     issue_ids = fields.One2many("neiqin.dq.issue", "rule_id", string="Issues")
     open_issue_count = fields.Integer(compute="_compute_open_issue_count", string="Open Issues")
+    can_read_model = fields.Boolean(
+        compute="_compute_can_read_model",
+        help="Whether the user may read the records the rule checks: the form then shows "
+        "its conditions with their fields named and their records counted, else as text.",
+    )
     last_scan_at = fields.Datetime(string="Last Scan", readonly=True, copy=False)
     last_full_scan_at = fields.Datetime(
         string="Last Full Scan",
@@ -179,6 +184,15 @@ class NeiqinDqRule(models.Model):
         )
         for rule in self:
             rule.open_issue_count = counts.get(rule, 0)
+
+    @api.depends("model_name")
+    @api.depends_context("uid")
+    def _compute_can_read_model(self):
+        # The domain widget counts the records a condition matches as the
+        # user: on a model they may not read it can only say "invalid".
+        for rule in self:
+            model = self.env.get(rule.model_name) if rule.model_name else None
+            rule.can_read_model = model is not None and model.has_access("read")
 
     # ------------------------------------------------------------------ checks
     def _placeholder_values(self):

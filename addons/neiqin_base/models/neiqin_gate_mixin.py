@@ -108,6 +108,7 @@ class NeiqinGateMixin(models.AbstractModel):
     def _neiqin_owned_fields(self):
         return super()._neiqin_owned_fields() | GATE_FIELDS
 
+    @api.depends_context("lang")
     def _compute_neiqin_exception_summary(self):
         issues = self.env["neiqin.dq.issue"].search(
             [("res_model", "=", self._name), ("res_id", "in", self.ids), ("state", "=", "open")]

@@ -6,12 +6,13 @@ class ResCompany(models.Model):
 
     neiqin_calendar_id = fields.Many2one(
         "resource.calendar",
-        string="Back-office Working Hours",
-        help="Working hours used for step deadlines when a process names none.",
+        string="Working Hours for Deadlines",
+        help="Step deadlines count only these working hours (evenings, weekends and "
+        "holidays do not use up the time), unless a process names its own.",
     )
     neiqin_escalation_hours = fields.Float(
-        string="Escalate After (working hours)",
+        string="Alert the Lead When a Step Is Late By (working hours)",
         default=4.0,
-        help="Working hours past a step's deadline before the lead is alerted, "
-        "when the step does not say otherwise.",
+        help="How many working hours a step may stay past its deadline before the team "
+        "lead gets an alert, unless the step sets its own delay.",
     )

@@ -9,9 +9,9 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.neiqin_escalation_hours", readonly=False
     )
     neiqin_dq_batch_size = fields.Integer(
-        string="Data-quality Issues per Commit",
+        string="Save Scan Results Every (issues)",
         config_parameter="neiqin_base.dq_batch_size",
         default=20000,
-        help="The data-quality cron commits the issues it opens, reopens and closes "
-        "by batches of this size.",
+        help="The scheduled data check saves its results each time it has opened, reopened "
+        "or closed this many issues, so that a long check that stops keeps what it found.",
     )

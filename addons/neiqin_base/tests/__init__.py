@@ -13,3 +13,4 @@ from . import test_engine_filing
 from . import test_engine_scan_index
 from . import test_batch_api
 from . import test_step_board
+from . import test_dq_rule_form

@@ -1,15 +1,15 @@
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
+from odoo.tools import sql
 
-from .common import NeiqinCase
+from .common import NeiqinCase, run_migration
 
 # A value for each field the engine owns on an issue, different from what
 # the scan filed: what a caller over XML-RPC would try to set.
 ENGINE_VALUES = {
     "state": "ignored",
     "severity": "info",
-    "message": "Nothing to see",
     "duplicate_key": "x",
     "res_model": "res.users",
     "res_name": "Someone else",
@@ -46,6 +46,68 @@ class TestDqIssue(NeiqinCase):
     @classmethod
     def _field_ids(cls, *names):
         return [cls.env["ir.model.fields"]._get("res.partner", name).id for name in names]
+
+    def _in_chinese(self):
+        """The rule says its message in zh_CN too; the scan that filed the
+        issue ran in en_US."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.rule.message = "Add the customer's email"
+        self.rule.update_field_translations("message", {"zh_CN": "请填写客户邮箱"})
+        self.issue.invalidate_recordset()
+
+    def test_issue_message_is_read_in_the_readers_language(self):
+        self._in_chinese()
+        late = self.env["res.partner"].create({"name": "Late", "ref": "DQI-L"})
+        self.rule.with_context(lang="en_US")._scan(full=True)
+        issue = self.rule.issue_ids.filtered(lambda i: i.res_id == late.id)
+        issue = issue.with_user(self.clerk)
+        self.assertEqual(issue.with_context(lang="zh_CN").message, "请填写客户邮箱")
+        self.assertEqual(issue.with_context(lang="en_US").message, "Add the customer's email")
+        self.assertEqual(
+            issue.with_context(lang="zh_CN").read(["message"])[0]["message"], "请填写客户邮箱"
+        )
+
+    def test_issue_without_rule_message_shows_the_translated_rule_name(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.rule.update_field_translations("name", {"zh_CN": "邮箱必填"})
+        self.issue.invalidate_recordset()
+        self.assertFalse(self.rule.message)
+        self.assertEqual(
+            self.issue.with_user(self.lead).with_context(lang="zh_CN").message, "邮箱必填"
+        )
+
+    def test_issues_are_searched_by_message_in_the_readers_language(self):
+        self._in_chinese()
+        Issue = self.env["neiqin.dq.issue"].with_user(self.clerk).with_context(lang="zh_CN")
+        self.assertEqual(Issue.search([("message", "ilike", "客户邮箱")]), self.issue)
+        self.assertFalse(Issue.search([("message", "ilike", "customer's email")]))
+        self.assertNotIn(self.issue, Issue.search([("message", "not ilike", "客户邮箱")]))
+        # No message: the rule's name is what the issue says.
+        self.rule.message = False
+        self.assertEqual(Issue.search([("message", "=", "Email required")]), self.issue)
+
+    def test_reading_messages_costs_the_same_for_many_issues(self):
+        others = self.env["res.partner"].create(
+            [{"name": f"No Mail {n}", "ref": f"DQI-M{n}"} for n in range(5)]
+        )
+        self.rule._scan(full=True)
+        issues = self.rule.issue_ids
+        self.assertEqual(len(issues), 1 + len(others))
+        issues = issues.with_user(self.clerk).with_context(lang="zh_CN")
+        issues.mapped("rule_id")
+        self.env.invalidate_all()
+        issues.mapped("rule_id")
+        # The issues read, their message costs one query for all: their
+        # rules' texts.
+        with self.assertQueryCount(1):
+            self.assertEqual(set(issues.mapped("message")), {"Email required"})
+
+    def test_migration_drops_the_message_copied_by_the_scan(self):
+        self.env.cr.execute("ALTER TABLE neiqin_dq_issue ADD COLUMN message varchar")
+        run_migration(self.env.cr, "neiqin_base", "18.0.1.5.0", "18.0.1.4.0")
+        self.assertFalse(sql.column_exists(self.env.cr, "neiqin_dq_issue", "message"))
+        self.issue.invalidate_recordset()
+        self.assertEqual(self.issue.message, "Email required")
 
     def test_clerk_cannot_accept_a_blocking_issue(self):
         with self.assertRaisesRegex(AccessError, "lead"):

@@ -16,33 +16,36 @@ class ResCompany(models.Model):
             ("all", "Every order"),
             ("custom", "Orders matching a condition"),
         ],
-        string="Orders Reviewed",
+        string="Orders to Review",
         default="marketplace",
         required=True,
-        help="Which new orders go through the order process and its review. The others "
-        "follow Odoo's standard flow: no review, no steps, no customer notices.",
+        help="Which new orders are checked and approved by the team before they go on, "
+        "step by step. The other orders follow Odoo's standard sales flow: no check, no "
+        "steps, no customer emails.",
     )
     neiqin_review_domain = fields.Char(
-        string="Review Condition",
+        string="Review the Orders Matching",
         default="[('neiqin_platform', '!=', False)]",
         help="With 'Orders matching a condition': the orders reviewed, as a literal domain "
         "(see the README for its placeholders), e.g. [('team_id.name', '=', 'Tmall')].",
     )
     neiqin_auto_approve = fields.Boolean(
-        string="Approve Clean Orders Automatically",
+        string="Approve Orders With No Blocking Problem",
         default=True,
-        help="The review cron approves orders without blocking exceptions.",
+        help="The scheduled review approves by itself the orders that break no blocking "
+        "rule; the others wait for a clerk.",
     )
     neiqin_confirm_approved = fields.Boolean(
-        string="Confirm Approved Platform Orders",
+        string="Confirm Platform Orders Once Approved",
         default=True,
-        help="Orders from a platform are confirmed as soon as they are approved: "
-        "the customer has already placed them.",
+        help="An order from an online shop platform becomes a confirmed sales order as soon "
+        "as it is approved: the customer has already placed it.",
     )
     neiqin_send_notices = fields.Boolean(
-        string="Send Customer Notices",
+        string="Email Customers About Their Order",
         default=True,
-        help="Mail the customer when the order is confirmed, shipped, delayed and delivered.",
+        help="Send the customer an email when the order is confirmed, shipped, delayed and "
+        "delivered.",
     )
 
     def _neiqin_review_scope_domain(self):

@@ -91,3 +91,40 @@ registry.category("web_tour.tours").add("neiqin_base_reload_tour", {
         NO_WARNING,
     ],
 });
+
+// A data-quality rule's form, opened by whoever runs it (a clerk, a lead):
+// both conditions are understood, their fields named and their records
+// counted, as the administrator sees them.
+registry.category("web_tour.tours").add("neiqin_base_dq_rule_form_tour", {
+    steps: () => [
+        {
+            content: "The condition that makes a record wrong counts its records",
+            trigger: ".o_form_view .o_field_widget[name='bad_record_domain'] .o_domain_show_selection_button",
+        },
+        {
+            content: "and so does the scope",
+            trigger: ".o_form_view .o_field_widget[name='scope_domain'] .o_domain_show_selection_button",
+        },
+        {
+            // Every warning of the domain widget is an alert: an invalid
+            // domain, a field path it cannot name, a value it cannot read.
+            content: "Neither is invalid, nor shows a field or value it cannot read",
+            trigger: ".o_form_view:not(:has(.o_field_domain [role='alert']))",
+        },
+    ],
+});
+
+// A rule on records the user may not read: its conditions show as text,
+// with no widget calling them invalid.
+registry.category("web_tour.tours").add("neiqin_base_dq_rule_form_text_tour", {
+    steps: () => [
+        {
+            content: "The scope shows as text",
+            trigger: ".o_form_view .o_field_widget[name='scope_domain']:contains('interval_number')",
+        },
+        {
+            content: "with no domain widget saying it is invalid",
+            trigger: ".o_form_view:not(:has(.o_field_domain))",
+        },
+    ],
+});
