@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help setup db run test test-compat test-install test-upgrade lint bench stop i18n clean
+.PHONY: help setup db run test test-compat test-install test-upgrade lint bench stop i18n screenshots clean
 
 help:  ## list the targets
 	@grep -E '^[a-z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -40,6 +40,10 @@ bench: db  ## build the benchmark data once (SCALE=1 by default), run every scen
 
 lint: setup  ## ruff, pylint-odoo and XML well-formedness on the whole repository
 	@tools/lint.sh
+
+screenshots: db  ## run the browser tours and keep their screenshots in docs/screenshots for the README
+	@tools/db.sh test-db
+	@NEIQIN_SCREENSHOTS="$(CURDIR)/docs/screenshots" tools/test.sh tests/test_tours.py
 
 i18n: db  ## regenerate each add-on's .pot from the installed test template
 	@tools/i18n.sh
