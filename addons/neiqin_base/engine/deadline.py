@@ -61,3 +61,45 @@ class DeadlinePlanner:
         if key not in self._memo:
             self._memo[key] = add_working_hours(calendar, start, hours)
         return self._memo[key]
+
+
+# ------------------------------------------------------------ time left, in words
+def format_span(env, delta):
+    """A duration in the two largest units a reader needs, in the user's
+    language: "2 d 3 h", "2 h 15 min", "5 min"."""
+    _ = env._
+    minutes = max(int(delta.total_seconds() // 60), 0)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    if days:
+        if hours:
+            return _("%(days)s d %(hours)s h", days=days, hours=hours)
+        return _("%(days)s d", days=days)
+    if hours:
+        if minutes:
+            return _("%(hours)s h %(minutes)s min", hours=hours, minutes=minutes)
+        return _("%(hours)s h", hours=hours)
+    return _("%(minutes)s min", minutes=minutes)
+
+
+def time_left(env, state, deadline, now, paused_at=None, done_at=None):
+    """What a reader acts on, in words: "2 h 15 min left", "overdue by
+    3 h", "paused, 1 h left", "finished in time", "finished 3 h late";
+    False without a deadline or for a cancelled passage. ``state`` is a
+    step's: open, paused, done or cancel. A paused clock shows what was left
+    when it stopped (``paused_at``; else now)."""
+    _ = env._
+    if not deadline or state not in ("open", "paused", "done"):
+        return False
+    if state == "done":
+        late = (done_at or now) - deadline
+        if late.total_seconds() >= 60:
+            return _("finished %(span)s late", span=format_span(env, late))
+        return _("finished in time")
+    left = deadline - (paused_at or now if state == "paused" else now)
+    span = format_span(env, abs(left))
+    if left.total_seconds() < 0:
+        return _("overdue by %(span)s", span=span)
+    if state == "paused":
+        return _("paused, %(span)s left", span=span)
+    return _("%(span)s left", span=span)

@@ -5,7 +5,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from ..engine.actions import responsibility_action
-from ..engine.deadline import DeadlinePlanner, add_working_hours, working_hours_between
+from ..engine.deadline import DeadlinePlanner, add_working_hours, time_left, working_hours_between
 from ..engine.guard import engine_writes, require_group
 
 # The fields the process engine keeps on each record (see _neiqin_owned_fields).
@@ -85,6 +85,11 @@ class NeiqinProcessMixin(models.AbstractModel):
         compute="_compute_neiqin_step_is_overdue",
         search="_search_neiqin_step_is_overdue",
     )
+    neiqin_step_time_left = fields.Char(
+        string="Time Left",
+        compute="_compute_neiqin_step_time_left",
+        help="Time left until the deadline of the current step, or how long it is overdue.",
+    )
     neiqin_step_log_ids = fields.One2many(
         "neiqin.step.log",
         "res_id",
@@ -107,6 +112,21 @@ class NeiqinProcessMixin(models.AbstractModel):
                 and bool(record.neiqin_step_deadline_at)
                 and record.neiqin_step_deadline_at < now
             )
+
+    @api.depends("neiqin_step_state", "neiqin_step_deadline_at")
+    @api.depends_context("lang")
+    def _compute_neiqin_step_time_left(self):
+        """From the record's own columns, no query (engine/deadline.py); a
+        paused step says so, its deadline moves when it resumes."""
+        now = fields.Datetime.now()
+        for record in self:
+            state = record.neiqin_step_state
+            if state == "paused":
+                record.neiqin_step_time_left = self.env._("paused")
+            else:
+                record.neiqin_step_time_left = state == "open" and time_left(
+                    self.env, state, record.neiqin_step_deadline_at, now
+                )
 
     def _search_neiqin_step_is_overdue(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):

@@ -5,7 +5,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..engine.actions import document_action, model_labels, responsibility_action
-from ..engine.deadline import working_hours_between
+from ..engine.deadline import time_left, working_hours_between
 from ..engine.guard import engine_writes, engine_writing, require_group
 
 _logger = logging.getLogger(__name__)
@@ -149,45 +149,10 @@ class NeiqinStepLog(models.Model):
     @api.depends("state", "deadline_at", "done_at", "paused_at")
     def _compute_time_left(self):
         now = fields.Datetime.now()
-        _ = self.env._
         for log in self:
-            if not log.deadline_at or log.state == "cancel":
-                log.time_left = False
-            elif log.state == "done":
-                late = (log.done_at or now) - log.deadline_at
-                log.time_left = (
-                    _("finished %(span)s late", span=self._format_span(late))
-                    if late.total_seconds() >= 60
-                    else _("finished in time")
-                )
-            else:
-                # A paused clock shows what was left when it stopped.
-                left = log.deadline_at - (log.paused_at if log.state == "paused" else now)
-                span = self._format_span(abs(left))
-                if left.total_seconds() < 0:
-                    log.time_left = _("overdue by %(span)s", span=span)
-                elif log.state == "paused":
-                    log.time_left = _("paused, %(span)s left", span=span)
-                else:
-                    log.time_left = _("%(span)s left", span=span)
-
-    @api.model
-    def _format_span(self, delta):
-        """A duration in the largest two units a reader needs: "2 d 3 h",
-        "2 h 15 min", "5 min"."""
-        _ = self.env._
-        minutes = max(int(delta.total_seconds() // 60), 0)
-        days, minutes = divmod(minutes, 24 * 60)
-        hours, minutes = divmod(minutes, 60)
-        if days:
-            if hours:
-                return _("%(days)s d %(hours)s h", days=days, hours=hours)
-            return _("%(days)s d", days=days)
-        if hours:
-            if minutes:
-                return _("%(hours)s h %(minutes)s min", hours=hours, minutes=minutes)
-            return _("%(hours)s h", hours=hours)
-        return _("%(minutes)s min", minutes=minutes)
+            log.time_left = time_left(
+                self.env, log.state, log.deadline_at, now, log.paused_at, log.done_at
+            )
 
     @api.depends("entered_at", "done_at", "paused_hours", "process_id.calendar_id")
     def _compute_duration_hours(self):

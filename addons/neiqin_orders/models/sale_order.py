@@ -141,13 +141,6 @@ class SaleOrder(models.Model):
         groups="neiqin_base.group_neiqin_clerk",
         help="Each open exception of the order and what to do about it.",
     )
-    neiqin_step_time_left = fields.Char(
-        string="Time Left",
-        compute="_compute_neiqin_step_time_left",
-        help="Time left until the deadline of the order's current step, or how long it is "
-        "overdue.",
-    )
-
     # Platform order numbers are unique per company and platform, orders
     # without a platform included: a unique index made in init(), see
     # sale_order_api.py.
@@ -359,37 +352,6 @@ class SaleOrder(models.Model):
             values.append(value)
         return {"values": values}
 
-    @api.depends("neiqin_step_state", "neiqin_step_deadline_at")
-    @api.depends_context("tz")
-    def _compute_neiqin_step_time_left(self):
-        """A short text, from the order's own columns (no query): "3h 20m
-        left", "2d 4h left", "Overdue 5h", "Paused"."""
-        _ = self.env._
-        now = fields.Datetime.now()
-        for order in self:
-            deadline = order.neiqin_step_deadline_at
-            if order.neiqin_step_state == "paused":
-                order.neiqin_step_time_left = _("Paused")
-            elif order.neiqin_step_state != "open" or not deadline:
-                order.neiqin_step_time_left = False
-            elif deadline < now:
-                order.neiqin_step_time_left = _("Overdue %s", self._neiqin_duration(now - deadline))
-            else:
-                order.neiqin_step_time_left = _("%s left", self._neiqin_duration(deadline - now))
-
-    @api.model
-    def _neiqin_duration(self, delta):
-        """``delta`` as days and hours, or hours and minutes under a day."""
-        _ = self.env._
-        minutes = int(delta.total_seconds() // 60)
-        days, minutes = divmod(minutes, 24 * 60)
-        hours, minutes = divmod(minutes, 60)
-        if days:
-            return _("%(days)sd %(hours)sh", days=days, hours=hours)
-        if hours:
-            return _("%(hours)sh %(minutes)sm", hours=hours, minutes=minutes)
-        return _("%sm", minutes)
-
     # ------------------------------------------------------------ company check
     def _check_company(self, fnames=None):
         """Odoo's company check, field by field on all the orders at once.
@@ -583,7 +545,7 @@ class SaleOrder(models.Model):
 
     def _neiqin_not_in_review_message(self):
         return self.env._(
-            "These orders are not under review (Settings: Orders Reviewed); check "
+            "These orders are not under review (Settings: Orders to Review); check "
             "their review rules first: %s",
             ", ".join(self.mapped("display_name")),
         )

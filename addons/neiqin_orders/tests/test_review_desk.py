@@ -139,9 +139,11 @@ class TestReviewDesk(OrdersCase):
             late.write({"neiqin_step_deadline_at": now - timedelta(hours=2, minutes=30)})
             soon.write({"neiqin_step_deadline_at": now + timedelta(days=2, hours=3, minutes=30)})
         self.assertEqual(late.neiqin_step_state, "open")
-        self.assertRegex(late.with_user(self.clerk).neiqin_step_time_left, r"^Overdue 2h 3\dm$")
+        self.assertRegex(
+            late.with_user(self.clerk).neiqin_step_time_left, r"^overdue by 2 h 3\d min$"
+        )
         self.assertTrue(late.neiqin_step_is_overdue)
-        self.assertEqual(soon.with_user(self.clerk).neiqin_step_time_left, "2d 3h left")
+        self.assertEqual(soon.with_user(self.clerk).neiqin_step_time_left, "2 d 3 h left")
 
     def test_the_clerk_sees_why_the_order_is_stopped_at_the_top_of_the_form(self):
         blocked = self._blocked()
