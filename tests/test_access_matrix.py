@@ -142,7 +142,6 @@ ENGINE_OWNED = {
         "res_id": lambda t: t.stranger.partner_id.id,
         "res_name": "Someone else",
         "company_id": lambda t: t.company_b.id,
-        "message": "Nothing to see",
         "duplicate_key": "x",
         "found_at": "2020-01-01 00:00:00",
         "closed_at": "2020-01-01 00:00:00",

@@ -196,7 +196,7 @@ def _lower_bound(env):
         WITH o AS (%(open)s),
         %(findings)s,
         bad AS (
-            SELECT DISTINCT f.order_id, r.id AS rule_id, r.severity, r.name->>'en_US' AS message
+            SELECT DISTINCT f.order_id, r.id AS rule_id, r.severity
               FROM found f
               JOIN (SELECT key AS code, value::int AS rule_id FROM jsonb_each_text(%(rules)s))
                    c ON c.code = f.code
@@ -212,10 +212,10 @@ def _lower_bound(env):
         ),
         opened AS (
             INSERT INTO neiqin_dq_issue (rule_id, res_model, res_id, res_name, company_id,
-                                         severity, state, message, found_at, reopen_count,
+                                         severity, state, found_at, reopen_count,
                                          create_uid, write_uid, create_date, write_date)
             SELECT bad.rule_id, 'sale.order', o.id, o.name, o.company_id, bad.severity, 'open',
-                   bad.message, now() AT TIME ZONE 'UTC', 0, %(uid)s, %(uid)s,
+                   now() AT TIME ZONE 'UTC', 0, %(uid)s, %(uid)s,
                    now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
               FROM bad JOIN o ON o.id = bad.order_id
              WHERE NOT EXISTS (SELECT 1 FROM neiqin_dq_issue i
