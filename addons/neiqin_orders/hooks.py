@@ -3,7 +3,11 @@ from odoo import fields
 from odoo.addons.neiqin_base.engine.guard import engine_writes
 
 # The rights the order desk adds to the back-office clerk (security/groups.xml).
-DESK_GROUPS = ("sales_team.group_sale_salesman_all_leads", "stock.group_stock_user")
+DESK_GROUPS = (
+    "sales_team.group_sale_salesman_all_leads",
+    "stock.group_stock_user",
+    "base.group_partner_manager",
+)
 
 
 def uninstall_hook(env):

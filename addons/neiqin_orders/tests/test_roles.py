@@ -51,6 +51,15 @@ class TestRolesCarryTheirRights(OrdersCase):
         blocked.with_user(self.bare_lead)._neiqin_override("Restock arrives today")
         self.assertEqual(blocked.neiqin_review_state, "approved")
 
+    def test_the_clerk_corrects_the_address_that_stopped_an_order(self):
+        no_street = self._customer(name="Zhao Min", street=False)
+        order = self._order(partner=no_street, user_id=self.seller.id)
+        order.with_user(self.bare_clerk).action_neiqin_review()
+        self.assertEqual(order.neiqin_review_state, "exception")
+        order.partner_shipping_id.with_user(self.bare_clerk).street = "88 Wensan Road"
+        order.with_user(self.bare_clerk).action_neiqin_review()
+        self.assertEqual(order.neiqin_review_state, "approved")
+
     def test_the_clerk_dispatches_with_a_tracking_number(self):
         order = self._order(user_id=self.seller.id)
         order.action_confirm()
