@@ -121,3 +121,21 @@ class TestTranslations(TransactionCase):
                     if label == english_labels[key]:
                         missing.setdefault(lang, set()).add(f"{name}: {label}")
         self.assertFalse(missing, f"the issue list shows English: {missing}")
+
+    def test_the_mixins_states_on_orders_read_in_chinese(self):
+        """The review and step states neiqin_base's mixins give orders are
+        labelled in the reader's language, as the board and lists show them."""
+        expected = {
+            "zh_CN": {"exception": "异常", "to_review": "待审核"},
+            "zh_TW": {"exception": "異常", "to_review": "待審核"},
+        }
+        for lang, labels in expected.items():
+            fields = self.env["sale.order"].with_context(lang=lang).fields_get(
+                ["neiqin_review_state", "neiqin_step_state"], ["selection"]
+            )
+            review = dict(fields["neiqin_review_state"]["selection"])
+            step = dict(fields["neiqin_step_state"]["selection"])
+            with self.subTest(lang=lang):
+                for value, label in labels.items():
+                    self.assertEqual(review[value], label)
+                self.assertNotEqual(step["open"], "In Progress")

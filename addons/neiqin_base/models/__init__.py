@@ -1,4 +1,5 @@
 from . import base
+from . import ir_module
 from . import neiqin_engine_mixin
 from . import neiqin_team
 from . import res_users
