@@ -43,7 +43,7 @@ lint: setup  ## ruff, pylint-odoo and XML well-formedness on the whole repositor
 
 screenshots: db  ## run the browser tours and keep their screenshots in docs/screenshots for the README
 	@tools/db.sh test-db
-	@NEIQIN_SCREENSHOTS="$(CURDIR)/docs/screenshots" tools/test.sh tests/test_tours.py
+	@NEIQIN_SCREENSHOTS="$(CURDIR)/docs/screenshots" tools/test.sh tests/test_tours.py tests/test_shift_tours.py
 
 i18n: db  ## regenerate each add-on's .pot from the installed test template
 	@tools/i18n.sh
