@@ -376,8 +376,9 @@ class SaleOrder(models.Model):
             "children": children,
             "countries": {c.code.upper(): c for c in countries},
             "states": states,
-            # The fiscal position of the orders of each platform (empty: the
-            # customer's, as Odoo finds it).
+            # Whether each platform's prices include tax, and the fiscal
+            # position its new orders get then (none until a taxed product
+            # needed one); otherwise the customer's, as Odoo finds it.
             "tax_included": tax_included,
             "positions": {
                 platform: position if included else self.env["account.fiscal.position"]
@@ -412,7 +413,7 @@ class SaleOrder(models.Model):
         return super()._api_concurrent_insert(exc) or (
             isinstance(exc, psycopg2.Error)
             and exc.pgcode == errorcodes.UNIQUE_VIOLATION
-            and exc.diag.constraint_name == PLATFORM_ORDER_INDEX
+            and exc.diag.constraint_name in (PLATFORM_ORDER_INDEX, PLATFORM_ORDER_CONSTRAINT)
         )
 
     @api.model
