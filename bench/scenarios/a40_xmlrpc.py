@@ -108,7 +108,7 @@ def _tracking_single(env):
     _send(env, "api_set_tracking_numbers", _tracking_items(env), 1, ("updated",))
 
 
-def _order_items(env):
+def _order_items(env, new_buyers=False):
     stamp = _run_stamp()
     env.cr.execute(
         """SELECT p.default_code, t.list_price FROM product_product p
@@ -121,6 +121,8 @@ def _order_items(env):
     items = []
     for index in range(_items(env)):
         buyer = index % BUYERS
+        # New buyers: each order brings a customer never seen before.
+        known = f"buyer-{buyer:04d}" if not new_buyers else f"new-{stamp}-{index:04d}"
         lines = [
             {"sku": code, "qty": 1 + (index + offset) % 3, "price_unit": price}
             for offset, (code, price) in enumerate(products[index % 100 :: 100][:3])
@@ -130,9 +132,9 @@ def _order_items(env):
                 "platform": PLATFORM,
                 "platform_order_no": f"R{stamp}-{index:04d}",
                 "customer": {
-                    "name": f"Bench Buyer {buyer:04d}",
-                    "external_id": f"buyer-{buyer:04d}",
-                    "email": f"buyer{buyer:04d}@example.com",
+                    "name": f"Bench Buyer {known}",
+                    "external_id": known,
+                    "email": f"{known}@example.com",
                     "phone": f"+86 139 {buyer:04d} 0000",
                     "street": f"{buyer} Bench Avenue",
                     "city": "Shanghai",
@@ -155,6 +157,14 @@ def _upsert_single(env):
     _send(env, "api_upsert_orders", _order_items(env), 1, ("created",))
 
 
+def _upsert_new_buyers_batches(env):
+    _send(env, "api_upsert_orders", _order_items(env, True), UPSERT_BATCH, ("created",))
+
+
+def _upsert_new_buyers_single(env):
+    _send(env, "api_upsert_orders", _order_items(env, True), 1, ("created",))
+
+
 def _delete_api_orders(env):
     """Remove what the upsert runs created (committed by the server)."""
     env.cr.execute("SELECT id FROM sale_order WHERE neiqin_platform = %s", [PLATFORM])
@@ -171,6 +181,10 @@ def _delete_api_orders(env):
         )
     env.cr.execute("DELETE FROM sale_order WHERE id = ANY(%s)", [ids])
     env.invalidate_all()
+    # The customers of the new-buyer runs, and their delivery addresses.
+    env["res.partner"].with_context(active_test=False).search(
+        [("ref", "=like", f"{PLATFORM}:new-%")]
+    ).unlink()
 
 
 def _tracking_count(env):
@@ -195,6 +209,17 @@ SCENARIOS = [
         naive=_upsert_single,
         teardown=_delete_api_orders,
         notes="ours: 10 calls of 100 orders; naive: one call per order",
+        max_queries_per_1000=150_000,
+    ),
+    Scenario(
+        name="XML-RPC 1,000 order upserts, new buyers",
+        records=_items,
+        setup=_warm,
+        ours=_upsert_new_buyers_batches,
+        naive=_upsert_new_buyers_single,
+        teardown=_delete_api_orders,
+        notes="each order of a new customer; ours: 10 calls of 100 orders; naive: one call "
+        "per order",
         max_queries_per_1000=150_000,
     ),
 ]

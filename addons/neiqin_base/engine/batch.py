@@ -45,6 +45,18 @@ IDEMPOTENCY_FIELD = "idempotency_key"
 IDEMPOTENCY_KEY_LIMIT = 128
 
 
+class ConcurrentInsert(psycopg2.errors.SerializationFailure):
+    """Another transaction committed a row that this one inserts after this
+    one began (two connectors pushing the same new order at once).
+    PostgreSQL reports a unique violation, but the row is invisible to this
+    transaction's snapshot: only a new transaction can find it, and answer
+    the item ``unchanged`` or ``updated``. Raised in its place, it makes
+    Odoo replay the call as after a serialization failure
+    (``odoo.service.model.retrying`` replays on this class)."""
+
+    pgcode = errorcodes.SERIALIZATION_FAILURE
+
+
 def is_concurrency_error(exc):
     """Whether ``exc`` says another transaction got in the way (see
     RETRYABLE_PGCODES)."""

@@ -18,6 +18,7 @@ with another item is an error naming the key. See
 
 import logging
 import math
+import threading
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 
@@ -36,6 +37,7 @@ from ..engine.batch import (
     IDEMPOTENCY_KEY_LIMIT,
     ITEM_ERRORS,
     RETRYABLE_PGCODES,
+    ConcurrentInsert,
     fingerprint,
     is_concurrency_error,
     key_echo,
@@ -127,14 +129,23 @@ class NeiqinBatchApiMixin(models.AbstractModel):
                     self._api_remember(method, [(idempotency, result)])
             except ITEM_ERRORS as exc:
                 if self._api_replays_call(exc):
-                    raise
+                    self._api_raise_replay(exc)
                 results[position] = self._api_error(position, key_name, key, exc)
                 continue
             results[position] = {"index": position, key_name: key, **result}
         return self._api_results(results)
 
     def _api_run_prepared(
-        self, items, key_name, parse, prepare, apply, build_index=None, apply_many=None, method=None
+        self,
+        items,
+        key_name,
+        parse,
+        prepare,
+        apply,
+        build_index=None,
+        apply_many=None,
+        method=None,
+        item_key=None,
     ):
         """Batch variant of ``_api_run`` for items whose checks and look-ups
         can all happen before any write.
@@ -150,10 +161,45 @@ class NeiqinBatchApiMixin(models.AbstractModel):
         that only the failing items fail, each with its own error.
         ``apply_many(plans, index)``, when given, applies the plans together
         (one ``create`` for many records, say) and returns their results in
-        the same order."""
+        the same order.
+
+        ``item_key(clean)``, when given, names the record an item writes:
+        items naming the same record (two updates of one order in a feed)
+        are applied in the order sent, each in a round of its own after the
+        one before was written, so that the later one wins and each is
+        answered for itself."""
         items = self._api_items(items)
         results, parsed = self._api_parse(items, key_name, parse, method)
         parsed = self._api_replay(results, parsed, key_name, method)
+        for round_items in self._api_rounds(parsed, item_key):
+            self._api_run_round(
+                results, round_items, key_name, prepare, apply, build_index, apply_many, method
+            )
+        return self._api_results(results)
+
+    @staticmethod
+    def _api_rounds(parsed, item_key):
+        """``parsed`` split in rounds: the n-th item naming a record (by
+        ``item_key``) goes in round n, so that no round names a record twice
+        and a later item is applied after the earlier ones."""
+        if not item_key:
+            return [parsed] if parsed else []
+        rounds = []
+        seen = {}
+        for entry in parsed:
+            key = item_key(entry[2])
+            number = seen.get(key, 0)
+            seen[key] = number + 1
+            if number == len(rounds):
+                rounds.append([])
+            rounds[number].append(entry)
+        return rounds
+
+    def _api_run_round(
+        self, results, parsed, key_name, prepare, apply, build_index, apply_many, method
+    ):
+        """One round of ``_api_run_prepared``: look up, prepare and apply
+        ``parsed``, filling ``results``."""
         index = build_index([p[2] for p in parsed]) if build_index else {}
         scratch = index.setdefault("scratch", {})
         # (position, key, idempotency, plan, answer): a plan to apply, or an
@@ -180,7 +226,7 @@ class NeiqinBatchApiMixin(models.AbstractModel):
                     self.env.flush_all()
             except ITEM_ERRORS as exc:
                 if self._api_replays_call(exc):
-                    raise
+                    self._api_raise_replay(exc)
                 self._api_logger().info("API batch written item by item after: %s", exc)
                 done = []
                 for entry in pending:
@@ -190,14 +236,13 @@ class NeiqinBatchApiMixin(models.AbstractModel):
                             self.env.flush_all()
                     except ITEM_ERRORS as item_exc:
                         if self._api_replays_call(item_exc):
-                            raise
+                            self._api_raise_replay(item_exc)
                         position, key = entry[:2]
                         results[position] = self._api_error(position, key_name, key, item_exc)
                         continue
                     done += applied
         for position, key, result in done:
             results[position] = {"index": position, key_name: key, **result}
-        return self._api_results(results)
 
     def _api_apply(self, pending, index, apply, apply_many, method):
         """Apply the plans of ``pending`` (see ``_api_run_prepared``) and keep
@@ -228,10 +273,45 @@ class NeiqinBatchApiMixin(models.AbstractModel):
         times). Retrying the item alone would meet the same rows in the same
         snapshot. Outside a request (a cron, a shell) the item answers an
         error telling to send it again."""
-        if not is_concurrency_error(exc) or not request:
+        if not self._api_call_is_replayed() or not (
+            is_concurrency_error(exc) or self._api_concurrent_insert(exc)
+        ):
             return False
         self._api_logger().info("API call replayed after a concurrent update (%s)", exc.pgcode)
         return True
+
+    @staticmethod
+    def _api_call_is_replayed():
+        """Whether Odoo replays this call from the start after a
+        serialization failure (``odoo.service.model.retrying``): in an HTTP
+        request (the web client's calls), or in an XML-RPC or JSON-RPC
+        call, which Odoo runs without a request (``odoo.http.dispatch_rpc``
+        sets it aside) but with the caller's uid on the thread
+        (``odoo.service.model.dispatch``). Not in a scheduled action or a
+        shell."""
+        return bool(request) or getattr(threading.current_thread(), "uid", None) is not None
+
+    @api.model
+    def _api_concurrent_insert(self, exc):
+        """Whether ``exc`` is a unique violation that only another call can
+        have caused, having committed the same row after this call began
+        (the items were checked against every row this call can see): an
+        idempotency key another call kept at the same moment, and what the
+        model adds."""
+        return (
+            isinstance(exc, psycopg2.Error)
+            and exc.pgcode == errorcodes.UNIQUE_VIOLATION
+            and exc.diag.constraint_name == "neiqin_idempotency_key_key_uniq"
+        )
+
+    @staticmethod
+    def _api_raise_replay(exc):
+        """Raise what makes Odoo replay the call after ``exc`` (see
+        ``_api_replays_call``): the error itself, or, for a concurrent
+        insert, a serialization failure standing for it."""
+        if is_concurrency_error(exc):
+            raise exc
+        raise ConcurrentInsert(str(exc)) from exc
 
     # ------------------------------------------------------------ idempotency
     @api.model

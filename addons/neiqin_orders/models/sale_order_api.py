@@ -12,6 +12,9 @@ platform order number, the tracking number and the carrier's event id).
 
 import logging
 
+import psycopg2
+from psycopg2 import errorcodes
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, email_normalize
@@ -80,6 +83,9 @@ TEXT_LIMITS = {
     "description": 1024,
 }
 ADDRESS_FIELDS = ("street", "street2", "city", "zip", "phone")
+# Defaults of the records the API creates in batches that query the
+# database and are the same for every record: computed once per batch.
+SHARED_DEFAULTS = {"res.partner": ("display_invoice_template_pdf_report_id",)}
 # The index that makes platform order numbers unique per company and
 # platform, orders without a platform included (see ``init``).
 PLATFORM_ORDER_INDEX = "sale_order_neiqin_platform_order_uniq_idx"
@@ -164,7 +170,11 @@ class SaleOrder(models.Model):
 
         Draft orders are updated whole (customer, delivery address, order
         date and lines included); confirmed orders only take payment, remark
-        and refund changes. Result items carry ``id`` and ``name``.
+        and refund changes. Line prices are what the buyer paid, taxes
+        included, unless the company says otherwise for the platform (see
+        ``res.company._neiqin_prices_include_tax``). An order sent twice in
+        one call is written twice, in the order sent. Result items carry
+        ``id`` and ``name``.
         """
         self._api_check_access("sale.order", "create", "write")
         return self._api_run_prepared(
@@ -176,6 +186,9 @@ class SaleOrder(models.Model):
             build_index=self._api_upsert_index,
             apply_many=self._api_upsert_apply,
             method="api_upsert_orders",
+            # Two updates of one order in a feed: applied in order, the
+            # later wins.
+            item_key=lambda item: (item["platform"], item["number"]),
         )
 
     @api.model
@@ -283,10 +296,13 @@ class SaleOrder(models.Model):
 
     @api.model
     def _api_upsert_index(self, items):
-        """What the checked items of one call refer to, found with one
-        search each: products by SKU, existing orders by platform number,
-        customers by platform buyer id, countries and their provinces. Only
-        what belongs to the current company or is shared by every company."""
+        """What the checked items of one call refer to, found for the whole
+        call at once (never one search per item): products by SKU, existing
+        orders by platform number and the numbers orders the caller cannot
+        see hold, customers by platform buyer id and by e-mail with their
+        delivery addresses, countries and their provinces, and the
+        tax-included fiscal position. Only what belongs to the current
+        company or is shared by every company."""
         company = self.env.company
         skus = {line["sku"] for item in items for line in item["lines"]}
         Product = self.env["product.product"]
@@ -309,6 +325,7 @@ class SaleOrder(models.Model):
             if numbers
             else self
         )
+        orders = {(o.neiqin_platform or False, o.neiqin_platform_order_no): o for o in existing}
         customers = [item["customer"] for item in items if item["customer"]]
         refs = {
             ref
@@ -316,7 +333,28 @@ class SaleOrder(models.Model):
             if item["customer"]
             and (ref := self._api_customer_ref(item["customer"], item["platform"]))
         }
-        partners = self._api_customer_search([("ref", "in", list(refs))]) if refs else []
+        emails = {email_normalize(c["email"]) for c in customers if c["email"]} - {False}
+        domain = []
+        if refs:
+            domain = [("ref", "in", list(refs))]
+        if emails:
+            email_domain = [("email_normalized", "in", list(emails)), ("parent_id", "=", False)]
+            domain = ["|", *domain, "&", *email_domain] if domain else email_domain
+        partners = self._api_customer_search(domain) if domain else self.env["res.partner"]
+        by_ref, by_email = {}, {}
+        for partner in partners:
+            if partner.ref in refs:
+                by_ref.setdefault(partner.ref, partner)
+            if not partner.parent_id and partner.email_normalized in emails:
+                by_email.setdefault(partner.email_normalized, partner)
+        # The delivery addresses the customers may already have.
+        parents = partners | existing.partner_id
+        children = {}
+        if parents:
+            for child in self.env["res.partner"].search(
+                [("parent_id", "in", parents.ids), ("type", "=", "delivery")]
+            ):
+                children.setdefault(child.parent_id.id, []).append(child)
         codes = {c["country_code"].upper() for c in customers if c["country_code"]}
         countries = self.env["res.country"].search([("code", "in", list(codes))]) if codes else []
         states = (
@@ -324,23 +362,75 @@ class SaleOrder(models.Model):
             if countries
             else []
         )
-        by_ref = {}
-        for partner in partners:
-            by_ref.setdefault(partner.ref, partner)
+        tax_included = {
+            platform: company._neiqin_prices_include_tax(platform)
+            for platform in {item["platform"] for item in items}
+        }
+        position = self.env["account.fiscal.position"]
+        if any(tax_included.values()):
+            position = company._neiqin_tax_included_position(
+                products.taxes_id._filter_taxes_by_company(company)
+            )
+        # Without a distribution model, a line's analytic distribution is
+        # empty: said once for the call, not searched for each line. sudo:
+        # as Odoo computes the distribution (a stored field, computed as
+        # superuser); only whether any model exists is read.
+        analytic = bool(
+            self.env["account.analytic.distribution.model"]
+            .sudo()
+            .search_count([("company_id", "in", [company.id, False])], limit=1)
+        )
         return {
             "by_sku": {p.default_code: p for p in reversed(products)},
+            "analytic": analytic,
             # The key of an order: no platform is read as '' by the unique
             # index, and as False here, whatever the column holds.
-            "orders": {
-                (o.neiqin_platform or False, o.neiqin_platform_order_no): o for o in existing
-            },
-            "partners": by_ref,
+            "orders": orders,
+            "taken": self._api_taken_numbers(numbers) - set(orders),
+            "by_ref": by_ref,
+            "by_email": by_email,
+            "children": children,
             "countries": {c.code.upper(): c for c in countries},
             "states": states,
-            "seen": set(),
-            # customers created by this call, by platform buyer id
+            # Whether each platform's prices include tax, and the fiscal
+            # position its new orders get then (none until a taxed product
+            # needed one); otherwise the customer's, as Odoo finds it.
+            "tax_included": tax_included,
+            "positions": {
+                platform: position if included else self.env["account.fiscal.position"]
+                for platform, included in tax_included.items()
+            },
+            # customers and delivery addresses created by this call
             "scratch": {},
         }
+
+    def _api_taken_numbers(self, numbers):
+        """The (platform, number) of the orders of the current company that
+        hold one of ``numbers``, whoever may see them: the unique index
+        refuses these numbers to a new order."""
+        if not numbers:
+            return set()
+        self.flush_model(["company_id", "neiqin_platform", "neiqin_platform_order_no"])
+        self.env.cr.execute(
+            SQL(
+                """SELECT neiqin_platform, neiqin_platform_order_no FROM sale_order
+                    WHERE company_id = %s AND neiqin_platform_order_no = ANY(%s)""",
+                self.env.company.id,
+                list(numbers),
+            )
+        )
+        return {(platform or False, number) for platform, number in self.env.cr.fetchall()}
+
+    @api.model
+    def _api_concurrent_insert(self, exc):
+        # An order number is checked against every order of the company,
+        # visible to the caller or not (``_api_taken_numbers``): the unique
+        # index can only refuse one another call saved meanwhile.
+        return super()._api_concurrent_insert(exc) or (
+            isinstance(exc, psycopg2.Error)
+            and exc.pgcode == errorcodes.UNIQUE_VIOLATION
+            and exc.diag.constraint_name in (PLATFORM_ORDER_INDEX, PLATFORM_ORDER_CONSTRAINT)
+        )
 
     @api.model
     def _api_customer_search(self, domain, limit=None):
@@ -376,14 +466,21 @@ class SaleOrder(models.Model):
         """Check one order; return what to create or write, or its result."""
         _ = self.env._
         number, platform = item["number"], item["platform"]
-        if (platform, number) in index["seen"]:
-            raise UserError(_("%s appears more than once in this call.", number))
-        index["seen"].add((platform, number))
         lines = self._api_order_lines(item["lines"], index["by_sku"])
+        if not index["analytic"]:
+            lines = [{**line, "analytic_distribution": False} for line in lines]
         existing = index["orders"].get((platform, number))
         header = self._api_order_header(item)
         customer = item["customer"]
+        position = index["positions"][platform]
         if not existing:
+            if (platform, number) in index["taken"]:
+                raise UserError(
+                    _(
+                        "%s already exists, in an order you may not see; nothing was changed.",
+                        number,
+                    )
+                )
             if not customer:
                 raise UserError(_("customer.name is required."))
             vals = {
@@ -394,6 +491,10 @@ class SaleOrder(models.Model):
                 "date_order": item["date_order"] or fields.Datetime.now(),
                 "order_line": [fields.Command.create(v) for v in lines],
             }
+            if index["tax_included"][platform]:
+                # The tax-included position, none until a taxed product
+                # needed one: not the customer's, whose taxes add on top.
+                vals["fiscal_position_id"] = position.id
             return ("create", vals, customer, self._api_address(customer, index), platform)
         order = existing
         changes = {
@@ -420,6 +521,11 @@ class SaleOrder(models.Model):
             # it then): the platform's order date no longer applies.
             changes = {k: v for k, v in changes.items() if k in CONFIRMED_FIELDS}
         else:
+            if position and (position != order.fiscal_position_id or new_customer):
+                # Prices that include tax: the lines take their taxes again
+                # (a new customer would otherwise bring its own position).
+                changes["fiscal_position_id"] = position.id
+                same_lines = same_lines and position == order.fiscal_position_id
             if not same_lines:
                 changes["order_line"] = [fields.Command.clear()] + [
                     fields.Command.create(v) for v in lines
@@ -431,28 +537,42 @@ class SaleOrder(models.Model):
         return ("update", order, changes, new_customer, platform)
 
     def _api_upsert_apply(self, plans, index):
-        """Apply upsert plans: the new orders with one ``create``, then the
+        """Apply upsert plans: the new customers and delivery addresses with
+        one ``create`` each, the new orders with one ``create``, then the
         updates; return one result per plan, in order."""
-        creates = [plan for plan in plans if plan[0] == "create"]
-        vals_list = []
-        for _kind, vals, customer, address, platform in creates:
-            partner, shipping = self._api_partner(customer, platform, address, index)
-            vals_list.append({**vals, "partner_id": partner.id, "partner_shipping_id": shipping.id})
+        needs = {}
+        for position, plan in enumerate(plans):
+            if plan[0] == "create":
+                _kind, _vals, customer, address, platform = plan
+                needs[position] = (customer, platform, address, None)
+            elif plan[3]:
+                _kind, order, _changes, (customer, address), platform = plan
+                needs[position] = (customer, platform, address, order)
+        customers = dict(zip(needs, self._api_partners(list(needs.values()), index), strict=True))
+        vals_list = [
+            {
+                **plan[1],
+                "partner_id": customers[position][0].id,
+                "partner_shipping_id": customers[position][1].id,
+            }
+            for position, plan in enumerate(plans)
+            if plan[0] == "create"
+        ]
+        self._api_order_names(vals_list)
         # The orders' source is the engine's to say (it decides whether
         # they are reviewed): the values are the API's own, none of them is
         # the caller's raw payload.
         with engine_writes():
             created = iter(self.create(vals_list) if vals_list else [])
         results = []
-        for plan in plans:
+        for position, plan in enumerate(plans):
             if plan[0] == "create":
                 order = next(created)
                 results.append({"status": "created", "id": order.id, "name": order.name})
                 continue
             _kind, order, changes, new_customer, platform = plan
             if new_customer:
-                customer, address = new_customer
-                partner, shipping = self._api_partner(customer, platform, address, index, order)
+                partner, shipping = customers[position]
                 changes = {**changes, "partner_id": partner.id, "partner_shipping_id": shipping.id}
             order.write(changes)
             if order.state == "sale":
@@ -460,6 +580,48 @@ class SaleOrder(models.Model):
             order._neiqin_back_to_review()
             results.append({"status": "updated", "id": order.id, "name": order.name})
         return results
+
+    def _api_order_names(self, vals_list):
+        """Name new orders as ``create`` does (the company's sale.order
+        sequence, dated by the order date), the sequence found once for
+        all of them rather than once per order."""
+        if not vals_list:
+            return
+        company = self.env.company
+        sequence = self.env["ir.sequence"].search(
+            [("code", "=", "sale.order"), ("company_id", "in", [company.id, False])],
+            order="company_id",
+            limit=1,
+        )
+        if not sequence:
+            return
+        for vals in vals_list:
+            date = fields.Datetime.context_timestamp(
+                self, fields.Datetime.to_datetime(vals["date_order"])
+            )
+            vals["name"] = sequence._next(sequence_date=date)
+
+    @api.depends("user_id", "company_id")
+    def _compute_warehouse_id(self):
+        """sale_stock's default warehouse, looked up once per company and
+        salesperson instead of once per order (a batch of API orders)."""
+        found = {}
+        for order in self:
+            company = order.company_id
+            default = (
+                self.env["ir.default"]
+                .with_company(company.id)
+                ._get_model_defaults("sale.order")
+                .get("warehouse_id")
+            )
+            if order.state in ["draft", "sent"] or not order.ids:
+                if default is not None:
+                    order.warehouse_id = default
+                    continue
+                key = (company.id, order.user_id.id)
+                if key not in found:
+                    found[key] = order.user_id.with_company(company.id)._get_default_warehouse_id()
+                order.warehouse_id = found[key]
 
     def _api_order_header(self, item):
         vals = {"neiqin_buyer_remark": item["buyer_remark"] or False}
@@ -513,8 +675,11 @@ class SaleOrder(models.Model):
         without writing anything: ``(partner, shipping)``, either empty when
         it has to be created. The customer is the order's own when it is
         the same buyer, else matched by platform buyer id, then by exact
-        normalised e-mail (see ``_api_customer_search``)."""
+        normalised e-mail (see ``_api_customer_search``), among what the
+        call's look-up found (``_api_upsert_index``) and the customers it
+        created."""
         Partner = self.env["res.partner"]
+        scratch = index["scratch"]
         current = order.partner_id if order else Partner
         ref = self._api_customer_ref(customer, platform)
         email = email_normalize(customer["email"]) if customer["email"] else False
@@ -523,14 +688,12 @@ class SaleOrder(models.Model):
             if current and current.ref == ref:
                 partner = current
             else:
-                partner = index["scratch"].get(ref) or index["partners"].get(ref) or Partner
+                partner = scratch.get(("ref", ref)) or index["by_ref"].get(ref) or Partner
         if not partner and email:
             if current and current.email_normalized == email:
                 partner = current
             else:
-                partner = self._api_customer_search(
-                    [("email_normalized", "=", email), ("parent_id", "=", False)], limit=1
-                )
+                partner = index["by_email"].get(email) or scratch.get(("email", email)) or Partner
         if not partner and not ref and not email and current.name == customer["name"]:
             # A buyer known only by name: the order's own customer, if that
             # is the name it has.
@@ -543,52 +706,118 @@ class SaleOrder(models.Model):
             and partner in (shipping, shipping.parent_id)
             and self._api_same_address(shipping, address)
         ):
-            shipping = (
-                partner
-                if self._api_same_address(partner, address)
-                else Partner.search(
-                    [
-                        ("parent_id", "=", partner.id),
-                        ("type", "=", "delivery"),
-                        *[(k, "=", v or False) for k, v in address.items()],
-                    ],
-                    limit=1,
-                )
-            )
+            shipping = self._api_find_shipping(partner, address, index)
         return partner, shipping
 
-    def _api_partner(self, customer, platform, address, index, order=None):
-        """The customer and its delivery address (``_api_find_partner``),
-        created when missing, in the order's company."""
+    def _api_find_shipping(self, partner, address, index):
+        """The customer itself when it has the address, else its delivery
+        address with it (found by the call's look-up or created by the
+        call), else nothing."""
+        if self._api_same_address(partner, address):
+            return partner
+        made = index["scratch"].get(("ship", partner.id, self._api_address_key(address)))
+        if made:
+            return made
+        return next(
+            (
+                child
+                for child in index["children"].get(partner.id, [])
+                if self._api_same_address(child, address)
+            ),
+            self.env["res.partner"],
+        )
+
+    @staticmethod
+    def _api_address_key(address):
+        return tuple(sorted(address.items()))
+
+    def _api_partners(self, needs, index):
+        """The customer and delivery address of each of ``needs``
+        (``[(customer, platform, address, order)]``, see
+        ``_api_find_partner``): ``[(partner, shipping)]``, in order. What is
+        missing is created for all of them at once, in the order's company:
+        the customers, then their delivery addresses; a buyer who comes
+        twice is created once."""
         Partner = self.env["res.partner"]
-        partner, shipping = self._api_find_partner(customer, platform, address, index, order)
-        if not partner:
+        scratch = index["scratch"]
+        found = []
+        new_vals = []
+        new_keys = {}
+        for customer, platform, address, order in needs:
+            partner, shipping = self._api_find_partner(customer, platform, address, index, order)
+            if partner:
+                found.append([partner, shipping, address, customer["name"]])
+                continue
             ref = self._api_customer_ref(customer, platform)
-            partner = Partner.create(
-                {
-                    "name": customer["name"],
-                    "ref": ref,
-                    "email": customer["email"] or False,
-                    "customer_rank": 1,
-                    "company_id": (order.company_id if order else self.env.company).id,
-                    **address,
-                }
+            email = email_normalize(customer["email"]) if customer["email"] else False
+            keys = [key for key in (ref and ("ref", ref), email and ("email", email)) if key]
+            number = next((new_keys[key] for key in keys if key in new_keys), None)
+            if number is None:
+                number = len(new_vals)
+                new_vals.append(
+                    {
+                        "name": customer["name"],
+                        "ref": ref,
+                        "email": customer["email"] or False,
+                        "customer_rank": 1,
+                        "company_id": (order.company_id if order else self.env.company).id,
+                        **address,
+                    }
+                )
+            for key in keys:
+                new_keys.setdefault(key, number)
+            found.append([number, Partner, address, customer["name"]])
+        if new_vals:
+            created = Partner.create(self._api_with_defaults(Partner, new_vals))
+            # The same new buyer may come again later in this call.
+            for key, number in new_keys.items():
+                scratch[key] = created[number]
+            for entry in found:
+                if isinstance(entry[0], int):
+                    entry[0] = created[entry[0]]
+        new_shipping = {}
+        for entry in found:
+            partner, shipping, address, name = entry
+            if not shipping:
+                shipping = self._api_find_shipping(partner, address, index)
+            if not shipping:
+                key = ("ship", partner.id, self._api_address_key(address))
+                new_shipping.setdefault(
+                    key,
+                    {
+                        "parent_id": partner.id,
+                        "type": "delivery",
+                        "name": name,
+                        "company_id": partner.company_id.id,
+                        **address,
+                    },
+                )
+                shipping = key
+            entry[1] = shipping
+        if new_shipping:
+            made = dict(
+                zip(
+                    new_shipping,
+                    Partner.create(self._api_with_defaults(Partner, list(new_shipping.values()))),
+                    strict=True,
+                )
             )
-            if ref:
-                # The same new buyer may come again later in this call.
-                index["scratch"][ref] = partner
-            return partner, partner
-        if not shipping:
-            shipping = Partner.create(
-                {
-                    "parent_id": partner.id,
-                    "type": "delivery",
-                    "name": customer["name"],
-                    "company_id": partner.company_id.id,
-                    **address,
-                }
-            )
-        return partner, shipping
+            scratch.update(made)
+            for entry in found:
+                if isinstance(entry[1], tuple):
+                    entry[1] = made[entry[1]]
+        return [(entry[0], entry[1]) for entry in found]
+
+    @staticmethod
+    def _api_with_defaults(model, vals_list):
+        """``vals_list`` with the defaults that query the database and are
+        the same for every record (whether to offer a choice of invoice
+        layouts) computed once, not once per record by ``create``."""
+        names = [name for name in SHARED_DEFAULTS.get(model._name, ()) if name in model._fields]
+        if not names or len(vals_list) < 2:
+            return vals_list
+        defaults = model.default_get(names)
+        return [{**defaults, **vals} for vals in vals_list]
 
     @staticmethod
     def _api_same_address(partner, address):

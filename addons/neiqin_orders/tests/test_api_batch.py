@@ -97,12 +97,94 @@ class TestApiBatch(OrdersCase):
         results = self._api().api_upsert_orders(
             [self._order_payload("JD-1"), self._order_payload("JD-2"), self._order_payload("JD-1")]
         )
-        self.assertEqual([r["status"] for r in results], ["created", "created", "error"])
-        self.assertIn("appears more than once", results[2]["message"])
+        # The same order twice in one call: the second finds the first.
+        self.assertEqual([r["status"] for r in results], ["created", "created", "unchanged"])
+        self.assertEqual(results[2]["id"], results[0]["id"])
         orders = self.env["sale.order"].browse([results[0]["id"], results[1]["id"]])
         self.assertEqual(len(orders.partner_id), 1, "one customer, created once")
         self.assertEqual(orders.partner_id.ref, "jd:buyer-1")
         self.assertEqual(orders.mapped("amount_total"), [80.0, 80.0])
+
+    def test_updates_of_one_order_in_one_call_apply_in_order(self):
+        """A feed carrying two updates of one order: each is applied, in the
+        order sent, and answered; the later wins."""
+        results = self._api().api_upsert_orders(
+            [
+                self._order_payload("JD-8", buyer_remark="first"),
+                self._order_payload("JD-9"),
+                self._order_payload("JD-8", buyer_remark="second"),
+                self._order_payload("JD-8", buyer_remark="second"),
+                self._order_payload("JD-8", lines=[{"sku": "T-TEE", "qty": 2, "price_unit": 80}]),
+            ]
+        )
+        self.assertEqual(
+            [r["status"] for r in results],
+            ["created", "created", "updated", "unchanged", "updated"],
+            results,
+        )
+        self.assertEqual(len({results[i]["id"] for i in (0, 2, 3, 4)}), 1)
+        order = self.env["sale.order"].browse(results[0]["id"])
+        self.assertFalse(order.neiqin_buyer_remark, "the last item has no remark")
+        self.assertEqual(order.order_line.product_uom_qty, 2)
+        self.assertEqual(
+            self.env["sale.order"].search_count([("neiqin_platform_order_no", "=", "JD-8")]), 1
+        )
+
+    def test_later_item_of_an_order_is_applied_after_a_failed_one(self):
+        results = self._api().api_upsert_orders(
+            [
+                self._order_payload("JD-10", lines=[{"sku": "NOPE", "qty": 1}]),
+                self._order_payload("JD-10"),
+            ]
+        )
+        self.assertEqual([r["status"] for r in results], ["error", "created"], results)
+        self.assertIn("unknown SKU NOPE", results[0]["message"])
+
+    def _new_orders(self, count, start):
+        return [
+            self._order_payload(
+                f"QC-{start + n}",
+                buyer=f"qc-buyer-{start + n}",
+                customer={
+                    "name": f"Buyer {start + n}",
+                    "external_id": f"qc-buyer-{start + n}",
+                    "email": f"qc{start + n}@example.com",
+                    "street": f"{n} Renmin Road",
+                    "city": "Beijing",
+                    "zip": "100000",
+                    "country_code": "CN",
+                },
+                lines=[
+                    {"sku": "T-TEE", "qty": 1, "price_unit": 80},
+                    {"sku": "T-MUG", "qty": 2, "price_unit": 40},
+                ],
+                paid_amount=160,
+            )
+            for n in range(count)
+        ]
+
+    def _upsert_queries(self, payloads):
+        api_model = self._api()
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        results = api_model.api_upsert_orders(payloads)
+        self.env.flush_all()
+        self.assertEqual({r["status"] for r in results}, {"created"}, results)
+        return self.cr.sql_log_count - before
+
+    def test_upsert_queries_do_not_grow_per_order(self):
+        """New orders of new buyers, with two lines each: a batch of
+        2N orders issues at most 4 queries per order more than a batch of N."""
+        count = 10
+        self._upsert_queries(self._new_orders(2, 900))  # warm the caches
+        single = self._upsert_queries(self._new_orders(count, 0))
+        double = self._upsert_queries(self._new_orders(2 * count, 100))
+        self.assertLessEqual(
+            double - single,
+            4 * count,
+            f"{single} queries for {count} orders, {double} for {2 * count}",
+        )
 
     def test_batch_tracking_numbers_find_each_delivery(self):
         orders = self._order(neiqin_platform="jd", neiqin_platform_order_no="JD-7") | self._order()

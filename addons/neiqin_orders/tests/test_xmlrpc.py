@@ -68,6 +68,16 @@ class TestXmlRpc(OrdersData, HttpCase):
             "customer matched, not duplicated",
         )
 
+    def test_two_updates_of_one_order_in_one_call(self):
+        results = self.call(
+            "api_upsert_orders",
+            [self._payload("W-1"), self._payload("W-1", buyer_remark="Ring twice")],
+        )
+        self.assertEqual([r["status"] for r in results], ["created", "updated"], results)
+        self.assertEqual(results[0]["id"], results[1]["id"])
+        order = self.env["sale.order"].browse(results[0]["id"])
+        self.assertEqual(order.neiqin_buyer_remark, "Ring twice")
+
     def test_tracking_events_and_status(self):
         created = self.call("api_upsert_orders", [self._payload("Y-1")])[0]
         order = self.env["sale.order"].browse(created["id"])
