@@ -559,6 +559,7 @@ class SaleOrder(models.Model):
             if plan[0] == "create"
         ]
         self._api_order_names(vals_list)
+        self._api_order_warehouses(vals_list)
         # The orders' source is the engine's to say (it decides whether
         # they are reviewed): the values are the API's own, none of them is
         # the caller's raw payload.
@@ -601,27 +602,18 @@ class SaleOrder(models.Model):
             )
             vals["name"] = sequence._next(sequence_date=date)
 
-    @api.depends("user_id", "company_id")
-    def _compute_warehouse_id(self):
-        """sale_stock's default warehouse, looked up once per company and
-        salesperson instead of once per order (a batch of API orders)."""
-        found = {}
-        for order in self:
-            company = order.company_id
-            default = (
-                self.env["ir.default"]
-                .with_company(company.id)
-                ._get_model_defaults("sale.order")
-                .get("warehouse_id")
-            )
-            if order.state in ["draft", "sent"] or not order.ids:
-                if default is not None:
-                    order.warehouse_id = default
-                    continue
-                key = (company.id, order.user_id.id)
-                if key not in found:
-                    found[key] = order.user_id.with_company(company.id)._get_default_warehouse_id()
-                order.warehouse_id = found[key]
+    def _api_order_warehouses(self, vals_list):
+        """Give each new order the warehouse Odoo would, looked up once per
+        call (all of a call's orders are the caller's, in one company)
+        instead of once per order; Odoo's own computation is left as it is
+        for every other order. An empty default leaves it to Odoo."""
+        if not vals_list or "warehouse_id" not in self._fields:
+            return
+        probe = self.new({"company_id": self.env.company.id, "user_id": self.env.uid})
+        default = probe.warehouse_id.id
+        if default:
+            for vals in vals_list:
+                vals.setdefault("warehouse_id", default)
 
     def _api_order_header(self, item):
         vals = {"neiqin_buyer_remark": item["buyer_remark"] or False}
