@@ -103,3 +103,21 @@ def time_left(env, state, deadline, now, paused_at=None, done_at=None):
     if state == "paused":
         return _("paused, %(span)s left", span=span)
     return _("%(span)s left", span=span)
+
+
+def overdue_domain(state_field, deadline_field, overdue, now):
+    """The domain of what is overdue at ``now`` (``overdue``) or not: an
+    open step past its deadline. Spelled out for "not": a "!" before the
+    pair would negate its first leaf only, and a record without a deadline
+    (or a step) is never overdue."""
+    if overdue:
+        return [(state_field, "=", "open"), (deadline_field, "<", now)]
+    return [
+        "|",
+        "|",
+        (state_field, "!=", "open"),
+        (state_field, "=", False),
+        "|",
+        (deadline_field, "=", False),
+        (deadline_field, ">=", now),
+    ]

@@ -5,7 +5,13 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from ..engine.actions import responsibility_action
-from ..engine.deadline import DeadlinePlanner, add_working_hours, time_left, working_hours_between
+from ..engine.deadline import (
+    DeadlinePlanner,
+    add_working_hours,
+    overdue_domain,
+    time_left,
+    working_hours_between,
+)
 from ..engine.guard import engine_writes, require_group
 
 # The fields the process engine keeps on each record (see _neiqin_owned_fields).
@@ -131,20 +137,12 @@ class NeiqinProcessMixin(models.AbstractModel):
     def _search_neiqin_step_is_overdue(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(self.env._("Unsupported search on Step Overdue."))
-        now = fields.Datetime.now()
-        if (operator == "=") == value:
-            return [("neiqin_step_state", "=", "open"), ("neiqin_step_deadline_at", "<", now)]
-        # Spelled out: a "!" before the pair would negate its first leaf only,
-        # and a record without a deadline (or a step) is never overdue.
-        return [
-            "|",
-            "|",
-            ("neiqin_step_state", "!=", "open"),
-            ("neiqin_step_state", "=", False),
-            "|",
-            ("neiqin_step_deadline_at", "=", False),
-            ("neiqin_step_deadline_at", ">=", now),
-        ]
+        return overdue_domain(
+            "neiqin_step_state",
+            "neiqin_step_deadline_at",
+            (operator == "=") == value,
+            fields.Datetime.now(),
+        )
 
     @api.model
     def _neiqin_owned_fields(self):

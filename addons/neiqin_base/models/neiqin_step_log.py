@@ -5,7 +5,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..engine.actions import document_action, model_labels, responsibility_action
-from ..engine.deadline import time_left, working_hours_between
+from ..engine.deadline import overdue_domain, time_left, working_hours_between
 from ..engine.guard import engine_writes, engine_writing, require_group
 
 _logger = logging.getLogger(__name__)
@@ -128,18 +128,9 @@ class NeiqinStepLog(models.Model):
     def _search_is_overdue(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(self.env._("Unsupported search on Overdue."))
-        now = fields.Datetime.now()
-        if (operator == "=") == value:
-            return [("state", "=", "open"), ("deadline_at", "<", now)]
-        # Spelled out: a "!" before the pair would negate its first leaf only,
-        # and a passage without a deadline is never overdue.
-        return [
-            "|",
-            "|",
-            ("state", "!=", "open"),
-            ("deadline_at", "=", False),
-            ("deadline_at", ">=", now),
-        ]
+        return overdue_domain(
+            "state", "deadline_at", (operator == "=") == value, fields.Datetime.now()
+        )
 
     @api.depends("res_model")
     def _compute_res_model_label(self):
