@@ -130,8 +130,10 @@ class TestTranslations(TransactionCase):
             "zh_TW": {"exception": "異常", "to_review": "待審核"},
         }
         for lang, labels in expected.items():
-            fields = self.env["sale.order"].with_context(lang=lang).fields_get(
-                ["neiqin_review_state", "neiqin_step_state"], ["selection"]
+            fields = (
+                self.env["sale.order"]
+                .with_context(lang=lang)
+                .fields_get(["neiqin_review_state", "neiqin_step_state"], ["selection"])
             )
             review = dict(fields["neiqin_review_state"]["selection"])
             step = dict(fields["neiqin_step_state"]["selection"])

@@ -145,6 +145,21 @@ class TestReviewDesk(OrdersCase):
         self.assertTrue(late.neiqin_step_is_overdue)
         self.assertEqual(soon.with_user(self.clerk).neiqin_step_time_left, "2 d 3 h left")
 
+    def test_a_warning_is_shown_on_the_form_of_an_order_it_does_not_stop(self):
+        self.env.company.neiqin_auto_approve = False
+        first = self._order()
+        second = self._order()
+        (first | second).action_neiqin_review()
+        self.assertEqual(second.neiqin_review_state, "to_review")
+        duplicate = self.env.ref("neiqin_orders.rule_order_duplicate")
+        with Form(second.with_user(self.clerk)) as form:
+            self.assertIn(duplicate, form.neiqin_exception_rule_ids)
+            self.assertIn(duplicate.name, str(form.neiqin_exception_html))
+        arch = self.env["sale.order"].with_user(self.clerk).get_view(view_type="form")["arch"]
+        warning = etree.fromstring(arch).xpath("//div[hasclass('o_neiqin_warning_alert')]")
+        self.assertEqual(len(warning), 1)
+        self.assertIn("neiqin_review_state == 'exception'", warning[0].get("invisible"))
+
     def test_the_clerk_sees_why_the_order_is_stopped_at_the_top_of_the_form(self):
         blocked = self._blocked()
         with Form(blocked.with_user(self.clerk)) as form:
