@@ -458,20 +458,21 @@ class NeiqinGateMixin(models.AbstractModel):
     def _neiqin_review_notification(self, title):
         """A notification of what a review did to these records, then the
         screen reloaded: a button's consequences are announced."""
-        approved = self.filtered(lambda r: r.neiqin_review_state == "approved")
-        stopped = self.filtered(lambda r: r.neiqin_review_state == "exception")
-        lines = []
-        if approved:
-            lines.append(self.env._("Approved: %s", ", ".join(approved.mapped("display_name"))))
-        if stopped:
-            lines.append(
-                self.env._(
-                    "Still stopped by exceptions: %s",
-                    ", ".join(stopped.mapped("display_name")),
-                )
+        _ = self.env._
+        by_state = self.grouped("neiqin_review_state")
+        stopped = by_state.get("exception", self.browse())
+        waiting = by_state.get("to_review", self.browse())
+        approved = by_state.get("approved", self.browse())
+        lines = [
+            label % ", ".join(records.mapped("display_name"))
+            for label, records in (
+                (_("Approved: %s"), approved),
+                (_("Still stopped by exceptions: %s"), stopped),
+                (_("No blocking exception, waiting for approval: %s"), waiting),
+                (_("No change: %s"), self - approved - stopped - waiting),
             )
-        if not lines:
-            lines.append(self.env._("No change: %s", ", ".join(self.mapped("display_name"))))
+            if records
+        ]
         return result_notification(title, lines, warning=bool(stopped))
 
     def action_neiqin_approve(self):

@@ -115,6 +115,21 @@ class TestReviewFlow(OrdersCase):
         self.assertEqual(action["params"]["type"], "warning")
         self.assertIn("Still stopped by exceptions", action["params"]["message"])
 
+    def test_a_fixed_order_is_announced_as_waiting_for_approval(self):
+        self.env.company.neiqin_auto_approve = False
+        no_street = self._customer(name="Zhao Min", street=False)
+        order = self._order(partner=no_street)
+        order.with_user(self.clerk).action_neiqin_review()
+        self.assertEqual(order.neiqin_review_state, "exception")
+        no_street.street = "88 Wensan Road"
+        action = order.with_user(self.clerk).action_neiqin_review()
+        self.assertEqual(order.neiqin_review_state, "to_review")
+        self.assertEqual(action["params"]["type"], "success")
+        self.assertEqual(
+            action["params"]["message"],
+            f"No blocking exception, waiting for approval: {order.display_name}",
+        )
+
     def test_approved_platform_order_waits_when_the_setting_is_off(self):
         self.env.company.neiqin_confirm_approved = False
         platform = self._order(neiqin_platform="tmall", neiqin_platform_order_no="TM-A2")
