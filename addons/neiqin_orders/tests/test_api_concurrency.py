@@ -125,6 +125,18 @@ class RaceCase(CommittingCase):
         )
         return dict(cr.fetchall())
 
+    def _race(self, payloads, answers, second_call):
+        """The first call creates ``payloads`` and, before it commits, the
+        second (``second_call``, in a thread) pushes them too and waits on
+        its locks; then the first commits."""
+        with self.registry.cursor() as cr:
+            answers["first"] = self._api(cr).api_upsert_orders(payloads)
+            thread = threading.Thread(target=second_call)
+            thread.start()
+            self.assertTrue(self._wait_for_lock(cr, thread), "the calls did not meet")
+        thread.join(60)
+        self.assertEqual([r["status"] for r in answers["first"]], ["created"] * 3)
+
 
 @tagged("post_install", "-at_install")
 class TestConcurrentPushOfSameOrders(RaceCase):
@@ -143,13 +155,7 @@ class TestConcurrentPushOfSameOrders(RaceCase):
             with self.registry.cursor() as cr:
                 answers["second"] = self._api(cr).api_upsert_orders(payloads)
 
-        with self.registry.cursor() as cr:
-            answers["first"] = self._api(cr).api_upsert_orders(payloads)
-            thread = threading.Thread(target=second_call)
-            thread.start()
-            self.assertTrue(self._wait_for_lock(cr, thread), "the calls did not meet")
-        thread.join(60)
-        self.assertEqual([r["status"] for r in answers["first"]], ["created"] * 3)
+        self._race(payloads, answers, second_call)
         for payload, result in zip(payloads, answers["second"], strict=True):
             number = payload["platform_order_no"]
             self.assertEqual(result["status"], "error", result)
@@ -197,13 +203,7 @@ class TestConcurrentPushOverXmlRpc(RaceCase):
             except Exception as exc:  # noqa: BLE001 (asserted below)
                 answers["second"] = exc
 
-        with self.registry.cursor() as cr:
-            answers["first"] = self._api(cr).api_upsert_orders(payloads)
-            thread = threading.Thread(target=second_call)
-            thread.start()
-            self.assertTrue(self._wait_for_lock(cr, thread), "the calls did not meet")
-        thread.join(60)
-        self.assertEqual([r["status"] for r in answers["first"]], ["created"] * 3)
+        self._race(payloads, answers, second_call)
         second = answers["second"]
         self.assertIsInstance(second, list, second)
         self.assertEqual([r["status"] for r in second], ["unchanged"] * 3, second)
