@@ -34,7 +34,6 @@
         "views/neiqin_order_notice_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
-        "views/res_config_settings_marketplace_views.xml",
         "views/menus.xml",
     ],
     "demo": [

@@ -1,7 +1,5 @@
 from . import res_company
 from . import res_config_settings
-from . import res_company_marketplace
-from . import res_config_settings_marketplace
 from . import res_partner
 from . import delivery_carrier
 from . import neiqin_dispatch_rule

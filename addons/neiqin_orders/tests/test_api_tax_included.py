@@ -1,4 +1,5 @@
 from odoo import Command
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
 from .common import OWN_DOCS_API_GROUPS, OrdersCase
@@ -83,12 +84,21 @@ class TestApiTaxIncluded(OrdersCase):
         self.assertEqual(len(orders.order_line.tax_id), 1)
 
     def test_platform_priced_before_tax_gets_the_tax_on_top(self):
-        self.env.company.neiqin_tax_excluded_platforms = "shop, b2b"
+        self.env.company.neiqin_tax_excluded_platforms = "shop, JD"
         result = self._api().api_upsert_orders([self._payload("TAX-5", platform="shop")])[0]
         order = self.env["sale.order"].browse(result["id"])
         self.assertAlmostEqual(order.amount_untaxed, 199.8, places=2)
         self.assertAlmostEqual(order.amount_total, round(199.8 * self._rate(), 2), places=2)
         self.assertEqual(order.neiqin_payment_state, "partial")
+
+    def test_platforms_priced_before_tax_are_known_codes(self):
+        for value in ("shop, b2b", "jd pdd"):
+            with self.subTest(value=value), self.assertRaises(ValidationError) as caught:
+                self.env.company.neiqin_tax_excluded_platforms = value
+            self.assertIn("Known codes: tmall", caught.exception.args[0])
+        self.env.company.neiqin_tax_excluded_platforms = " jd , shop "
+        self.assertFalse(self.env.company._neiqin_prices_include_tax("jd"))
+        self.assertTrue(self.env.company._neiqin_prices_include_tax("tmall"))
 
     def test_draft_order_pushed_again_takes_the_tax_out(self):
         """An order pushed while prices were taken before tax, blocked as
