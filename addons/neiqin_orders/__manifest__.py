@@ -25,6 +25,7 @@
         "data/ir_cron_data.xml",
         "wizards/neiqin_tracking_import_wizard_views.xml",
         "views/sale_order_views.xml",
+        "views/sale_order_seller_views.xml",
         "views/sale_order_responsibility_views.xml",
         "views/stock_picking_views.xml",
         "views/delivery_carrier_views.xml",

@@ -1,3 +1,4 @@
+import bisect
 import logging
 from datetime import timedelta
 
@@ -7,6 +8,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.tools import SQL, float_compare
+from odoo.tools.sql import escape_psql
 
 from odoo.addons.neiqin_base.engine.actions import result_notification
 from odoo.addons.neiqin_base.engine.guard import engine_writes, require_group
@@ -41,6 +43,15 @@ PLATFORMS = [
     ("wechat", "WeChat Store"),
     ("shop", "Own Web Shop"),
     ("other", "Other"),
+]
+# The colour flags (旗帜) a seller puts on an order on Taobao, Tmall or JD:
+# the keys are the codes the API accepts, the labels are translated.
+SELLER_FLAGS = [
+    ("red", "Red"),
+    ("yellow", "Yellow"),
+    ("green", "Green"),
+    ("blue", "Blue"),
+    ("purple", "Purple"),
 ]
 REFUND_STATES = [
     ("none", "None"),
@@ -80,6 +91,18 @@ class SaleOrder(models.Model):
         string="Platform Order No.", index=True, copy=False, tracking=True
     )
     neiqin_buyer_remark = fields.Text(string="Buyer Remark", tracking=True)
+    neiqin_seller_memo = fields.Text(
+        string="Seller Memo",
+        tracking=True,
+        help="The seller's memo (卖家备注) on the order, as the platform gives it.",
+    )
+    neiqin_seller_flag = fields.Selection(
+        SELLER_FLAGS,
+        string="Seller Flag",
+        index=True,
+        tracking=True,
+        help="The colour flag (旗帜) the seller put on the order on the platform.",
+    )
     neiqin_remark_read = fields.Boolean(
         string="Remark Read",
         copy=False,
@@ -245,6 +268,18 @@ class SaleOrder(models.Model):
             ),
             "rule_order_product": _("Replace the archived or unsellable product, %s", again),
             "rule_order_payment": _("Check the paid amount with the platform, %s", again),
+            "rule_order_address_keywords": _(
+                "Check the delivery address with the buyer and correct it, %s", again
+            ),
+            "rule_order_manual_review_product": _(
+                "Check the products that need a manual review, then approve the order, or "
+                "ask a lead to override with a reason."
+            ),
+            "rule_order_seller_flag": _(
+                "Read the seller memo and act on it, then remove the flag (here or on the "
+                "platform), %s",
+                again,
+            ),
         }
         general = _(
             "Fix the data, then check the review rules again; or ask a lead to override with "
@@ -880,10 +915,12 @@ class SaleOrder(models.Model):
 
     def _neiqin_dq_check_price_deviation(self, rule):
         """Orders with a line below the product's price floor, or whose net
-        unit price deviates from the product's list price by more than the
-        rule's ``max_price_deviation_percent`` (30 when 0)."""
+        unit price deviates from the price Odoo would give the line (the
+        order's pricelist, else the list price, taxes as the order's fiscal
+        position maps them) by more than the rule's
+        ``max_price_deviation_percent`` (30 when 0)."""
         percent = rule.max_price_deviation_percent or 30.0
-        return self._neiqin_orders_from_sql(
+        below_floor = self._neiqin_orders_from_sql(
             SQL(
                 """
                 SELECT DISTINCT l.order_id
@@ -893,16 +930,165 @@ class SaleOrder(models.Model):
                  WHERE l.order_id = ANY(%(ids)s)
                    AND l.display_type IS NULL
                    AND NOT COALESCE(l.is_downpayment, false)
-                   AND (
-                        (t.neiqin_price_floor > 0
-                         AND l.price_unit * (1 - COALESCE(l.discount, 0) / 100)
-                             < t.neiqin_price_floor)
-                     OR (t.list_price > 0
-                         AND abs(l.price_unit * (1 - COALESCE(l.discount, 0) / 100) - t.list_price)
-                             > t.list_price * %(ratio)s)
-                   )
+                   AND t.neiqin_price_floor > 0
+                   AND l.price_unit * (1 - COALESCE(l.discount, 0) / 100) < t.neiqin_price_floor
                 """,
                 ids=self.ids,
-                ratio=percent / 100.0,
+            )
+        )
+        return below_floor | self._neiqin_off_pricelist_price(percent / 100.0)
+
+    def _neiqin_off_pricelist_price(self, ratio):
+        """Orders with a line whose net unit price differs from the price
+        Odoo would put on it by more than ``ratio`` of that price.
+
+        Odoo's own computation decides the price (``sale.order.line``'s
+        ``_compute_price_unit``): the pricelist's price for the quantity, unit,
+        date and currency, made tax-included when the fiscal position maps
+        the product's taxes to tax-included ones. The pricelist is asked
+        once per group of lines sharing those (``_compute_price_rule`` for
+        all their products), so the queries grow with the number of groups,
+        never with the number of orders."""
+        # The engine checks with archived records visible; the pricelist
+        # rules that apply are the active ones, as on the order.
+        lines = (
+            self.env["sale.order.line"]
+            .with_context(active_test=True)
+            .search_fetch(
+                [
+                    ("order_id", "in", self.ids),
+                    ("display_type", "=", False),
+                    ("is_downpayment", "=", False),
+                    ("product_id", "!=", False),
+                    ("combo_item_id", "=", False),
+                    ("product_id.type", "!=", "combo"),
+                ],
+                [
+                    "order_id",
+                    "company_id",
+                    "product_id",
+                    "product_uom",
+                    "product_uom_qty",
+                    "price_unit",
+                    "discount",
+                    "currency_id",
+                ],
+            )
+        )
+        if not lines:
+            return self.browse()
+        periods = self._neiqin_pricelist_periods()
+        groups = {}
+        for line in lines:
+            order = line.order_id
+            day = fields.Date.to_date(order.date_order)
+            key = (
+                order.pricelist_id,
+                line.currency_id,
+                line.company_id,
+                order.fiscal_position_id,
+                line.product_uom,
+                line.product_uom_qty or 1.0,
+                day,
+                periods(order.date_order),
+            )
+            groups.setdefault(key, []).append(line)
+        bad = set()
+        for (pricelist, currency, company, position, uom, qty, _day, _p), group in groups.items():
+            products = self.env["product.product"].union(*(line.product_id for line in group))
+            date = group[0].order_id.date_order
+            prices = pricelist.with_company(company)._compute_price_rule(
+                products, qty, currency=currency, uom=uom, date=date
+            )
+            for line in group:
+                expected = line.product_id._get_tax_included_unit_price_from_price(
+                    prices[line.product_id.id][0],
+                    product_taxes=line.product_id.taxes_id.filtered(
+                        lambda tax, company=company: tax.company_id == company
+                    ),
+                    fiscal_position=position,
+                )
+                net = line.price_unit * (1 - (line.discount or 0.0) / 100)
+                if expected > 0 and abs(net - expected) > expected * ratio:
+                    bad.add(line.order_id.id)
+        return self.browse(sorted(bad))
+
+    def _neiqin_pricelist_periods(self):
+        """A function giving a datetime the period it falls in between the
+        start and end dates of the pricelist rules: two dates of one period
+        have the same pricelist rules in force. One query."""
+        # Archived rules' dates too: more periods, never a wrong one.
+        items = (
+            self.env["product.pricelist.item"]
+            .with_context(active_test=False)
+            .search_fetch(
+                ["|", ("date_start", "!=", False), ("date_end", "!=", False)],
+                ["date_start", "date_end"],
+            )
+        )
+        bounds = sorted({d for item in items for d in (item.date_start, item.date_end) if d})
+
+        def period(when):
+            return bisect.bisect_right(bounds, when)
+
+        return period
+
+    @dq_reads(
+        "partner_shipping_id.name",
+        "partner_shipping_id.street",
+        "partner_shipping_id.street2",
+        "partner_shipping_id.city",
+    )
+    def _neiqin_dq_check_address_keywords(self, rule):
+        """Orders whose delivery contact's name, street or city contains one
+        of the rule's ``address_keywords``, whatever the case. No keyword: no
+        order."""
+        keywords = rule._address_keywords()
+        if not keywords or not self:
+            return self.browse()
+        patterns = [f"%{escape_psql(word)}%" for word in keywords]
+        # One text per address, its parts on lines of their own: a keyword
+        # (which holds no new line) never matches across two of them.
+        return self._neiqin_orders_from_sql(
+            SQL(
+                """
+                SELECT o.id
+                  FROM sale_order o
+                  JOIN res_partner a ON a.id = o.partner_shipping_id
+                 WHERE o.id = ANY(%(ids)s)
+                   AND concat_ws(%(newline)s, a.name, a.street, a.street2, a.city)
+                       ILIKE ANY(%(patterns)s)
+                """,
+                ids=self.ids,
+                newline="\n",
+                patterns=patterns,
+            )
+        )
+
+    def _neiqin_dq_check_manual_review_product(self, rule):
+        """Orders with a line of one of the rule's products reviewed by hand
+        (``manual_review_product_ids``), or of a product of one of its
+        categories or their subcategories (``manual_review_categ_ids``)."""
+        templates = rule.manual_review_product_ids
+        # A category's subcategories are those whose path starts with its own.
+        categories = rule.manual_review_categ_ids
+        paths = [f"{escape_psql(path)}%" for path in categories.mapped("parent_path")]
+        if not (templates or paths) or not self:
+            return self.browse()
+        return self._neiqin_orders_from_sql(
+            SQL(
+                """
+                SELECT DISTINCT l.order_id
+                  FROM sale_order_line l
+                  JOIN product_product p ON p.id = l.product_id
+                  JOIN product_template t ON t.id = p.product_tmpl_id
+                  LEFT JOIN product_category c ON c.id = t.categ_id
+                 WHERE l.order_id = ANY(%(ids)s)
+                   AND l.display_type IS NULL
+                   AND (t.id = ANY(%(templates)s) OR c.parent_path LIKE ANY(%(paths)s))
+                """,
+                ids=self.ids,
+                templates=templates.ids,
+                paths=paths,
             )
         )

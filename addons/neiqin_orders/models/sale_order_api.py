@@ -45,6 +45,8 @@ CONFIRMED_FIELDS = (
     "neiqin_payment_ref",
     "neiqin_buyer_remark",
     "neiqin_refund_state",
+    "neiqin_seller_memo",
+    "neiqin_seller_flag",
 )
 # Bounds of the numbers an order may carry. Amounts are floats in Odoo: a
 # line total up to MAX_QTY * MAX_PRICE = 1e13 and a paid amount up to
@@ -63,6 +65,7 @@ TEXT_LIMITS = {
     "platform_order_no": 128,
     "payment_ref": 128,
     "buyer_remark": 10000,
+    "seller_memo": 10000,
     "sku": 128,
     "name": 256,
     "external_id": 128,
@@ -166,11 +169,15 @@ class SaleOrder(models.Model):
         ``state_code`` (code or name of the province/state), ``country_code``},
         ``lines`` [{``sku``, ``qty``, ``price_unit``, ``discount``}],
         ``paid_amount``, ``payment_ref``, ``buyer_remark``, ``refund_state``,
-        ``date_order``, ``idempotency_key`` (optional, see the helper).
+        ``seller_memo`` (the seller's memo, 卖家备注), ``seller_flag`` (the
+        seller's colour flag, 旗帜: ``red``, ``yellow``, ``green``, ``blue``,
+        ``purple``, or empty for none; memo and flag change only when their
+        key is sent), ``date_order``, ``idempotency_key`` (optional, see the
+        helper).
 
         Draft orders are updated whole (customer, delivery address, order
-        date and lines included); confirmed orders only take payment, remark
-        and refund changes. Line prices are what the buyer paid, taxes
+        date and lines included); confirmed orders only take payment, remark,
+        refund, seller memo and flag changes. Line prices are what the buyer paid, taxes
         included, unless the company says otherwise for the platform (see
         ``res.company._neiqin_prices_include_tax``). An order sent twice in
         one call is written twice, in the order sent. Result items carry
@@ -222,6 +229,34 @@ class SaleOrder(models.Model):
                 raise UserError(_("refund_state must be one of %s.", ", ".join(allowed)))
             clean["refund_state"] = refund
         clean["date_order"] = self._api_datetime(data.get("date_order"), "date_order")
+        clean.update(self._api_parse_seller_notes(data))
+        return clean
+
+    @api.model
+    def _api_parse_seller_notes(self, data):
+        """The seller's memo and colour flag ``data`` sends (each only when
+        its key is there), the flag refused with the accepted codes when it
+        is not one of them."""
+        clean = {}
+        if "seller_memo" in data:
+            clean["seller_memo"] = self._api_text(
+                data["seller_memo"], "seller_memo", multiline=True
+            )
+        if "seller_flag" in data:
+            flag = data["seller_flag"]
+            codes = dict(self._fields["neiqin_seller_flag"].selection)
+            if flag in (None, False, ""):
+                flag = False
+            elif not isinstance(flag, str) or flag not in codes:
+                raise UserError(
+                    self.env._(
+                        "seller_flag %(flag)s is not a known flag: give one of %(codes)s, or "
+                        "nothing for no flag.",
+                        flag=flag,
+                        codes=", ".join(codes),
+                    )
+                )
+            clean["seller_flag"] = flag
         return clean
 
     @api.model
@@ -623,6 +658,10 @@ class SaleOrder(models.Model):
             vals["neiqin_payment_ref"] = item["payment_ref"] or False
         if "refund_state" in item:
             vals["neiqin_refund_state"] = item["refund_state"]
+        if "seller_memo" in item:
+            vals["neiqin_seller_memo"] = item["seller_memo"] or False
+        if "seller_flag" in item:
+            vals["neiqin_seller_flag"] = item["seller_flag"]
         return vals
 
     def _api_order_lines(self, lines, by_sku):
