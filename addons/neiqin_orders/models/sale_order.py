@@ -945,7 +945,11 @@ class SaleOrder(models.Model):
         Odoo's own computation decides the price (``sale.order.line``'s
         ``_compute_price_unit``): the pricelist's price for the quantity, unit,
         date and currency, made tax-included when the fiscal position maps
-        the product's taxes to tax-included ones. The pricelist is asked
+        the product's taxes to tax-included ones. On the orders of the
+        company's tax-included position (marketplace prices, see
+        ``res.company._neiqin_tax_included_position``) the taxes added on top
+        of the pricelist price are counted in, as they are in what the buyer
+        paid. The pricelist is asked
         once per group of lines sharing those (``_compute_price_rule`` for
         all their products), so the queries grow with the number of groups,
         never with the number of orders."""
@@ -1000,14 +1004,24 @@ class SaleOrder(models.Model):
             prices = pricelist.with_company(company)._compute_price_rule(
                 products, qty, currency=currency, uom=uom, date=date
             )
+            # Marketplace prices are what the buyer paid: on an order of the
+            # company's tax-included position, the taxes a product adds on
+            # top of its pricelist price are in the line's price too.
+            tax_included = position and position == company.neiqin_tax_included_fpos_id
             for line in group:
+                product_taxes = line.product_id.taxes_id.filtered(
+                    lambda tax, company=company: tax.company_id == company
+                )
                 expected = line.product_id._get_tax_included_unit_price_from_price(
                     prices[line.product_id.id][0],
-                    product_taxes=line.product_id.taxes_id.filtered(
-                        lambda tax, company=company: tax.company_id == company
-                    ),
+                    product_taxes=product_taxes,
                     fiscal_position=position,
                 )
+                added = product_taxes.filtered(lambda tax: not tax.price_include)
+                if tax_included and added:
+                    expected = added.compute_all(
+                        expected, currency=currency, product=line.product_id
+                    )["total_included"]
                 net = line.price_unit * (1 - (line.discount or 0.0) / 100)
                 if expected > 0 and abs(net - expected) > expected * ratio:
                     bad.add(line.order_id.id)

@@ -115,3 +115,30 @@ class TestApiTaxIncluded(OrdersCase):
         self.assertEqual(
             self._api().api_upsert_orders([self._payload("TAX-6")])[0]["status"], "unchanged"
         )
+
+    def test_price_check_compares_what_the_buyer_paid_with_tax(self):
+        """The list price is before tax, the marketplace price after: the
+        review's price check counts the tax in before comparing them."""
+        rule = self.env.ref("neiqin_orders.rule_order_price")
+        rule.max_price_deviation_percent = 5
+        with_tax = round(100.0 * self._rate(), 2)
+        results = self._api().api_upsert_orders(
+            [
+                self._order_payload(
+                    "TAX-P1",
+                    platform="tmall",
+                    lines=[{"sku": "T-SCARF", "qty": 1, "price_unit": with_tax}],
+                    paid_amount=with_tax,
+                ),
+                self._order_payload(
+                    "TAX-P2",
+                    platform="tmall",
+                    lines=[{"sku": "T-SCARF", "qty": 1, "price_unit": 100.0}],
+                    paid_amount=100.0,
+                ),
+            ]
+        )
+        orders = self.env["sale.order"].browse([r["id"] for r in results])
+        self.assertEqual(orders.fiscal_position_id, self.env.company.neiqin_tax_included_fpos_id)
+        flagged = orders._neiqin_dq_check_price_deviation(rule)
+        self.assertEqual(flagged, orders[1], "the price paid with tax is the list price")
