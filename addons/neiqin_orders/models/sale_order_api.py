@@ -166,7 +166,10 @@ class SaleOrder(models.Model):
         ``state_code`` (code or name of the province/state), ``country_code``},
         ``lines`` [{``sku``, ``qty``, ``price_unit``, ``discount``}],
         ``paid_amount``, ``payment_ref``, ``buyer_remark``, ``refund_state``,
-        ``date_order``, ``idempotency_key`` (optional, see the helper).
+        ``date_order``, ``paid_at`` (when the buyer paid, ISO 8601 like
+        ``date_order``; the review holds a paid order some minutes after it,
+        see ``rule_order_paid_recently``; absent: when the order is first
+        found paid in full), ``idempotency_key`` (optional, see the helper).
 
         Draft orders are updated whole (customer, delivery address, order
         date and lines included); confirmed orders only take payment, remark
