@@ -12,5 +12,4 @@ from . import sale_order
 from . import sale_order_api
 from . import stock_picking
 from . import product_template
-from . import neiqin_dq_rule_hold
 from . import sale_order_hold

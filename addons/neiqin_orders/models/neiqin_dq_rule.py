@@ -16,3 +16,9 @@ class NeiqinDqRule(models.Model):
         help="Price below floor or off the list price: the net unit price of a line may differ "
         "from the product's list price by this percent at most. 0: 30%.",
     )
+    hold_minutes_after_payment = fields.Integer(
+        string="Hold After Payment (Minutes)",
+        help="Paid moments ago: a paid order is not approved before this many minutes have "
+        "passed since its payment, as buyers often change their address right after paying. "
+        "The review approves it by itself afterwards. 0: no hold.",
+    )

@@ -201,7 +201,7 @@ class TestOrderHold(HoldsCase):
         self.assertTrue(order.neiqin_held_at)
         self.assertEqual(order.neiqin_review_state, "exception")
         self.assertFlagged(self.hold_rule, order, among=order)
-        self.assertSaid(order, "On hold by ord_clerk: Buyer asked to change the address")
+        self.assertSaid(order, f"On hold by {self.clerk.name}: Buyer asked to change the address")
         html = order.with_user(self.clerk).neiqin_exception_html
         self.assertIn("Buyer asked to change the address", html)
         self.assertTrue(
@@ -282,7 +282,7 @@ class TestOrderHold(HoldsCase):
         self.assertFalse(order.neiqin_hold_reason)
         self.assertFalse(order.neiqin_hold_until)
         self.assertFalse(order.neiqin_held_by_id)
-        self.assertSaid(order, "Hold released by ord_clerk")
+        self.assertSaid(order, f"Hold released by {self.clerk.name}")
         self.assertEqual(order.neiqin_review_state, "approved")
         self.assertEqual(order.state, "draft")
         self.assertIn("Approved", action["params"]["message"])
