@@ -56,6 +56,8 @@ MATRIX = {
     "neiqin.order.notice": {**NONE, "clerk": "r", "lead": "r", "manager": "rwcu"},
     "neiqin.tracking.import.wizard": {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwc"},
     "neiqin.tracking.import.line": {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwc"},
+    # Opened by clerks only: the hold itself checks the clerk too.
+    "neiqin.order.hold.wizard": {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwc"},
 }
 
 # Record rules. How a record relates to the acting user:

@@ -10,3 +10,4 @@ from . import sale_order
 from . import sale_order_api
 from . import stock_picking
 from . import product_template
+from . import sale_order_hold

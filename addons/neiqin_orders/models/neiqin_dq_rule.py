@@ -36,6 +36,12 @@ class NeiqinDqRule(models.Model):
         "differ from the price the order's pricelist gives it by this percent at most. "
         "0: 30%.",
     )
+    hold_minutes_after_payment = fields.Integer(
+        string="Hold After Payment (Minutes)",
+        help="Paid moments ago: a paid order is not approved before this many minutes have "
+        "passed since its payment, as buyers often change their address right after paying. "
+        "The review approves it by itself afterwards. 0: no hold.",
+    )
     address_keywords = fields.Text(
         string="Suspicious Address Keywords",
         help="Suspicious address: an order whose delivery contact's name, street or city "

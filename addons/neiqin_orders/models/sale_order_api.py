@@ -172,13 +172,16 @@ class SaleOrder(models.Model):
         ``seller_memo`` (the seller's memo, 卖家备注), ``seller_flag`` (the
         seller's colour flag, 旗帜: ``red``, ``yellow``, ``green``, ``blue``,
         ``purple``, or empty for none; memo and flag change only when their
-        key is sent), ``date_order``, ``idempotency_key`` (optional, see the
+        key is sent), ``date_order``, ``paid_at`` (when the buyer paid, ISO
+        8601 like ``date_order``; the review holds a paid order some minutes
+        after it, see ``rule_order_paid_recently``; absent: when the order is
+        first found paid in full), ``idempotency_key`` (optional, see the
         helper).
 
         Draft orders are updated whole (customer, delivery address, order
         date and lines included); confirmed orders only take payment, remark,
-        refund, seller memo and flag changes. Line prices are what the buyer paid, taxes
-        included, unless the company says otherwise for the platform (see
+        refund, seller memo and flag changes. Line prices are what the buyer
+        paid, taxes included, unless the company says otherwise for the platform (see
         ``res.company._neiqin_prices_include_tax``). An order sent twice in
         one call is written twice, in the order sent. Result items carry
         ``id`` and ``name``.

@@ -7,3 +7,4 @@ from . import test_gate_findings
 from . import test_gate
 from . import test_roles
 from . import test_demo_data
+from . import test_review_holds

@@ -60,6 +60,9 @@ class OrdersData(NeiqinAssertions):
         # Every order of these tests goes through the review (the default
         # reviews marketplace and connector orders only: test_review_scope).
         cls.env.company.neiqin_review_scope = "all"
+        # Paid orders are approved at once here: the hold after payment is
+        # tested on its own (test_review_holds).
+        cls.env.ref("neiqin_orders.rule_order_paid_recently").hold_minutes_after_payment = 0
         cls.warehouse = cls.env["stock.warehouse"].search(
             [("company_id", "=", cls.env.company.id)], limit=1
         )
