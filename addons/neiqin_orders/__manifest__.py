@@ -2,7 +2,7 @@
     "name": "Neiqin Order Desk",
     "summary": "Order review with exceptions, payment check, dispatch rules, tracking numbers, "
     "logistics status and customer notices, every step with a deadline and an owner",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Back Office",
     "website": "https://github.com/neiqin/neiqin",
     "author": "Neiqin",
