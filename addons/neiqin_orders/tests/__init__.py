@@ -7,3 +7,6 @@ from . import test_gate_findings
 from . import test_gate
 from . import test_roles
 from . import test_demo_data
+from . import test_notices
+from . import test_notice_xmlrpc
+from . import test_notice_concurrency
