@@ -187,9 +187,7 @@ ENGINE_OWNED["neiqin.notice"] = {
     "sent_at": "2020-01-01 00:00:00",
     "delivered_at": "2020-01-01 00:00:00",
     "template_id": lambda t: t.env.ref("neiqin_orders.mail_template_order_delayed").id,
-    "notice_template_id": lambda t: t.env.ref(
-        "neiqin_orders.notice_template_order_delayed_sms"
-    ).id,
+    "notice_template_id": lambda t: t.env.ref("neiqin_orders.notice_template_order_delayed_sms").id,
     "message_id": lambda t: t.env["mail.message"].search([], limit=1).id,
 }
 

@@ -58,7 +58,7 @@ class NeiqinNotice(models.Model):
     res_name = fields.Char(string="Document Name", readonly=True)
     company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", index=True, readonly=True)
-    platform_id = fields.Many2one("neiqin.platform", string="Platform", index=True, readonly=True)
+    platform_id = fields.Many2one("neiqin.platform", index=True, readonly=True)
     platform_ref = fields.Char(
         string="Platform Reference",
         readonly=True,
@@ -73,14 +73,14 @@ class NeiqinNotice(models.Model):
         NOTICE_STATES, default="queued", required=True, readonly=True, index=True
     )
     tries = fields.Integer(readonly=True, help="How many times sending was attempted.")
-    last_error = fields.Text(string="Last Error", readonly=True)
+    last_error = fields.Text(readonly=True)
     queued_at = fields.Datetime(default=fields.Datetime.now, required=True, readonly=True)
     hold_until = fields.Datetime(
         string="Held Until",
         readonly=True,
         help="Queued during the quiet hours: not sent before this time.",
     )
-    claimed_by_id = fields.Many2one("res.users", string="Claimed By", readonly=True)
+    claimed_by_id = fields.Many2one("res.users", readonly=True)
     claimed_until = fields.Datetime(
         readonly=True,
         help="Not acknowledged by then, the notice goes back to the queue.",
@@ -91,7 +91,7 @@ class NeiqinNotice(models.Model):
     notice_template_id = fields.Many2one(
         "neiqin.notice.template", string="Text Template", readonly=True
     )
-    message_id = fields.Many2one("mail.message", string="Message", readonly=True)
+    message_id = fields.Many2one("mail.message", readonly=True)
 
     _sql_constraints = [
         (
@@ -116,9 +116,7 @@ class NeiqinNotice(models.Model):
 
     @api.model
     def _neiqin_owned_fields(self):
-        return set(self._fields) - EDITABLE_FIELDS - set(models.MAGIC_COLUMNS) - {
-            "display_name"
-        }
+        return set(self._fields) - EDITABLE_FIELDS - set(models.MAGIC_COLUMNS) - {"display_name"}
 
     @api.depends("res_name", "kind")
     def _compute_display_name(self):
@@ -345,7 +343,9 @@ class NeiqinNotice(models.Model):
         self.check_access("write")
         retry = self.filtered(lambda n: n.state in ("failed", "unreachable"))
         if not retry:
-            raise UserError(self.env._("Only failed notices or notices no channel reached can be sent again."))
+            raise UserError(
+                self.env._("Only failed notices or notices no channel reached can be sent again.")
+            )
         by_key = [(n.res_model, n.res_id, n.kind) for n in retry]
         # Cleared in SQL-free ORM calls by the engine, then queued again as
         # the documents' modules queue them.

@@ -195,9 +195,7 @@ class NeiqinNotice(models.Model):
         if state == "failed":
             if status == "failed":
                 return {"status": "unchanged", "state": state}
-            raise UserError(
-                _("Notice %s failed already; a clerk sends it again.", clean["id"])
-            )
+            raise UserError(_("Notice %s failed already; a clerk sends it again.", clean["id"]))
         if state == "unreachable":
             raise UserError(_("Notice %s was not pulled.", clean["id"]))
         if (

@@ -35,9 +35,11 @@ class NeiqinNoticeMixin(models.AbstractModel):
     def _search_neiqin_notice_unreachable(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise NotImplementedError(operator)
-        ids = self.env["neiqin.notice"]._search(
-            [("res_model", "=", self._name), ("state", "in", ("unreachable", "failed"))]
-        ).subselect(SQL.identifier("neiqin_notice", "res_id"))
+        ids = (
+            self.env["neiqin.notice"]
+            ._search([("res_model", "=", self._name), ("state", "in", ("unreachable", "failed"))])
+            .subselect(SQL.identifier("neiqin_notice", "res_id"))
+        )
         positive = (operator == "=") == value
         return [("id", "in" if positive else "not in", ids)]
 

@@ -15,7 +15,9 @@ class ResConfigSettings(models.TransientModel):
         help="The scheduled data check saves its results each time it has opened, reopened "
         "or closed this many issues, so that a long check that stops keeps what it found.",
     )
-    neiqin_notice_channels = fields.Char(related="company_id.neiqin_notice_channels", readonly=False)
+    neiqin_notice_channels = fields.Char(
+        related="company_id.neiqin_notice_channels", readonly=False
+    )
     neiqin_quiet_start_hour = fields.Float(
         related="company_id.neiqin_quiet_start_hour", readonly=False
     )

@@ -39,7 +39,9 @@ class TestNoticeXmlRpc(OrdersData, HttpCase):
         self.assertFalse(order.partner_id.email)
         order.action_confirm()
         notice = order.neiqin_notice_ids
-        self.assertEqual((notice.kind, notice.channel, notice.state), ("confirmed", "platform", "queued"))
+        self.assertEqual(
+            (notice.kind, notice.channel, notice.state), ("confirmed", "platform", "queued")
+        )
 
         pulled = self.call("neiqin.notice", "api_pull_notices", "jd", 500)
         self.assertEqual(len(pulled), 1, pulled)
