@@ -72,7 +72,7 @@ class NeiqinNotice(models.Model):
     state = fields.Selection(
         NOTICE_STATES, default="queued", required=True, readonly=True, index=True
     )
-    tries = fields.Integer(readonly=True, help="How many times sending was attempted.")
+    tries = fields.Integer(default=0, readonly=True, help="How many times sending was attempted.")
     last_error = fields.Text(readonly=True)
     queued_at = fields.Datetime(default=fields.Datetime.now, required=True, readonly=True)
     hold_until = fields.Datetime(
@@ -401,7 +401,7 @@ class NeiqinNotice(models.Model):
         self.env.cr.execute(
             SQL(
                 """UPDATE neiqin_notice
-                      SET state = CASE WHEN tries >= %(limit)s THEN 'failed' ELSE 'queued' END,
+                      SET state = CASE WHEN COALESCE(tries, 0) >= %(limit)s THEN 'failed' ELSE 'queued' END,
                           last_error = %(error)s,
                           claimed_by_id = NULL,
                           claimed_until = NULL,

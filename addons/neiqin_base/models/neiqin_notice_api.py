@@ -96,7 +96,7 @@ class NeiqinNotice(models.Model):
                       SET state = 'claimed',
                           claimed_by_id = %(uid)s,
                           claimed_until = %(until)s,
-                          tries = notice.tries + 1,
+                          tries = COALESCE(notice.tries, 0) + 1,
                           write_uid = %(uid)s,
                           write_date = %(now)s
                      FROM picked

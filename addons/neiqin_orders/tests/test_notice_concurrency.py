@@ -24,7 +24,8 @@ class TestConcurrentPulls(CommittingCase):
         super().setUp()
         with self.registry.cursor() as cr:
             env = self._env(cr)
-            platform = env.ref("neiqin_orders.platform_pdd")
+            # A platform of its own: the demo's queued notices stay as they are.
+            platform = env["neiqin.platform"].create({"name": "Race", "code": "race_pdd"})
             users = env["res.users"]
             for n in (1, 2):
                 users |= env["res.users"].create(
@@ -57,7 +58,12 @@ class TestConcurrentPulls(CommittingCase):
                     for n in range(NOTICES)
                 ]
             )
-            self.ids = {"users": users.ids, "partner": partner.id, "notices": notices.ids}
+            self.ids = {
+                "users": users.ids,
+                "partner": partner.id,
+                "notices": notices.ids,
+                "platform": platform.id,
+            }
         self.addCleanup(self._clean)
 
     def _clean(self):
@@ -69,6 +75,7 @@ class TestConcurrentPulls(CommittingCase):
             users.unlink()
             partners.unlink()
             env["res.partner"].browse(self.ids["partner"]).unlink()
+            env["neiqin.platform"].browse(self.ids["platform"]).unlink()
 
     @mute_logger("odoo.service.model")
     def test_two_pullers_split_the_queue_with_no_notice_twice(self):
@@ -84,7 +91,9 @@ class TestConcurrentPulls(CommittingCase):
                 with self.registry.cursor() as cr:
                     env = self._env(cr)
                     outbox = env["neiqin.notice"].with_user(user_id)
-                    page = retrying(lambda outbox=outbox: outbox.api_pull_notices("pdd", 7), env)
+                    page = retrying(
+                        lambda outbox=outbox: outbox.api_pull_notices("race_pdd", 7), env
+                    )
                 if not page:
                     break
                 got += [n["id"] for n in page]
@@ -103,9 +112,13 @@ class TestConcurrentPulls(CommittingCase):
     def test_a_page_held_by_one_puller_is_skipped_by_the_other(self):
         first, second = self.ids["users"]
         with self.registry.cursor() as cr1, self.registry.cursor() as cr2:
-            page1 = self._env(cr1)["neiqin.notice"].with_user(first).api_pull_notices("pdd", 10)
+            page1 = (
+                self._env(cr1)["neiqin.notice"].with_user(first).api_pull_notices("race_pdd", 10)
+            )
             # cr1 has not committed: its rows are locked, not yet claimed.
-            page2 = self._env(cr2)["neiqin.notice"].with_user(second).api_pull_notices("pdd", 10)
+            page2 = (
+                self._env(cr2)["neiqin.notice"].with_user(second).api_pull_notices("race_pdd", 10)
+            )
             cr2.commit()
             cr1.commit()
         ids1, ids2 = {n["id"] for n in page1}, {n["id"] for n in page2}
