@@ -401,7 +401,8 @@ class NeiqinNotice(models.Model):
         self.env.cr.execute(
             SQL(
                 """UPDATE neiqin_notice
-                      SET state = CASE WHEN COALESCE(tries, 0) >= %(limit)s THEN 'failed' ELSE 'queued' END,
+                      SET state = CASE WHEN COALESCE(tries, 0) >= %(limit)s
+                                       THEN 'failed' ELSE 'queued' END,
                           last_error = %(error)s,
                           claimed_by_id = NULL,
                           claimed_until = NULL,
