@@ -168,7 +168,7 @@ ENGINE_OWNED = {
 
 ENGINE_OWNED["neiqin.notice"] = {
     "res_model": "res.users",
-    "res_id": lambda t: t.stranger.id,
+    "res_id": 987654321,
     "res_name": "Someone else",
     "company_id": lambda t: t.company_b.id,
     "partner_id": lambda t: t.stranger.partner_id.id,
