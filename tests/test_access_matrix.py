@@ -451,8 +451,13 @@ class TestAccessMatrix(TransactionCase):
         return {"picking_id": self._delivery(company).id, "state": "shipped"}
 
     def _make_neiqin_notice(self, owner, team, company):
+        # One notice per document and kind: each made one is of a document of its own.
         return self.env["neiqin.notice"].create(
-            {**self._vals_neiqin_notice(owner, company), "kind": "confirmed"}
+            {
+                **self._vals_neiqin_notice(owner, company),
+                "res_id": 10**8 + self._next(),
+                "kind": "confirmed",
+            }
         )
 
     def _vals_neiqin_notice(self, user, company):
