@@ -50,10 +50,17 @@ MATRIX = {
     # Kept by the batch API helper as the calling user: every internal user
     # may call an API; administrators (not a role here) read and delete them.
     "neiqin.idempotency.key": {**NONE, "user": "rc", "clerk": "rc", "lead": "rc", "manager": "rc"},
+    # Platforms are read by every employee's record rules (a connector's
+    # platforms); managers maintain them.
+    "neiqin.platform": {**CONFIG, "clerk": "r", "lead": "r", "manager": "rwcu"},
+    # The outbox: queued and sent by the engine; clerks correct the text of
+    # a notice not sent yet and send failed ones again. Never deleted: a
+    # notice is queued once per document and kind.
+    "neiqin.notice": {**NONE, "clerk": "rw", "lead": "rw", "manager": "rw"},
+    "neiqin.notice.template": {**NONE, "clerk": "r", "lead": "rwc", "manager": "rwcu"},
     # neiqin_orders
     "neiqin.dispatch.rule": {**NONE, "clerk": "r", "lead": "rwc", "manager": "rwcu"},
     "neiqin.logistics.event": {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwcu"},
-    "neiqin.order.notice": {**NONE, "clerk": "r", "lead": "r", "manager": "rwcu"},
     "neiqin.tracking.import.wizard": {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwc"},
     "neiqin.tracking.import.line": {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwc"},
     # Opened by clerks only: the hold itself checks the clerk too.
@@ -85,7 +92,7 @@ REACH = {
     "neiqin.idempotency.key": ("own other", "own"),
     "neiqin.dispatch.rule": ("company", "company"),
     "neiqin.logistics.event": ("company", "company"),
-    "neiqin.order.notice": ("company", "company"),
+    "neiqin.notice": ("company", "company"),
 }
 
 # What a write attempt changes: a field the roles allowed to write may write.
@@ -101,7 +108,7 @@ WRITES = {
     "neiqin.idempotency.key": {"result": "{}"},
     "neiqin.dispatch.rule": {"sequence": 5},
     "neiqin.logistics.event": {"location": "Edited by hand"},
-    "neiqin.order.notice": {"sent_at": "2024-01-02 00:00:00"},
+    "neiqin.notice": {"body": "Edited by hand"},
 }
 # Step logs refuse every edit by their own guard (a UserError), before the
 # access rights are even read. A rule shared by every company is changed only
@@ -159,6 +166,31 @@ ENGINE_OWNED = {
         "closed_at": "2020-01-01 00:00:00",
         "res_name": "Someone else's document",
     },
+}
+
+ENGINE_OWNED["neiqin.notice"] = {
+    "res_model": "res.users",
+    "res_id": 987654321,
+    "res_name": "Someone else",
+    "company_id": lambda t: t.company_b.id,
+    "partner_id": lambda t: t.stranger.partner_id.id,
+    "platform_id": lambda t: t.env.ref("neiqin_orders.platform_jd").id,
+    "platform_ref": "JD-FAKE",
+    "kind": "delivered",
+    "channel": "sms",
+    "lang": "zh_TW",
+    "state": "delivered",
+    "tries": 9,
+    "last_error": "Made up",
+    "queued_at": "2020-01-01 00:00:00",
+    "hold_until": "2020-01-01 00:00:00",
+    "claimed_by_id": lambda t: t.stranger.id,
+    "claimed_until": "2020-01-01 00:00:00",
+    "sent_at": "2020-01-01 00:00:00",
+    "delivered_at": "2020-01-01 00:00:00",
+    "template_id": lambda t: t.env.ref("neiqin_orders.mail_template_order_delayed").id,
+    "notice_template_id": lambda t: t.env.ref("neiqin_orders.notice_template_order_delayed_sms").id,
+    "message_id": lambda t: t.env["mail.message"].search([], limit=1).id,
 }
 
 OPERATIONS = {"r": "read", "w": "write", "c": "create", "u": "unlink"}
@@ -420,13 +452,28 @@ class TestAccessMatrix(TransactionCase):
     def _vals_neiqin_logistics_event(self, user, company):
         return {"picking_id": self._delivery(company).id, "state": "shipped"}
 
-    def _make_neiqin_order_notice(self, owner, team, company):
-        return self.env["neiqin.order.notice"].create(
-            {"order_id": self._order(company).id, "kind": "confirmed"}
+    def _make_neiqin_notice(self, owner, team, company):
+        # One notice per document and kind: each made one is of a document of its own.
+        return self.env["neiqin.notice"].create(
+            {
+                **self._vals_neiqin_notice(owner, company),
+                "res_id": 10**8 + self._next(),
+                "kind": "confirmed",
+            }
         )
 
-    def _vals_neiqin_order_notice(self, user, company):
-        return {"order_id": self._order(company).id, "kind": "delayed"}
+    def _vals_neiqin_notice(self, user, company):
+        order = self._order(company)
+        return {
+            "res_model": "sale.order",
+            "res_id": order.id,
+            "res_name": order.name,
+            "company_id": company.id,
+            "partner_id": self.partner.id,
+            "kind": "delayed",
+            "channel": "platform",
+            "body": "Your order is late.",
+        }
 
     def _delivery(self, company):
         key = ("stock.picking", company)

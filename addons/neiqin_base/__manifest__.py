@@ -2,7 +2,7 @@
     "name": "Neiqin Back Office Base",
     "summary": "Back-office groups, processes with per-step deadlines and owners, "
     "responsibility records and the data-quality rule engine",
-    "version": "18.0.1.5.0",
+    "version": "18.0.1.6.0",
     "category": "Back Office",
     "website": "https://github.com/neiqin/neiqin",
     "author": "Neiqin",
@@ -29,6 +29,10 @@
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/neiqin_idempotency_key_views.xml",
+        "views/neiqin_platform_views.xml",
+        "views/neiqin_notice_views.xml",
+        "views/neiqin_notice_template_views.xml",
+        "views/res_users_views.xml",
         "views/menus.xml",
     ],
     "demo": [

@@ -2,7 +2,11 @@ from . import base
 from . import ir_module
 from . import neiqin_engine_mixin
 from . import neiqin_team
+from . import neiqin_platform
 from . import res_users
+from . import neiqin_notice
+from . import neiqin_notice_template
+from . import neiqin_notice_mixin
 from . import res_company
 from . import res_config_settings
 from . import neiqin_process
@@ -12,6 +16,7 @@ from . import neiqin_process_mixin
 from . import neiqin_responsibility
 from . import neiqin_batch_api_mixin
 from . import neiqin_idempotency_key
+from . import neiqin_notice_api
 from . import neiqin_dq_change
 from . import neiqin_dq_rule
 from . import neiqin_dq_issue

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResUsers(models.Model):
@@ -11,3 +11,27 @@ class ResUsers(models.Model):
         "team_id",
         string="Back-office Teams",
     )
+    neiqin_platform_ids = fields.Many2many(
+        "neiqin.platform",
+        "neiqin_platform_user_rel",
+        "user_id",
+        "platform_id",
+        string="Connector of Platforms",
+        help="A connector's API user: it reaches only the customer notices of these "
+        "platforms. Empty for everyone else.",
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        users = super().create(vals_list)
+        if any(vals.get("neiqin_platform_ids") for vals in vals_list):
+            # Record rules read the platforms; their domains are cached.
+            self.env.registry.clear_cache()
+        return users
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "neiqin_platform_ids" in vals:
+            # Record rules read the platforms; their domains are cached.
+            self.env.registry.clear_cache()
+        return result

@@ -5,7 +5,7 @@ from . import delivery_carrier
 from . import neiqin_dispatch_rule
 from . import neiqin_dq_rule
 from . import neiqin_logistics_event
-from . import neiqin_order_notice
+from . import neiqin_notice
 from . import sale_order
 from . import sale_order_api
 from . import stock_picking

@@ -42,10 +42,11 @@ class ResCompany(models.Model):
         "as it is approved: the customer has already placed it.",
     )
     neiqin_send_notices = fields.Boolean(
-        string="Email Customers About Their Order",
+        string="Tell Customers About Their Order",
         default=True,
-        help="Send the customer an email when the order is confirmed, shipped, delayed and "
-        "delivered.",
+        help="Send the customer a notice when the order is confirmed, shipped, delayed and "
+        "delivered: by e-mail, the platform's buyer messaging or SMS (Back Office settings: "
+        "Customer Notices).",
     )
     # How the prices a marketplace sends are taxed.
     # A marketplace's line price is what the buyer paid, VAT included. The

@@ -7,7 +7,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
-from odoo.tools import SQL, float_compare
+from odoo.tools import SQL, float_compare, format_amount
 from odoo.tools.sql import escape_psql
 
 from odoo.addons.neiqin_base.engine.actions import result_notification
@@ -63,7 +63,7 @@ REFUND_STATES = [
 
 class SaleOrder(models.Model):
     _name = "sale.order"
-    _inherit = ["sale.order", "neiqin.process.mixin", "neiqin.gate.mixin"]
+    _inherit = ["sale.order", "neiqin.process.mixin", "neiqin.gate.mixin", "neiqin.notice.mixin"]
 
     # The order review is the gate of confirmation (neiqin.gate.mixin).
     _neiqin_gate = "order_review"
@@ -144,9 +144,6 @@ class SaleOrder(models.Model):
     )
     neiqin_payment_state = fields.Selection(
         PAYMENT_STATES, string="Payment", compute="_compute_neiqin_payment", store=True, index=True
-    )
-    neiqin_notice_ids = fields.One2many(
-        "neiqin.order.notice", "order_id", string="Customer Notices"
     )
     # ------------------------------------------------------------ review desk
     neiqin_exception_rule_ids = fields.Many2many(
@@ -742,40 +739,55 @@ class SaleOrder(models.Model):
 
     # ------------------------------------------------------------ notices
     def _neiqin_send_notice(self, kind):
-        """Mail the customer the notice ``kind`` once per order."""
-        orders = self.filtered(lambda o: o.company_id.neiqin_send_notices and o.partner_id.email)
-        if not orders:
-            return
-        sent = set(
-            self.env["neiqin.order.notice"]
-            .search([("order_id", "in", orders.ids), ("kind", "=", kind)])
-            .mapped("order_id")
-            .ids
-        )
-        template = self.env.ref(
-            f"neiqin_orders.mail_template_order_{kind}", raise_if_not_found=False
-        )
-        if not template:
-            return
-        notices = []
-        for order in orders.filtered(lambda o: o.id not in sent):
-            message = order.message_post_with_source(
-                template,
-                subtype_xmlid="mail.mt_comment",
-                email_layout_xmlid="mail.mail_notification_light",
-            )
-            notices.append(
-                {
-                    "order_id": order.id,
-                    "kind": kind,
-                    "template_id": template.id,
-                    "message_id": message.id if message else False,
-                }
-            )
-        if notices:
-            # Notices are the log of what the customer was told; whoever
-            # triggers the step writes it, whatever their rights on the log.
-            self.env["neiqin.order.notice"].sudo().create(notices)
+        """Tell the customers of these orders ``kind`` (once per order),
+        through the outbox: by e-mail, the platform's buyer messaging or SMS,
+        whichever reaches them first in the company's order."""
+        return self._neiqin_queue_notices(kind)
+
+    def _neiqin_notice_enabled(self):
+        return self.filtered(lambda o: o.company_id.neiqin_send_notices)
+
+    def _neiqin_notice_targets(self):
+        codes = {code for code in self.mapped("neiqin_platform") if code}
+        # Platforms are configuration every back-office user reads.
+        platforms = {
+            p.code: p
+            for p in self.env["neiqin.platform"].sudo().search([("code", "in", list(codes))])
+        }
+        return {
+            order.id: {
+                "partner": order.partner_id,
+                "company": order.company_id,
+                "platform": platforms.get(order.neiqin_platform),
+                "platform_ref": order.neiqin_platform_order_no,
+            }
+            for order in self
+        }
+
+    def _neiqin_notice_values(self):
+        """The placeholders' values (neiqin.notice.template): the carrier
+        and tracking number of the order's last shipped delivery."""
+        values = {}
+        for order in self:
+            shipped = order.picking_ids.filtered(
+                lambda p: p.picking_type_code == "outgoing" and p.carrier_tracking_ref
+            ).sorted("id")
+            picking = shipped[-1:] if shipped else order.picking_ids[:0]
+            values[order.id] = {
+                "customer": order.partner_id.name,
+                "order": order.name,
+                "platform_order_no": order.neiqin_platform_order_no or order.name,
+                "carrier": (picking.carrier_id or order.carrier_id).name or "",
+                "tracking_number": picking.carrier_tracking_ref or "",
+                "amount": format_amount(
+                    self.env, order.amount_total, order.currency_id, order.partner_id.lang
+                ),
+                "shop": order.company_id.name,
+            }
+        return values
+
+    def _neiqin_notice_mail_template(self, kind):
+        return self.env.ref(f"neiqin_orders.mail_template_order_{kind}", raise_if_not_found=False)
 
     # ------------------------------------------------------------ review checks (set-based)
     def _neiqin_orders_from_sql(self, query):

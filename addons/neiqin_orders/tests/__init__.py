@@ -8,3 +8,6 @@ from . import test_gate
 from . import test_roles
 from . import test_demo_data
 from . import test_review_holds
+from . import test_notices
+from . import test_notice_xmlrpc
+from . import test_notice_concurrency

@@ -110,29 +110,29 @@ class TestFulfilment(OrdersCase):
         self.assertEqual(self._check_overdue_after(log), 0)
         self.assertFalse(log.alerted_at)
 
-    def test_an_alert_that_fails_does_not_stop_the_others(self):
+    def test_a_broken_delay_template_does_not_stop_the_alert(self):
         late = self._order(neiqin_platform_paid=80.0, neiqin_payment_ref="PAY-5")
         late.action_confirm()
         self._ship(late)
         tracking = late.neiqin_step_log_ids.filtered(lambda log: log.step_code == "tracking")
         waiting = self._order().neiqin_step_log_ids
         self._only_due(tracking | waiting)
-        # The delay notice's template, broken by an edit: telling the
-        # customer fails, and with it the alert of that order's step.
+        # The delay notice's template, broken by an edit: the notice fails
+        # and waits in the outbox with its error; the alerts go out.
         template = self.env.ref("neiqin_orders.mail_template_order_delayed")
         sender = template.email_from
         template.email_from = "{{ object.amount_total / 0 }}"
-        with self.assertLogs("odoo.addons.neiqin_base.models.neiqin_step_log", "ERROR") as logged:
-            self.assertEqual(self._check_overdue_after(tracking | waiting), 1)
-        self.assertIn(f"passage {tracking.id}", logged.output[0])
+        with self.assertLogs("odoo.addons.neiqin_base.models.neiqin_notice", "WARNING"):
+            self.assertEqual(self._check_overdue_after(tracking | waiting), 2)
         self.assertTrue(waiting.alerted_at)
-        self.assertFalse(tracking.alerted_at)
-        self.assertNotIn("delayed", self._notices(late))
-        # Repaired, the next run alerts it.
-        template.email_from = sender
-        self.assertEqual(self._check_overdue_after(tracking), 1)
         self.assertTrue(tracking.alerted_at)
-        self.assertIn("delayed", self._notices(late))
+        notice = late.neiqin_notice_ids.filtered(lambda n: n.kind == "delayed")
+        self.assertEqual((notice.state, notice.tries), ("queued", 1))
+        self.assertTrue(notice.last_error)
+        # Repaired, the notices' cron sends it.
+        template.email_from = sender
+        self.env["neiqin.notice"]._cron_notices()
+        self.assertEqual(notice.state, "sent")
 
     def test_carrier_event_pushed_twice_is_recorded_once(self):
         order = self._order(neiqin_platform_paid=80.0, neiqin_payment_ref="PAY-4")
