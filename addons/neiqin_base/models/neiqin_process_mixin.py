@@ -155,7 +155,11 @@ class NeiqinProcessMixin(models.AbstractModel):
         # code that makes it, as superuser; a user's context cannot keep a
         # record out of its process.
         if self._neiqin_process and not (self.env.su and self.env.context.get("neiqin_no_process")):
-            records._neiqin_start_process()
+            # A new record's first values are no changes to track (the
+            # chatter's creation note tells its creation): without this,
+            # tracking reads every tracked field of the new records before
+            # the write, and compares them again when the transaction ends.
+            records.with_context(mail_notrack=True)._neiqin_start_process()
         return records
 
     def unlink(self):

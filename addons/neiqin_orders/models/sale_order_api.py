@@ -89,6 +89,12 @@ ADDRESS_FIELDS = ("street", "street2", "city", "zip", "phone")
 # Defaults of the records the API creates in batches that query the
 # database and are the same for every record: computed once per batch.
 SHARED_DEFAULTS = {"res.partner": ("display_invoice_template_pdf_report_id",)}
+# How the API creates customers and delivery addresses (see _api_partners).
+QUIET_CREATE = {
+    "tracking_disable": True,
+    "mail_create_nolog": True,
+    "mail_create_nosubscribe": True,
+}
 # The index that makes platform order numbers unique per company and
 # platform, orders without a platform included (see ``init``).
 PLATFORM_ORDER_INDEX = "sale_order_neiqin_platform_order_uniq_idx"
@@ -634,6 +640,22 @@ class SaleOrder(models.Model):
         )
         if not sequence:
             return
+        if sequence.implementation == "standard" and not sequence.use_date_range:
+            # The numbers of the whole call drawn with one query, not one
+            # each: a standard sequence is a PostgreSQL sequence, and
+            # without date ranges the order date plays no part (as in
+            # ``ir.sequence._next``).
+            self.env.cr.execute(
+                SQL(
+                    "SELECT nextval(%s) FROM generate_series(1, %s)",
+                    f"ir_sequence_{sequence.id:03d}",
+                    len(vals_list),
+                )
+            )
+            numbers = sorted(row[0] for row in self.env.cr.fetchall())
+            for vals, number in zip(vals_list, numbers, strict=True):
+                vals["name"] = sequence.get_next_char(number)
+            return
         for vals in vals_list:
             date = fields.Datetime.context_timestamp(
                 self, fields.Datetime.to_datetime(vals["date_order"])
@@ -773,6 +795,12 @@ class SaleOrder(models.Model):
         the customers, then their delivery addresses; a buyer who comes
         twice is created once."""
         Partner = self.env["res.partner"]
+        # The customers and addresses a connector creates get no creation
+        # note and no follower: the connector's account would follow every
+        # buyer (and be notified of what is said to them), and the note
+        # repeats what the record says itself (created on, by). The order's
+        # chatter keeps its own creation note.
+        Quiet = Partner.with_context(**QUIET_CREATE)
         scratch = index["scratch"]
         found = []
         new_vals = []
@@ -802,7 +830,7 @@ class SaleOrder(models.Model):
                 new_keys.setdefault(key, number)
             found.append([number, Partner, address, customer["name"]])
         if new_vals:
-            created = Partner.create(self._api_with_defaults(Partner, new_vals))
+            created = Partner.browse(Quiet.create(self._api_with_defaults(Partner, new_vals)).ids)
             # The same new buyer may come again later in this call.
             for key, number in new_keys.items():
                 scratch[key] = created[number]
@@ -832,7 +860,11 @@ class SaleOrder(models.Model):
             made = dict(
                 zip(
                     new_shipping,
-                    Partner.create(self._api_with_defaults(Partner, list(new_shipping.values()))),
+                    Partner.browse(
+                        Quiet.create(
+                            self._api_with_defaults(Partner, list(new_shipping.values()))
+                        ).ids
+                    ),
                     strict=True,
                 )
             )
