@@ -962,9 +962,12 @@ class SaleOrder(models.Model):
         ``res.company._neiqin_tax_included_position``) the taxes added on top
         of the pricelist price are counted in, as they are in what the buyer
         paid. The pricelist is asked
-        once per group of lines sharing those (``_compute_price_rule`` for
-        all their products), so the queries grow with the number of groups,
-        never with the number of orders."""
+        once per group of lines sharing those, up to the periods and steps
+        of its rules' dates and minimum quantities (``_compute_price_rule``
+        for all their products), so the queries grow with the pricelists'
+        rules, never with the number of orders. A pricelist in another
+        currency converts at the rate of the group's first order date: rates
+        move by far less than the deviation a rule allows."""
         # The engine checks with archived records visible; the pricelist
         # rules that apply are the active ones, as on the order.
         lines = (
@@ -993,25 +996,27 @@ class SaleOrder(models.Model):
         )
         if not lines:
             return self.browse()
-        periods = self._neiqin_pricelist_periods()
+        periods, steps = self._neiqin_pricelist_periods()
         groups = {}
         for line in lines:
             order = line.order_id
-            day = fields.Date.to_date(order.date_order)
+            qty = line.product_uom_qty or 1.0
             key = (
                 order.pricelist_id,
                 line.currency_id,
                 line.company_id,
                 order.fiscal_position_id,
                 line.product_uom,
-                line.product_uom_qty or 1.0,
-                day,
                 periods(order.date_order),
+                # Minimum quantities are in the product's unit: a line in
+                # another unit is asked for its own quantity.
+                steps(qty) if line.product_uom == line.product_id.uom_id else ("qty", qty),
             )
             groups.setdefault(key, []).append(line)
         bad = set()
-        for (pricelist, currency, company, position, uom, qty, _day, _p), group in groups.items():
+        for (pricelist, currency, company, position, uom, _period, _step), group in groups.items():
             products = self.env["product.product"].union(*(line.product_id for line in group))
+            qty = group[0].product_uom_qty or 1.0
             date = group[0].order_id.date_order
             prices = pricelist.with_company(company)._compute_price_rule(
                 products, qty, currency=currency, uom=uom, date=date
@@ -1040,24 +1045,38 @@ class SaleOrder(models.Model):
         return self.browse(sorted(bad))
 
     def _neiqin_pricelist_periods(self):
-        """A function giving a datetime the period it falls in between the
-        start and end dates of the pricelist rules: two dates of one period
-        have the same pricelist rules in force. One query."""
-        # Archived rules' dates too: more periods, never a wrong one.
+        """Two functions: one giving a datetime the period it falls in
+        between the start and end dates of the pricelist rules, one giving a
+        quantity the step it falls in between their minimum quantities. Two
+        lines of one period and one step get the same pricelist rules, so
+        the pricelist is asked once for them: the number of questions grows
+        with the rules' dates and quantities, never with the orders. One
+        query."""
+        # Archived rules too: more periods and steps, never a wrong one.
         items = (
             self.env["product.pricelist.item"]
             .with_context(active_test=False)
             .search_fetch(
-                ["|", ("date_start", "!=", False), ("date_end", "!=", False)],
-                ["date_start", "date_end"],
+                [
+                    "|",
+                    "|",
+                    ("date_start", "!=", False),
+                    ("date_end", "!=", False),
+                    ("min_quantity", "!=", 0),
+                ],
+                ["date_start", "date_end", "min_quantity"],
             )
         )
         bounds = sorted({d for item in items for d in (item.date_start, item.date_end) if d})
+        quantities = sorted({item.min_quantity for item in items if item.min_quantity})
 
         def period(when):
             return bisect.bisect_right(bounds, when)
 
-        return period
+        def step(qty):
+            return bisect.bisect_right(quantities, qty)
+
+        return period, step
 
     @dq_reads(
         "partner_shipping_id.name",

@@ -17,7 +17,7 @@ from .common import API_GROUPS, OrdersCase
 
 # Reading the exception tags, the alert and the time left of any number of
 # orders: see test_the_tags_and_time_left_of_many_orders_are_read_in_a_few_queries.
-QUERIES_TO_READ_TAGS = 11
+QUERIES_TO_READ_TAGS = 12
 
 
 @tagged("post_install", "-at_install")
@@ -208,7 +208,13 @@ class TestReviewDesk(OrdersCase):
         arch = etree.fromstring(views["views"]["list"]["arch"])
         self.assertEqual(
             [b.get("name") for b in arch.find("header")],
-            ["action_neiqin_approve_selected", "action_neiqin_reject", "action_neiqin_review"],
+            [
+                "action_neiqin_approve_selected",
+                "action_neiqin_reject",
+                "action_neiqin_review",
+                "action_neiqin_hold",
+                "action_neiqin_release",
+            ],
         )
         search = etree.fromstring(views["views"]["search"]["arch"])
         panel = search.find("searchpanel/field[@name='neiqin_exception_rule_ids']")
