@@ -180,6 +180,9 @@ class TestDemoData(TransactionCase):
             carrier = self.env.ref(f"neiqin_orders.{xmlid}")
             self.assertEqual(carrier.neiqin_code, code)
             carriers |= carrier
+        # A carrier's company is its delivery product's: the demo leaves
+        # Odoo's shared delivery product (and its carriers) to every company.
+        self.assertFalse(self.env.ref("delivery.product_product_delivery").company_id)
         shipped = self.orders.picking_ids.filtered(lambda p: p.state == "done")
         self.assertEqual(shipped.carrier_id, carriers, "each carrier has shipped a parcel")
         for picking in shipped:
