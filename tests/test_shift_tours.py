@@ -16,13 +16,17 @@ class ShiftTours(OrdersData):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls.desk_clerk = cls._demo_user("neiqin_clerk", "neiqin_base.group_neiqin_clerk")
+        cls.desk_lead = cls._demo_user("neiqin_lead", "neiqin_base.group_neiqin_lead")
+        (cls.desk_clerk | cls.desk_lead).write({"lang": "zh_CN", "tz": "Asia/Shanghai"})
+        # The shift's orders are in the company the desk works in: the demo
+        # shop where the demo is installed, else the main company.
+        company = cls.desk_clerk.company_id
+        cls.env = cls.env(context=dict(cls.env.context, allowed_company_ids=company.ids))
         cls._setup_orders_data()
         # The shop's reviewers approve by hand: nothing approves by itself.
         cls.env.company.neiqin_auto_approve = False
         cls.env.company.neiqin_confirm_approved = True
-        cls.desk_clerk = cls._demo_user("neiqin_clerk", "neiqin_base.group_neiqin_clerk")
-        cls.desk_lead = cls._demo_user("neiqin_lead", "neiqin_base.group_neiqin_lead")
-        (cls.desk_clerk | cls.desk_lead).write({"lang": "zh_CN", "tz": "Asia/Shanghai"})
         # The order desk's team owns every step of the order process.
         steps = cls.env.ref("neiqin_orders.process_order").step_ids
         steps.owner_team_id.write(

@@ -1,3 +1,4 @@
+from odoo import Command
 from odoo.tests import HttpCase, new_test_user
 
 from .common import as_neiqin_test
@@ -11,7 +12,17 @@ class BackOfficeTours:
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        clerk = new_test_user(cls.env, "tour_clerk", groups="neiqin_base.group_neiqin_clerk")
+        # In the company the order desk works in: the demo shop, where its
+        # orders are, when the demo is installed.
+        desk = cls.env["res.users"].search([("login", "=", "neiqin_clerk")]).company_id
+        company = desk or cls.env.company
+        clerk = new_test_user(
+            cls.env,
+            "tour_clerk",
+            groups="neiqin_base.group_neiqin_clerk",
+            company_id=company.id,
+            company_ids=[Command.set(company.ids)],
+        )
         # A member of the teams that own the order steps, as a shop sets it up.
         teams = cls.env.ref("neiqin_orders.process_order").step_ids.owner_team_id
         teams.write({"member_ids": [(4, clerk.id)]})

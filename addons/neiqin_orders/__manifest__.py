@@ -42,6 +42,7 @@
         "views/menus.xml",
     ],
     "demo": [
+        "demo/demo_company.xml",
         "demo/neiqin_orders_demo.xml",
     ],
     "assets": {

@@ -1,3 +1,5 @@
+import re
+
 from odoo.tests import Form, TransactionCase, tagged
 
 MARKETPLACES = {"tmall", "jd", "pdd", "douyin"}
@@ -6,7 +8,20 @@ DEMO_ORDERS = (
     "demo_order_remark",
     "demo_order_address",
     "demo_order_blacklist",
+    "demo_order_rejected",
+    "demo_order_payment",
+    "demo_order_shipped_sf",
+    "demo_order_shipped_yto",
+    "demo_order_delivered_jd",
+    "demo_order_delivered_zto",
+    "demo_order_new",
 )
+CARRIERS = {
+    "SF": "demo_carrier_sf",
+    "ZTO": "demo_carrier_zto",
+    "YTO": "demo_carrier_yto",
+    "JD": "demo_carrier_jd",
+}
 
 
 @tagged("post_install", "-at_install")
@@ -24,6 +39,7 @@ class TestDemoData(TransactionCase):
         cls.clerk2 = cls.env.ref("neiqin_base.demo_user_clerk2")
         cls.lead = cls.env.ref("neiqin_base.demo_user_lead")
         cls.team = cls.env.ref("neiqin_base.demo_team_orders")
+        cls.shop = cls.env.ref("neiqin_orders.demo_company_cn")
         cls.orders = cls.env["sale.order"].browse(
             [cls.env.ref(f"neiqin_orders.{xmlid}").id for xmlid in DEMO_ORDERS]
         )
@@ -69,10 +85,8 @@ class TestDemoData(TransactionCase):
         )
         customers = self.orders.partner_id
         self.assertEqual(customers.country_id, self.env.ref("base.cn"))
-        carriers = self.env.ref("neiqin_orders.demo_carrier_sf") | self.env.ref(
-            "neiqin_orders.demo_carrier_zto"
-        )
-        self.assertEqual(set(carriers.mapped("neiqin_code")), {"SF", "ZTO"})
+        self.assertEqual(customers.state_id.country_id, self.env.ref("base.cn"))
+        self.assertGreaterEqual(len(customers.state_id), 5, "customers across the provinces")
 
     def test_demo_clerk_records_responsibility_from_the_order_and_the_lead_confirms(self):
         order = self.env.ref("neiqin_orders.demo_order_remark").with_user(self.clerk)
@@ -97,3 +111,97 @@ class TestDemoData(TransactionCase):
             .get_views([(False, "form")])["views"]["form"]["arch"]
         )
         self.assertIn('name="action_neiqin_record_responsibility"', arch)
+
+    def test_demo_shop_is_a_company_in_china_selling_in_yuan(self):
+        self.assertEqual(self.shop.country_id, self.env.ref("base.cn"))
+        self.assertEqual(self.shop.state_id, self.env.ref("base.state_cn_ZJ"))
+        self.assertEqual(self.shop.currency_id, self.env.ref("base.CNY"))
+        self.assertNotEqual(self.shop, self.env.ref("base.main_company"))
+        self.assertEqual(self.orders.company_id, self.shop)
+        self.assertEqual(self.orders.warehouse_id.company_id, self.shop)
+        self.assertTrue(self.shop.chart_template, "the shop has a chart of accounts")
+        self.assertTrue(
+            self.env["account.journal"].search(
+                [("company_id", "=", self.shop.id), ("type", "=", "sale")]
+            ),
+            "the shop can invoice",
+        )
+        # The shop's review settings: clean orders approved and confirmed.
+        self.assertEqual(self.shop.neiqin_review_scope, "marketplace")
+        self.assertTrue(self.shop.neiqin_auto_approve)
+        self.assertTrue(self.shop.neiqin_confirm_approved)
+
+    def test_demo_prices_include_the_13_percent_vat(self):
+        tax = self.env.ref("neiqin_orders.demo_tax_sale_vat13")
+        self.assertEqual((tax.amount, tax.amount_type, tax.type_tax_use), (13, "percent", "sale"))
+        self.assertTrue(tax.price_include)
+        self.assertEqual(tax.company_id, self.shop)
+        self.assertEqual(self.shop.account_sale_tax_id, tax)
+        self.assertEqual(self.orders.order_line.product_id.taxes_id, tax)
+        self.assertEqual(self.orders.order_line.tax_id, tax)
+        order = self.env.ref("neiqin_orders.demo_order_clean")
+        self.assertEqual(order.amount_total, 158, "the buyer paid the price, VAT included")
+        self.assertAlmostEqual(order.amount_tax, round(158 - 158 / 1.13, 2))
+        self.assertEqual(order.neiqin_payment_state, "paid")
+
+    def test_demo_orders_at_every_review_state(self):
+        by_state = self.orders.grouped("neiqin_review_state")
+        self.assertEqual(set(by_state), {"to_review", "exception", "approved", "rejected"})
+        self.assertEqual(set(self.orders.mapped("neiqin_platform")), MARKETPLACES)
+        self.assertTrue(
+            all(order.state == "sale" for order in by_state["approved"]),
+            "approved marketplace orders are confirmed",
+        )
+
+    def test_demo_orders_at_every_step_of_the_order_process(self):
+        def ref(xmlid):
+            return self.env.ref(f"neiqin_orders.{xmlid}")
+
+        open_orders = self.orders.filtered(lambda o: o.neiqin_step_state == "open")
+        self.assertLessEqual(
+            {"confirm", "payment", "dispatch", "tracking"},
+            set(open_orders.neiqin_step_id.mapped("code")),
+        )
+        self.assertEqual(ref("demo_order_payment").neiqin_step_id.code, "payment")
+        self.assertEqual(ref("demo_order_clean").neiqin_step_id.code, "dispatch")
+        for xmlid in ("demo_order_shipped_sf", "demo_order_shipped_yto"):
+            self.assertEqual(ref(xmlid).neiqin_step_id.code, "tracking", xmlid)
+        for xmlid in ("demo_order_delivered_jd", "demo_order_delivered_zto"):
+            order = ref(xmlid)
+            self.assertEqual(
+                (order.neiqin_step_id.code, order.neiqin_step_state), ("notify", "done"), xmlid
+            )
+            self.assertEqual(order.picking_ids.neiqin_logistics_state, "delivered")
+            self.assertIn("delivered", order.neiqin_notice_ids.mapped("kind"))
+
+    def test_demo_carriers_ship_with_numbers_of_their_real_pattern(self):
+        carriers = self.env["delivery.carrier"]
+        for code, xmlid in CARRIERS.items():
+            carrier = self.env.ref(f"neiqin_orders.{xmlid}")
+            self.assertEqual(carrier.neiqin_code, code)
+            carriers |= carrier
+        # A carrier's company is its delivery product's: the demo leaves
+        # Odoo's shared delivery product (and its carriers) to every company.
+        self.assertFalse(self.env.ref("delivery.product_product_delivery").company_id)
+        shipped = self.orders.picking_ids.filtered(lambda p: p.state == "done")
+        self.assertEqual(shipped.carrier_id, carriers, "each carrier has shipped a parcel")
+        for picking in shipped:
+            pattern = picking.carrier_id.neiqin_tracking_pattern
+            self.assertTrue(re.fullmatch(pattern, picking.carrier_tracking_ref), picking.name)
+            self.assertFalse(
+                picking.carrier_id._neiqin_tracking_error(picking.carrier_tracking_ref)
+            )
+        # and each pattern refuses another carrier's number
+        for picking in shipped:
+            for other in carriers - picking.carrier_id:
+                self.assertTrue(other._neiqin_tracking_error(picking.carrier_tracking_ref))
+
+    def test_demo_users_work_in_the_shop_in_chinese(self):
+        for user in self.clerk | self.clerk2 | self.lead:
+            self.assertEqual(user.lang, "zh_CN", user.login)
+            self.assertEqual(user.company_id, self.shop, user.login)
+        # The administrator may switch to the shop; Odoo's own tests log in
+        # as the administrator of the main company, which stays the default.
+        admin = self.env.ref("base.user_admin")
+        self.assertIn(self.shop, admin.company_ids)
+        self.assertEqual(admin.company_id, self.env.ref("base.main_company"))
