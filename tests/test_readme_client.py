@@ -10,6 +10,7 @@ import xmlrpc.client
 from pathlib import Path
 from unittest.mock import patch
 
+from odoo import Command
 from odoo.tests import HttpCase, tagged
 from odoo.tests.common import Transport
 
@@ -33,6 +34,13 @@ class TestReadmeClient(HttpCase):
         code = code.replace(
             SETTINGS_LINE,
             f"URL, DB, LOGIN, PASSWORD = {url!r}, {self.env.cr.dbname!r}, 'admin', 'admin'",
+        )
+        # As in the database of `make run`, the administrator works in the
+        # demo shop (tools/db.sh); test databases keep them in Odoo's main
+        # company, where Odoo's own tests expect them.
+        shop = self.env.ref("neiqin_orders.demo_company_cn")
+        self.env.ref("base.user_admin").write(
+            {"company_ids": [Command.link(shop.id)], "company_id": shop.id}
         )
         server_proxy = xmlrpc.client.ServerProxy
 

@@ -284,7 +284,11 @@ class SaleOrder(models.Model):
     @api.model
     def _neiqin_hold_rule(self):
         # Read as the engine: which rule is the hold is the module's data.
-        return self.env.ref(HOLD_RULE, raise_if_not_found=False) or self.env["neiqin.dq.rule"]
+        # The XML id's lookup is cached; env.ref would also ask the database
+        # whether the rule exists, once for every order whose exceptions are
+        # shown.
+        rule_id = self.env["ir.model.data"]._xmlid_to_res_id(HOLD_RULE, raise_if_not_found=False)
+        return self.env["neiqin.dq.rule"].browse(rule_id or [])
 
     def _neiqin_unwaived(self, blocking):
         """A hold is never waived by a lead's override: a held order is
