@@ -80,7 +80,8 @@ def _tracking_items(env):
             "platform": ORDER_PLATFORM,
             "platform_order_no": number,
             "carrier": "ZTO",
-            "tracking_number": f"{stamp}{index:04d}",
+            # A ZTO number: 7 and 11 to 13 digits (the demo carrier's pattern).
+            "tracking_number": f"7{stamp}{index:04d}",
         }
         for index, number in enumerate(_deliveries(env))
     ]

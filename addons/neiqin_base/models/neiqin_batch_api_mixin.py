@@ -141,7 +141,7 @@ class NeiqinBatchApiMixin(models.AbstractModel):
         key_name,
         parse,
         prepare,
-        apply,
+        apply=None,
         build_index=None,
         apply_many=None,
         method=None,
@@ -161,13 +161,19 @@ class NeiqinBatchApiMixin(models.AbstractModel):
         that only the failing items fail, each with its own error.
         ``apply_many(plans, index)``, when given, applies the plans together
         (one ``create`` for many records, say) and returns their results in
-        the same order.
+        the same order; without ``apply``, a plan applied alone goes through
+        it too.
 
         ``item_key(clean)``, when given, names the record an item writes:
         items naming the same record (two updates of one order in a feed)
         are applied in the order sent, each in a round of its own after the
         one before was written, so that the later one wins and each is
         answered for itself."""
+        if apply is None:
+
+            def apply(plan, index):
+                return apply_many([plan], index)[0]
+
         items = self._api_items(items)
         results, parsed = self._api_parse(items, key_name, parse, method)
         parsed = self._api_replay(results, parsed, key_name, method)

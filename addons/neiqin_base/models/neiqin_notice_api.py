@@ -146,7 +146,6 @@ class NeiqinNotice(models.Model):
             "id",
             parse=self._api_parse_ack,
             prepare=self._api_ack_plan,
-            apply=lambda plan, index: self._api_ack_apply([plan], index)[0],
             build_index=self._api_ack_index,
             apply_many=self._api_ack_apply,
             method="api_ack_notices",

@@ -198,7 +198,6 @@ class SaleOrder(models.Model):
             "platform_order_no",
             parse=self._api_parse_order,
             prepare=self._api_upsert_plan,
-            apply=lambda plan, index: self._api_upsert_apply([plan], index)[0],
             build_index=self._api_upsert_index,
             apply_many=self._api_upsert_apply,
             method="api_upsert_orders",
