@@ -26,6 +26,9 @@ def main(host, port, user, password):
     opts["db_port"] = str(port)
     opts["db_user"] = user
     opts["db_password"] = password or "False"
+    # Another checkout's Odoo (or any program) may hold the configured port.
+    if os.environ.get("NEIQIN_HTTP_PORT"):
+        opts["http_port"] = os.environ["NEIQIN_HTTP_PORT"]
     os.makedirs(os.path.join(ROOT, ".data"), exist_ok=True)
     target = os.path.join(ROOT, ".data", "odoo.conf")
     with open(target + ".tmp", "w", encoding="utf-8") as fh:
