@@ -290,6 +290,8 @@ class NeiqinNotice(models.Model):
         now = fields.Datetime.now()
         for notice in self:
             record = self.env[notice.res_model].browse(notice.res_id)
+            # The try count is the engine's bookkeeping on a notice the
+            # cron (or the caller's own send) already holds: not the caller's.
             with engine_writes():
                 notice.sudo().tries += 1
             try:
@@ -319,6 +321,8 @@ class NeiqinNotice(models.Model):
         if not self:
             return
         now = fields.Datetime.now()
+        # As for e-mails: tries and outcome are the engine's bookkeeping on
+        # the notices being sent, whoever triggered the sending.
         with engine_writes():
             for notice in self.sudo():
                 notice.tries += 1

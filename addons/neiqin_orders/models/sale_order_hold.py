@@ -345,6 +345,8 @@ class SaleOrder(models.Model):
         _ = self.env._
         advice = {}
         hold_rule = self._neiqin_hold_rule()
+        # Only the rule's id and hold setting are read, to explain to the
+        # user the exceptions of this order they already see.
         for rule in rules.sudo():
             if rule.id == hold_rule.id and self.neiqin_held_at:
                 advice[rule.id] = _(
