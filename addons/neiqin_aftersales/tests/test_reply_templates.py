@@ -1,3 +1,4 @@
+from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
@@ -51,6 +52,31 @@ class TestReplyTemplates(RepliesCase):
         self.assertEqual(values["agent"], self.clerk.name)
         warehouse_partner = self.order.warehouse_id.partner_id
         self.assertTrue(values["return_address"].startswith(warehouse_partner.name))
+
+    def test_refund_amount_is_the_refunds_of_the_ticket_returns(self):
+        refund = self.env["account.move"].create(
+            {
+                "move_type": "out_refund",
+                "partner_id": self.customer.id,
+                "invoice_line_ids": [
+                    Command.create({"name": "Refund", "quantity": 1, "price_unit": 80.0})
+                ],
+            }
+        )
+        refund.invoice_line_ids.tax_ids = False
+        rma = self.env["rma"].create(
+            {
+                "partner_id": self.customer.id,
+                "product_id": self.tee.id,
+                "product_uom_qty": 1,
+                "location_id": self.warehouse.rma_loc_id.id,
+                "neiqin_ticket_id": self.ticket.id,
+            }
+        )
+        rma.refund_id = refund
+        values = self.ticket.with_user(self.clerk)._neiqin_reply_values()[self.ticket.id]
+        self.assertIn("80.00", values["refund_amount"])
+        self.assertTrue(values["return_address"].startswith(rma.warehouse_id.partner_id.name))
 
     def test_body_is_rendered_in_the_customer_language(self):
         # Both languages active: with English inactive, Odoo writes every
