@@ -146,8 +146,11 @@ class HelpdeskTicket(models.Model):
         return " ".join(line.strip() for line in [partner.name or "", *lines] if line.strip())
 
     def _neiqin_reply_templates(self):
-        """The standard replies that serve this ticket, those of its service
-        type, category and current step first."""
+        """The standard replies that serve this ticket (its company's, its
+        service type's and category's, or any), those of the flow sheet's
+        current line, of its current step, of its category and of its
+        service type first. A reply of another step still serves: the step
+        a reply suits only orders the proposals."""
         self.ensure_one()
         service_type = self.neiqin_service_type
         templates = self.env["neiqin.reply.template"].search(
@@ -159,9 +162,6 @@ class HelpdeskTicket(models.Model):
                 ("category_id", "=", False),
                 ("category_id", "=", self.category_id.id),
                 "|",
-                ("step_id", "=", False),
-                ("step_id", "=", self.neiqin_step_id.id),
-                "|",
                 ("company_id", "=", False),
                 ("company_id", "=", self.company_id.id),
             ]
@@ -171,7 +171,7 @@ class HelpdeskTicket(models.Model):
         def rank(template):
             return (
                 template not in flow_templates,
-                not template.step_id,
+                0 if template.step_id == self.neiqin_step_id else 2 if template.step_id else 1,
                 not template.category_id,
                 not template.service_type_ids,
                 template.sequence,

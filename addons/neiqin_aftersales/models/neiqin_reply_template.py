@@ -41,7 +41,6 @@ class NeiqinReplyTemplate(models.Model):
     )
     category_id = fields.Many2one(
         "helpdesk.ticket.category",
-        string="Category",
         help="Proposed first on the tickets of this category; empty: any category.",
     )
     service_type_ids = fields.Many2many(

@@ -16,7 +16,6 @@ class NeiqinServiceFlow(models.Model):
     service_type = fields.Selection(SERVICE_TYPES, required=True, index=True)
     category_id = fields.Many2one(
         "helpdesk.ticket.category",
-        string="Category",
         help="The sheet of a category is used before the sheet of its service type alone.",
     )
     company_id = fields.Many2one("res.company", help="Empty: the sheet serves every company.")

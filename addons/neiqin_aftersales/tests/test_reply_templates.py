@@ -23,7 +23,7 @@ class TestReplyTemplates(RepliesCase):
         return Form(
             self.env[action["res_model"]]
             .with_user(user or self.clerk)
-            .with_context(action["context"])
+            .with_context(**action["context"])
         )
 
     # ---------------------------------------------------------------- placeholders
@@ -191,10 +191,17 @@ class TestReplyTemplates(RepliesCase):
             name="Returns",
             service_type_ids=[(6, 0, self.env.ref("neiqin_aftersales.service_type_return").ids)],
         )
+        later_step = self._reply_template(
+            "We refunded you.",
+            name="Later step",
+            sequence=0,
+            step_id=self.env.ref("neiqin_aftersales.step_service_follow_up").id,
+        )
         wizard = self._wizard(self.ticket)
-        suggested = wizard.suggested_template_ids
-        self.assertEqual(wizard.template_id, suggested[:1])
-        self.assertLess(list(suggested).index(step), list(suggested).index(general))
+        suggested = list(wizard.suggested_template_ids)
+        self.assertEqual(wizard.template_id, suggested[0])
+        self.assertLess(suggested.index(step), suggested.index(general))
+        self.assertLess(suggested.index(general), suggested.index(later_step))
         self.assertNotIn(other_type, suggested)
         self.assertTrue(wizard.body)
 
@@ -219,6 +226,17 @@ class TestReplyTemplates(RepliesCase):
         with self.assertRaises(AccessError):
             wizard.write({"template_id": foreign.id})
             wizard.action_send()
+
+    def test_a_ticket_the_clerk_cannot_read_is_refused(self):
+        team = self.env["helpdesk.ticket.team"].create({"name": "Other desk"})
+        ticket = self._ticket(user=self.lead, team_id=team.id, user_id=self.lead.id)
+        with self.assertRaises(AccessError):
+            ticket.with_user(self.clerk)._neiqin_reply_values()
+        with self.assertRaises(AccessError):
+            self.env["neiqin.reply.wizard"].with_user(self.clerk).create(
+                {"ticket_id": ticket.id, "template_id": self.shipped_reply.id}
+            )
+        self.assertFalse(ticket.message_ids.filtered(lambda m: m.message_type == "comment"))
 
     def test_a_user_without_the_clerk_group_is_refused(self):
         with self.assertRaises(AccessError):

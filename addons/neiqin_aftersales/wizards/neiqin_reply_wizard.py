@@ -37,6 +37,12 @@ class NeiqinReplyWizard(models.TransientModel):
         help="The reply as the customer will read it; change it freely before sending.",
     )
 
+    @api.constrains("ticket_id")
+    def _check_ticket_id(self):
+        # The wizard's ticket comes from the caller: it must be one the
+        # user may read (record rules of their helpdesk teams).
+        self.ticket_id.check_access("read")
+
     @api.depends("ticket_id")
     def _compute_suggested_template_ids(self):
         for wizard in self:
