@@ -1,6 +1,7 @@
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
+from odoo.tools.misc import format_datetime
 
 from .common import RepliesCase
 
@@ -52,6 +53,18 @@ class TestReplyTemplates(RepliesCase):
         self.assertEqual(values["agent"], self.clerk.name)
         warehouse_partner = self.order.warehouse_id.partner_id
         self.assertTrue(values["return_address"].startswith(warehouse_partner.name))
+
+    def test_deadline_is_shown_in_the_customer_time_zone(self):
+        deadline = self.ticket.neiqin_step_deadline_at
+        self.customer.tz = "Asia/Shanghai"
+        shanghai = self.ticket.with_user(self.clerk)._neiqin_reply_values()[self.ticket.id]
+        self.customer.tz = "America/New_York"
+        new_york = self.ticket.with_user(self.clerk)._neiqin_reply_values()[self.ticket.id]
+        self.assertEqual(
+            shanghai["deadline"],
+            format_datetime(self.env, deadline, tz="Asia/Shanghai", dt_format="short"),
+        )
+        self.assertNotEqual(shanghai["deadline"], new_york["deadline"])
 
     def test_refund_amount_is_the_refunds_of_the_ticket_returns(self):
         refund = self.env["account.move"].create(
