@@ -65,6 +65,14 @@ MATRIX = {
     "neiqin.tracking.import.line": {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwc"},
     # Opened by clerks only: the hold itself checks the clerk too.
     "neiqin.order.hold.wizard": {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwc"},
+    # neiqin_aftersales: standard replies and flow sheets are written by
+    # leads and used by clerks; service types are data a manager renames.
+    "neiqin.service.type": {**NONE, "clerk": "r", "lead": "r", "manager": "rwcu"},
+    "neiqin.reply.template": {**NONE, "clerk": "r", "lead": "rwc", "manager": "rwcu"},
+    "neiqin.service.flow": {**NONE, "clerk": "r", "lead": "rwc", "manager": "rwcu"},
+    "neiqin.service.flow.line": {**NONE, "clerk": "r", "lead": "rwc", "manager": "rwcu"},
+    # Opened by clerks only: sending checks the clerk too.
+    "neiqin.reply.wizard": {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwc"},
 }
 
 # Record rules. How a record relates to the acting user:
@@ -93,6 +101,9 @@ REACH = {
     "neiqin.dispatch.rule": ("company", "company"),
     "neiqin.logistics.event": ("company", "company"),
     "neiqin.notice": ("company", "company"),
+    "neiqin.reply.template": ("company shared", "company shared"),
+    "neiqin.service.flow": ("company shared", "company shared"),
+    "neiqin.service.flow.line": ("company shared", "company shared"),
 }
 
 # What a write attempt changes: a field the roles allowed to write may write.
@@ -109,6 +120,9 @@ WRITES = {
     "neiqin.dispatch.rule": {"sequence": 5},
     "neiqin.logistics.event": {"location": "Edited by hand"},
     "neiqin.notice": {"body": "Edited by hand"},
+    "neiqin.reply.template": {"sequence": 5},
+    "neiqin.service.flow": {"sequence": 5},
+    "neiqin.service.flow.line": {"instructions": "Edited by hand"},
 }
 # Step logs refuse every edit by their own guard (a UserError), before the
 # access rights are even read. A rule shared by every company is changed only
@@ -191,6 +205,11 @@ ENGINE_OWNED["neiqin.notice"] = {
     "template_id": lambda t: t.env.ref("neiqin_orders.mail_template_order_delayed").id,
     "notice_template_id": lambda t: t.env.ref("neiqin_orders.notice_template_order_delayed_sms").id,
     "message_id": lambda t: t.env["mail.message"].search([], limit=1).id,
+}
+
+ENGINE_OWNED["neiqin.reply.template"] = {
+    "usage_count": 7,
+    "last_used_at": "2020-01-01 00:00:00",
 }
 
 OPERATIONS = {"r": "read", "w": "write", "c": "create", "u": "unlink"}
@@ -473,6 +492,43 @@ class TestAccessMatrix(TransactionCase):
             "kind": "delayed",
             "channel": "platform",
             "body": "Your order is late.",
+        }
+
+    def _make_neiqin_reply_template(self, owner, team, company):
+        return self.env["neiqin.reply.template"].create(
+            self._vals_neiqin_reply_template(owner, company)
+        )
+
+    def _vals_neiqin_reply_template(self, user, company):
+        return {
+            "name": f"Reply {self._next()}",
+            "body": "Hello {customer}",
+            "company_id": company.id,
+        }
+
+    def _make_neiqin_service_flow(self, owner, team, company):
+        return self.env["neiqin.service.flow"].create(
+            self._vals_neiqin_service_flow(owner, company)
+        )
+
+    def _vals_neiqin_service_flow(self, user, company):
+        return {"name": f"Flow {self._next()}", "service_type": "return", "company_id": company.id}
+
+    def _make_neiqin_service_flow_line(self, owner, team, company):
+        relation = {self.company: "company", self.company_b: "elsewhere"}.get(company, "shared")
+        return self.env["neiqin.service.flow.line"].create(
+            {
+                **self._vals_neiqin_service_flow_line(owner, company),
+                "flow_id": self._record("neiqin.service.flow", relation).id,
+            }
+        )
+
+    def _vals_neiqin_service_flow_line(self, user, company):
+        relation = "elsewhere" if company == self.company_b else "company"
+        return {
+            "flow_id": self._record("neiqin.service.flow", relation).id,
+            "step_id": self.env.ref("neiqin_aftersales.step_service_consult").id,
+            "instructions": "Matrix step",
         }
 
     def _delivery(self, company):

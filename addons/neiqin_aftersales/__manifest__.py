@@ -23,9 +23,17 @@
         "data/neiqin_process_data.xml",
         "data/neiqin_gate_data.xml",
         "views/helpdesk_ticket_views.xml",
+        "data/neiqin_reply_data.xml",
+        "views/neiqin_reply_template_views.xml",
+        "views/neiqin_service_flow_views.xml",
+        "views/helpdesk_ticket_replies_views.xml",
+        "wizards/neiqin_reply_wizard_views.xml",
+        "report/neiqin_service_flow_report.xml",
         "views/menus.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/neiqin_reply_demo.xml",
+    ],
     "assets": {
         "web.assets_tests": [
             "neiqin_aftersales/static/tests/tours/*.js",

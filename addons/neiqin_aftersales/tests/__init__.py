@@ -1,1 +1,3 @@
 from . import test_ticket_process
+from . import test_reply_templates
+from . import test_service_flow

@@ -50,3 +50,22 @@ class AftersalesCase(OrdersCase):
         if order:
             values["sale_order_ids"] = [Command.link(order.id)]
         return cls.env["helpdesk.ticket"].with_user(user or cls.clerk).create(values)
+
+
+class RepliesCase(AftersalesCase):
+    """Standard replies and flow sheets: helpers to write a template and
+    to ship an order with a tracking number."""
+
+    @classmethod
+    def _reply_template(cls, body, **vals):
+        return cls.env["neiqin.reply.template"].create(
+            {"name": vals.pop("name", "Test reply"), "body": body, **vals}
+        )
+
+    @classmethod
+    def _tracked_order(cls, tracking="TX12345678", **vals):
+        """A shipped order of the customer whose delivery carries
+        ``tracking`` with the test carrier."""
+        order = cls._shipped_order(**vals)
+        order.picking_ids.write({"carrier_id": cls.carrier.id, "carrier_tracking_ref": tracking})
+        return order

@@ -1,0 +1,1 @@
+from . import neiqin_reply_wizard
