@@ -24,8 +24,16 @@
         "data/neiqin_gate_data.xml",
         "views/helpdesk_ticket_views.xml",
         "views/menus.xml",
+        "data/rma_operation_data.xml",
+        "data/neiqin_dq_rule_data.xml",
+        "views/rma_returns_views.xml",
+        "views/helpdesk_ticket_returns_views.xml",
+        "wizards/neiqin_ticket_return_wizard_views.xml",
+        "wizards/neiqin_rma_inspection_wizard_views.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/rma_demo.xml",
+    ],
     "assets": {
         "web.assets_tests": [
             "neiqin_aftersales/static/tests/tours/*.js",

@@ -1,0 +1,2 @@
+from . import neiqin_ticket_return_wizard
+from . import neiqin_rma_inspection_wizard
