@@ -82,7 +82,7 @@ class AftersalesCase(OrdersCase):
         wizard = (
             self.env[action["res_model"]]
             .with_user(user)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"result": result, "note": note})
         )
         wizard.action_confirm()

@@ -217,7 +217,7 @@ class TestReturns(AftersalesCase):
         wizard = (
             self.env[action["res_model"]]
             .with_user(self.lead)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({})
         )
         self.assertEqual(wizard.quantity, 2.0)

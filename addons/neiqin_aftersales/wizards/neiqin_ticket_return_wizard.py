@@ -177,7 +177,7 @@ class NeiqinTicketReturnWizardLine(models.TransientModel):
     _description = "Create Returns from a Ticket: Line"
 
     wizard_id = fields.Many2one("neiqin.ticket.return.wizard", required=True, ondelete="cascade")
-    order_line_id = fields.Many2one("sale.order.line", string="Order Line", required=True)
+    order_line_id = fields.Many2one("sale.order.line", required=True)
     order_id = fields.Many2one(related="order_line_id.order_id", string="Order")
     product_id = fields.Many2one(related="order_line_id.product_id", string="Product")
     delivered_qty = fields.Float(
