@@ -160,6 +160,10 @@ class Rma(models.Model):
         self._neiqin_check_inspected(self.env._("The refund"))
         return super().action_refund()
 
+    def action_refund_without_invoice(self):
+        self._neiqin_check_inspected(self.env._("The refund"))
+        return super().action_refund_without_invoice()
+
     def create_replace(self, scheduled_date, warehouse, product, qty, uom):
         self._neiqin_check_inspected(self.env._("The replacement"))
         return super().create_replace(scheduled_date, warehouse, product, qty, uom)

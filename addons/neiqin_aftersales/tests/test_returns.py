@@ -1,4 +1,4 @@
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
@@ -182,6 +182,19 @@ class TestReturns(AftersalesCase):
         with self.assertRaisesRegex(UserError, "inspection"):
             rma.with_user(self.clerk).action_refund()
         self.assertFalse(rma.refund_id)
+
+    def test_replacement_needs_the_inspection(self):
+        ticket = self._ticket(self.order, neiqin_service_type="exchange")
+        rma = self._create(ticket, quantities={self.tee: 1})
+        self._receive(rma)
+        with self.assertRaisesRegex(UserError, "inspection"):
+            rma.with_user(self.clerk).create_replace(
+                fields.Datetime.now(), rma.warehouse_id, self.tee, 1, rma.product_uom
+            )
+        with self.assertRaisesRegex(UserError, "inspection"):
+            rma.with_user(self.clerk).action_refund_without_invoice()
+        self.assertFalse(rma.delivery_move_ids)
+        self.assertEqual(rma.state, "received")
 
     def test_inspection_fields_are_not_written_directly(self):
         ticket = self._ticket(self.order, neiqin_service_type="return")

@@ -149,6 +149,7 @@ class NeiqinTicketReturnWizard(models.TransientModel):
             "neiqin_base.group_neiqin_clerk",
             self.env._("Only after-sales staff can create returns."),
         )
+        self.ticket_id.check_access("write")
         operation = self.env["rma.operation"]._neiqin_by_kind().get(self.kind)
         if not operation:
             raise UserError(
