@@ -164,6 +164,25 @@ class TestReturns(AftersalesCase):
         with self.assertRaises(AccessError):
             self.env["neiqin.ticket.return.wizard"].with_user(user).create({"ticket_id": ticket.id})
 
+    def test_wizard_is_refused_on_another_team_ticket(self):
+        outsider = self._user(
+            "as_outsider",
+            "neiqin_base.group_neiqin_clerk,sales_team.group_sale_salesman,stock.group_stock_user",
+        )
+        ticket = self._ticket(self.order, neiqin_service_type="return")
+        with self.assertRaises(AccessError):
+            ticket.with_user(outsider).action_neiqin_create_return()
+        self.assertFalse(self._returns_of(ticket))
+
+    def test_a_line_of_an_order_outside_the_ticket_is_refused(self):
+        stranger = self._shipped_order(partner=self._customer(name="Zhang Wei"))
+        ticket = self._ticket(self.order, neiqin_service_type="return")
+        wizard = self._return_wizard(ticket)
+        wizard.line_ids.order_line_id = stranger.order_line
+        with self.assertRaisesRegex(UserError, f"not linked to the ticket: {stranger.name}"):
+            wizard.action_create()
+        self.assertFalse(self.env["rma"].search([("order_id", "=", stranger.id)]))
+
     def test_wizard_form_as_clerk(self):
         ticket = self._ticket(self.order, neiqin_service_type="exchange")
         wizard = self._return_wizard(ticket)
