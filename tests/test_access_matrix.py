@@ -74,6 +74,18 @@ MATRIX = {
     # Opened by clerks only: sending checks the clerk too.
     "neiqin.reply.wizard": {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwc"},
 }
+# neiqin_aftersales, returns: opened by clerks only (the actions check the
+# clerk too); the decision on missing parts is a lead's.
+MATRIX["neiqin.ticket.return.wizard"] = {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwc"}
+# Lines the customer keeps are removed from the wizard.
+MATRIX["neiqin.ticket.return.wizard.line"] = {
+    **NONE,
+    "clerk": "rwcu",
+    "lead": "rwcu",
+    "manager": "rwcu",
+}
+MATRIX["neiqin.rma.inspection.wizard"] = {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwc"}
+MATRIX["neiqin.rma.decision.wizard"] = {**NONE, "clerk": "", "lead": "rwc", "manager": "rwc"}
 
 # Record rules. How a record relates to the acting user:
 #   own         they own it (responsible, assignee, owner)

@@ -5,3 +5,7 @@ from . import neiqin_reply_template
 from . import neiqin_service_flow
 from . import neiqin_service_flow_line
 from . import helpdesk_ticket_replies
+from . import rma_operation
+from . import rma_returns
+from . import helpdesk_ticket_returns
+from . import sale_order_returns

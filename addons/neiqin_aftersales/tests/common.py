@@ -52,6 +52,42 @@ class AftersalesCase(OrdersCase):
         return cls.env["helpdesk.ticket"].with_user(user or cls.clerk).create(values)
 
 
+    # ------------------------------------------------------------ returns
+    def _return_wizard(self, ticket, kind=None, user=None):
+        """The return wizard of ``ticket`` opened by ``user`` (default: the
+        clerk), its lines proposed; ``kind`` changes the proposed kind."""
+        user = user or self.clerk
+        action = ticket.with_user(user).action_neiqin_create_return()
+        wizard = self.env[action["res_model"]].with_user(user).browse(action["res_id"])
+        if kind and wizard.kind != kind:
+            wizard.kind = kind
+            wizard._onchange_kind()
+        return wizard
+
+    def _returns_of(self, ticket):
+        return self.env["rma"].search([("neiqin_ticket_id", "=", ticket.id)], order="id")
+
+    def _receive(self, rma, user=None):
+        """Validate the reception of ``rma``'s goods as ``user`` (default: the
+        clerk)."""
+        picking = rma.reception_move_id.picking_id.with_user(user or self.clerk)
+        for move in picking.move_ids:
+            move.quantity = move.product_uom_qty
+            move.picked = True
+        picking.button_validate()
+        return picking
+
+    def _inspect(self, rma, result, user=None, note=False):
+        user = user or self.clerk
+        action = rma.with_user(user).action_neiqin_inspect()
+        wizard = (
+            self.env[action["res_model"]]
+            .with_user(user)
+            .with_context(**action["context"])
+            .create({"result": result, "note": note})
+        wizard.action_confirm()
+
+
 class RepliesCase(AftersalesCase):
     """Standard replies and flow sheets: helpers to write a template and
     to ship an order with a tracking number."""
