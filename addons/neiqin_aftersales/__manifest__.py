@@ -22,10 +22,17 @@
         "security/rules.xml",
         "data/neiqin_process_data.xml",
         "data/neiqin_gate_data.xml",
+        "data/helpdesk_data.xml",
+        "data/neiqin_complaint_cause_data.xml",
+        "data/neiqin_dq_rule_flow_data.xml",
         "views/helpdesk_ticket_views.xml",
+        "views/helpdesk_ticket_flow_views.xml",
+        "views/neiqin_complaint_cause_views.xml",
         "views/menus.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/helpdesk_ticket_demo.xml",
+    ],
     "assets": {
         "web.assets_tests": [
             "neiqin_aftersales/static/tests/tours/*.js",
