@@ -113,13 +113,15 @@ class HelpdeskTicket(models.Model):
             closed._neiqin_on_close(stage)
             return
         if stage.neiqin_waits_for_customer:
-            moved.filtered(lambda t: t.neiqin_step_state == "open")._neiqin_pause(
-                self.env._("Waiting for the customer (stage %s)", stage.name)
-            )
+            running = moved.filtered(lambda t: t.neiqin_step_state == "open")
+            if running:
+                running._neiqin_pause(self.env._("Waiting for the customer (stage %s)", stage.name))
             return
-        moved.filtered(
+        waiting = moved.filtered(
             lambda t: t.neiqin_step_state == "paused" and previous[t.id].neiqin_waits_for_customer
-        )._neiqin_resume()
+        )
+        if waiting:
+            waiting._neiqin_resume()
 
     def _neiqin_on_close(self, stage):
         """Closed tickets: a closing stage asking for a rating moves them on
@@ -161,7 +163,9 @@ class HelpdeskTicket(models.Model):
         # The customer (a portal user, the mail gateway) may not write the
         # ticket: the engine restarts the clock of the tickets the message
         # was just posted on, which the caller was allowed to post on.
-        self.sudo().filtered(lambda t: t.neiqin_step_state == "paused")._neiqin_resume()
+        paused = self.sudo().filtered(lambda t: t.neiqin_step_state == "paused")
+        if paused:
+            paused._neiqin_resume()
 
     def _message_post_after_hook(self, message, msg_vals):
         result = super()._message_post_after_hook(message, msg_vals)

@@ -20,6 +20,7 @@ class TestTicketCloseGate(AftersalesCase):
                 "partner_id": ticket.partner_id.id,
                 "product_id": self.tee.id,
                 "product_uom_qty": 1,
+                "operation_id": self.env.ref("rma.rma_operation_refund").id,
                 "neiqin_ticket_id": ticket.id,
             }
         )
