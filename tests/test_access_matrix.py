@@ -65,6 +65,9 @@ MATRIX = {
     "neiqin.tracking.import.line": {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwc"},
     # Opened by clerks only: the hold itself checks the clerk too.
     "neiqin.order.hold.wizard": {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwc"},
+    # neiqin_aftersales
+    # Configuration: clerks and leads choose a cause on a complaint, managers keep the list.
+    "neiqin.complaint.cause": {**NONE, "clerk": "r", "lead": "r", "manager": "rwcu"},
 }
 
 # Record rules. How a record relates to the acting user:
@@ -165,6 +168,10 @@ ENGINE_OWNED = {
         "confirmed_at": "2020-01-01 00:00:00",
         "closed_at": "2020-01-01 00:00:00",
         "res_name": "Someone else's document",
+        # neiqin_aftersales: the complaint ticket that made the record.
+        "neiqin_ticket_id": lambda t: t.env["helpdesk.ticket"]
+        .create({"name": "Matrix complaint", "description": "<p>Matrix</p>"})
+        .id,
     },
 }
 
