@@ -135,7 +135,8 @@ class HelpdeskTicket(models.Model):
         else:
             in_process._neiqin_finish_step()
         self.filtered(
-            lambda t: t.neiqin_service_type == "complaint" and t.neiqin_complaint_cause_id.is_internal
+            lambda t: t.neiqin_service_type == "complaint"
+            and t.neiqin_complaint_cause_id.is_internal
         )._neiqin_record_complaint_responsibility()
 
     # ------------------------------------------------------------ steps
@@ -295,7 +296,11 @@ class HelpdeskTicket(models.Model):
             order = orders.filtered(lambda o, log=log: o.id == log.res_id)[:1] or orders[:1]
             owner = (
                 log.owner_user_id
-                or (step.owner_user_id if step.owner_type == "user" else step.owner_team_id.lead_user_id)
+                or (
+                    step.owner_user_id
+                    if step.owner_type == "user"
+                    else step.owner_team_id.lead_user_id
+                )
                 or ticket.user_id
                 or self.env.user
             )

@@ -30,7 +30,7 @@ class TestTicketCloseGate(AftersalesCase):
 
     def _override(self, ticket, user, reason="The customer accepted by phone"):
         action = ticket.with_user(user).action_neiqin_override()
-        Wizard = self.env[action["res_model"]].with_user(user).with_context(action["context"])
+        Wizard = self.env[action["res_model"]].with_user(user).with_context(**action["context"])
         with Form(Wizard) as form:
             form.reason = reason
         form.record.action_override()

@@ -30,7 +30,7 @@ class TestTicketFlow(AftersalesCase):
     def test_new_ticket_from_order_fills_customer_order_and_products(self):
         order = self._order(lines=[(self.tee, 1, 80.0), (self.mug, 2, 40.0)])
         action = order.with_user(self.clerk).action_neiqin_new_ticket()
-        Ticket = self.env["helpdesk.ticket"].with_user(self.clerk).with_context(action["context"])
+        Ticket = self.env["helpdesk.ticket"].with_user(self.clerk).with_context(**action["context"])
         with Form(Ticket) as form:
             form.team_id = self.helpdesk_team
             form.description = "<p>Where is my parcel?</p>"
@@ -153,9 +153,9 @@ class TestTicketFlow(AftersalesCase):
         with self.assertRaises(AccessError):
             ticket.with_user(self.clerk_elsewhere).read(["name"])
         self.assertFalse(
-            self.env["helpdesk.ticket"].with_user(self.clerk_elsewhere).search(
-                [("id", "=", ticket.id)]
-            )
+            self.env["helpdesk.ticket"]
+            .with_user(self.clerk_elsewhere)
+            .search([("id", "=", ticket.id)])
         )
 
     def test_lead_reads_every_ticket_of_the_company(self):
