@@ -90,6 +90,26 @@ class HelpdeskTicket(models.Model):
                 )
 
     # ------------------------------------------------------------ stages
+    @api.model_create_multi
+    def create(self, vals_list):
+        # A ticket made directly in a closing stage is made open, then
+        # closed as any other: through the gate (its refusal undoes the
+        # creation) and its consequences.
+        Stage = self.env["helpdesk.ticket.stage"]
+        closing = {}
+        vals_list = [dict(vals) for vals in vals_list]
+        for index, vals in enumerate(vals_list):
+            stage = Stage.browse(vals.get("stage_id") or ())
+            if stage.closed:
+                closing.setdefault(stage.id, []).append(index)
+                team = self.env["helpdesk.ticket.team"].browse(vals.get("team_id") or ())
+                open_stages = team._get_applicable_stages().filtered(lambda s: not s.closed)
+                vals["stage_id"] = open_stages[:1].id
+        tickets = super().create(vals_list)
+        for stage_id, indexes in closing.items():
+            tickets.browse([tickets[i].id for i in indexes]).write({"stage_id": stage_id})
+        return tickets
+
     def write(self, vals):
         stage = None
         if vals.get("stage_id"):

@@ -114,3 +114,10 @@ class TestTicketCloseGate(AftersalesCase):
         with self.assertRaises(AccessError):
             ticket.with_user(self.clerk)._neiqin_override("I say so")
         self.assertFalse(ticket.neiqin_override_at)
+
+    def test_a_ticket_made_closed_goes_through_the_gate(self):
+        with self.assertRaisesRegex(UserError, "Complaint without root cause"):
+            self._ticket(neiqin_service_type="complaint", stage_id=self._stage("done").id)
+        ticket = self._ticket(stage_id=self._stage("done").id)
+        self.assertTrue(ticket.closed)
+        self.assertEqual(ticket.neiqin_step_id.code, "rating")

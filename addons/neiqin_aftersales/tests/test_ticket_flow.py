@@ -75,6 +75,13 @@ class TestTicketFlow(AftersalesCase):
         ticket.with_user(self.clerk).action_neiqin_next_step()
         self.assertEqual(ticket.neiqin_step_id, self._step("diagnose"))
 
+    def test_only_back_office_staff_move_the_step(self):
+        ticket = self._ticket()
+        for method in ("action_neiqin_next_step", "action_neiqin_pause"):
+            with self.subTest(method=method), self.assertRaises(AccessError):
+                getattr(ticket.with_user(self.salesman), method)()
+        self.assertEqual(ticket.neiqin_step_id, self._step("consult"))
+
     def test_step_fields_are_refused_to_users(self):
         ticket = self._ticket()
         with self.assertRaises(AccessError):
