@@ -73,6 +73,9 @@ MATRIX = {
     "neiqin.service.flow.line": {**NONE, "clerk": "r", "lead": "rwc", "manager": "rwcu"},
     # Opened by clerks only: sending checks the clerk too.
     "neiqin.reply.wizard": {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwc"},
+    # neiqin_aftersales
+    # Configuration: clerks and leads choose a cause on a complaint, managers keep the list.
+    "neiqin.complaint.cause": {**NONE, "clerk": "r", "lead": "r", "manager": "rwcu"},
 }
 # neiqin_aftersales, returns: opened by clerks only (the actions check the
 # clerk too); the decision on missing parts is a lead's.
@@ -191,6 +194,10 @@ ENGINE_OWNED = {
         "confirmed_at": "2020-01-01 00:00:00",
         "closed_at": "2020-01-01 00:00:00",
         "res_name": "Someone else's document",
+        # neiqin_aftersales: the complaint ticket that made the record.
+        "neiqin_ticket_id": lambda t: t.env["helpdesk.ticket"]
+        .create({"name": "Matrix complaint", "description": "<p>Matrix</p>"})
+        .id,
     },
 }
 

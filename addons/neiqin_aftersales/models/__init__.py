@@ -9,3 +9,8 @@ from . import rma_operation
 from . import rma_returns
 from . import helpdesk_ticket_returns
 from . import sale_order_returns
+from . import helpdesk_ticket_stage
+from . import neiqin_complaint_cause
+from . import neiqin_responsibility
+from . import helpdesk_ticket_flow
+from . import sale_order

@@ -1,4 +1,5 @@
 from odoo import Command
+from odoo.tools import SQL
 
 from odoo.addons.neiqin_orders.tests.common import OrdersCase
 
@@ -86,6 +87,33 @@ class AftersalesCase(OrdersCase):
             .with_context(**action["context"])
             .create({"result": result, "note": note})
         wizard.action_confirm()
+
+    # -------------------------------------------------------- service flow
+    @classmethod
+    def _stage(cls, name):
+        """helpdesk_mgmt's stage ``name``: new, in_progress, awaiting, done,
+        cancelled, rejected."""
+        return cls.env.ref(f"helpdesk_mgmt.helpdesk_ticket_stage_{name}")
+
+    def _post_as(self, ticket, user, body="<p>Hello</p>", internal=False):
+        """A message of ``user`` on ``ticket``: public (a reply) unless ``internal``."""
+        return ticket.with_user(user).message_post(
+            body=body,
+            message_type="comment",
+            subtype_xmlid="mail.mt_note" if internal else "mail.mt_comment",
+        )
+
+    def _own_passages_only(self, tickets):
+        """Mark every other open passage (demo data of a reused database)
+        alerted and escalated: the overdue cron then sees these tickets'."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE neiqin_step_log SET alerted_at = now(), escalated_at = now() "
+                "WHERE NOT (res_model = 'helpdesk.ticket' AND res_id = ANY(%s))",
+                tickets.ids,
+            )
+        )
 
 
 class RepliesCase(AftersalesCase):
