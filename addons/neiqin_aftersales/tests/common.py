@@ -86,6 +86,7 @@ class AftersalesCase(OrdersCase):
             .with_user(user)
             .with_context(**action["context"])
             .create({"result": result, "note": note})
+        )
         wizard.action_confirm()
 
     # -------------------------------------------------------- service flow
