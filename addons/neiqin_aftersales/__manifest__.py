@@ -23,9 +23,20 @@
         "data/neiqin_process_data.xml",
         "data/neiqin_gate_data.xml",
         "views/helpdesk_ticket_views.xml",
+        "data/mail_template_rating.xml",
+        "data/neiqin_member_level_data.xml",
+        "views/neiqin_feedback_views.xml",
+        "views/neiqin_member_level_views.xml",
+        "views/neiqin_satisfaction_report_views.xml",
+        "views/res_partner_views.xml",
+        "views/helpdesk_ticket_csat_views.xml",
+        "views/helpdesk_ticket_csat_portal_templates.xml",
+        "views/res_config_settings_views.xml",
         "views/menus.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/customer_demo.xml",
+    ],
     "assets": {
         "web.assets_tests": [
             "neiqin_aftersales/static/tests/tours/*.js",
