@@ -14,6 +14,8 @@ class NeiqinSatisfactionReport(models.Model):
     _name = "neiqin.satisfaction.report"
     _description = "Customer Satisfaction Report"
     _auto = False
+    # The rating's own dates and authors, as every Neiqin record has them.
+    _log_access = True
     _order = "rated_on desc"
     _rec_name = "ticket_id"
     # Read before the view is searched: pending writes of these are flushed.
@@ -49,6 +51,10 @@ class NeiqinSatisfactionReport(models.Model):
         return SQL(
             """
             SELECT r.id AS id,
+                   r.create_uid AS create_uid,
+                   r.create_date AS create_date,
+                   r.write_uid AS write_uid,
+                   r.write_date AS write_date,
                    t.id AS ticket_id,
                    t.user_id AS user_id,
                    t.team_id AS team_id,
