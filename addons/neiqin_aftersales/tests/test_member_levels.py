@@ -70,10 +70,10 @@ class TestMemberLevels(AftersalesCase):
             other.with_user(self.outsider).action_neiqin_update_member_level()
 
     def test_cron_is_set_based(self):
-        """The same queries for 1 customer as for 20."""
+        """The same queries for 20 customers whose level changes as for 1."""
         self._cron()
 
-        def queries_for(count):
+        def new_silver_buyers(count):
             buyers = self.env["res.partner"].create(
                 [{"name": f"Buyer {count}-{i}", "customer_rank": 1} for i in range(count)]
             )
@@ -81,15 +81,19 @@ class TestMemberLevels(AftersalesCase):
                 self._confirmed_orders(buyer, [700, 700])
             self.env.flush_all()
             self.env.invalidate_all()
-            before = self.env.cr.sql_log_count
+            return buyers
+
+        one = new_silver_buyers(1)
+        before = self.env.cr.sql_log_count
+        self._cron()
+        self.env.flush_all()
+        queries = self.env.cr.sql_log_count - before
+        self.assertEqual(one.neiqin_member_level_id, self.silver)
+        twenty = new_silver_buyers(20)
+        with self.assertQueryCount(queries):
             self._cron()
             self.env.flush_all()
-            spent = self.env.cr.sql_log_count - before
-            self.assertEqual(set(buyers.mapped("neiqin_member_level_id")), {self.silver})
-            return spent
-
-        one = queries_for(1)
-        self.assertEqual(queries_for(20), one)
+        self.assertEqual(set(twenty.mapped("neiqin_member_level_id")), {self.silver})
 
     def test_profile_figures(self):
         self._confirmed_orders(self.customer, [100, 300])
