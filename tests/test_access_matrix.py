@@ -19,6 +19,7 @@ from contextlib import closing
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import TransactionCase, new_test_user
+from odoo.tools import SQL
 
 from .common import as_neiqin_test
 
@@ -76,6 +77,12 @@ MATRIX = {
     # neiqin_aftersales
     # Configuration: clerks and leads choose a cause on a complaint, managers keep the list.
     "neiqin.complaint.cause": {**NONE, "clerk": "r", "lead": "r", "manager": "rwcu"},
+    # neiqin_aftersales: satisfaction, member levels, feedback
+    "neiqin.member.level": {**NONE, "clerk": "r", "lead": "r", "manager": "rwcu"},
+    "neiqin.feedback.route": {**NONE, "clerk": "r", "lead": "r", "manager": "rwcu"},
+    "neiqin.feedback": {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwcu"},
+    # A report (SQL view) over the ratings of tickets: read only.
+    "neiqin.satisfaction.report": {**NONE, "clerk": "r", "lead": "r", "manager": "r"},
 }
 # neiqin_aftersales, returns: opened by clerks only (the actions check the
 # clerk too); the decision on missing parts is a lead's.
@@ -119,6 +126,10 @@ REACH = {
     "neiqin.reply.template": ("company shared", "company shared"),
     "neiqin.service.flow": ("company shared", "company shared"),
     "neiqin.service.flow.line": ("company shared", "company shared"),
+    "neiqin.member.level": ("company shared", "company shared"),
+    "neiqin.feedback.route": ("company shared", "company shared"),
+    "neiqin.feedback": ("own created other", "own created"),
+    "neiqin.satisfaction.report": ("own other", "own"),
 }
 
 # What a write attempt changes: a field the roles allowed to write may write.
@@ -138,6 +149,10 @@ WRITES = {
     "neiqin.reply.template": {"sequence": 5},
     "neiqin.service.flow": {"sequence": 5},
     "neiqin.service.flow.line": {"instructions": "Edited by hand"},
+    "neiqin.member.level": {"sequence": 5},
+    "neiqin.feedback.route": {"sequence": 5},
+    "neiqin.feedback": {"subject": "Edited by hand"},
+    "neiqin.satisfaction.report": {"rating": 3},
 }
 # Step logs refuse every edit by their own guard (a UserError), before the
 # access rights are even read. A rule shared by every company is changed only
@@ -230,6 +245,7 @@ ENGINE_OWNED["neiqin.reply.template"] = {
     "usage_count": 7,
     "last_used_at": "2020-01-01 00:00:00",
 }
+ENGINE_OWNED["neiqin.feedback"] = {"state": "done"}
 
 OPERATIONS = {"r": "read", "w": "write", "c": "create", "u": "unlink"}
 OWNED_RELATIONS = ("own", "reported", "created")
@@ -341,7 +357,12 @@ class TestAccessMatrix(TransactionCase):
             if relation == "created":
                 record.flush_recordset()
                 self.env.cr.execute(
-                    "UPDATE neiqin_task SET create_uid = %s WHERE id = %s", [user.id, record.id]
+                    SQL(
+                        "UPDATE %s SET create_uid = %s WHERE id = %s",
+                        SQL.identifier(record._table),
+                        user.id,
+                        record.id,
+                    )
                 )
                 record.invalidate_recordset(["create_uid"])
             self.records[key] = record
@@ -587,6 +608,63 @@ class TestAccessMatrix(TransactionCase):
                 .create({"partner_id": self.partner.id, "company_id": company.id})
             )
         return self.records[key]
+
+    def _make_neiqin_member_level(self, owner, team, company):
+        return self.env["neiqin.member.level"].create(
+            self._vals_neiqin_member_level(owner, company)
+        )
+
+    def _vals_neiqin_member_level(self, user, company):
+        return {"name": f"Level {self._next()}", "min_spend": 100, "company_id": company.id}
+
+    def _make_neiqin_feedback_route(self, owner, team, company):
+        return self.env["neiqin.feedback.route"].create(
+            self._vals_neiqin_feedback_route(owner, company)
+        )
+
+    def _vals_neiqin_feedback_route(self, user, company):
+        department = self.env["hr.department"].create(
+            {"name": f"Department {self._next()}", "company_id": company.id}
+        )
+        return {"kind": "price", "department_id": department.id, "company_id": company.id}
+
+    def _make_neiqin_feedback(self, owner, team, company):
+        return self.env["neiqin.feedback"].create(self._vals_neiqin_feedback(owner, company))
+
+    def _vals_neiqin_feedback(self, user, company):
+        return {
+            "subject": "Matrix feedback",
+            "kind": "other",
+            "owner_user_id": user.id,
+            "company_id": company.id,
+        }
+
+    def _make_neiqin_satisfaction_report(self, owner, team, company):
+        # A report row is a rating of a ticket; the row's agent is the
+        # ticket's user.
+        ticket = self.env["helpdesk.ticket"].create(
+            {
+                "name": "Matrix ticket",
+                "description": "<p>Matrix</p>",
+                "partner_id": self.partner.id,
+                "user_id": owner.id,
+                "company_id": company.id,
+            }
+        )
+        rating = self.env["rating.rating"].create(
+            {
+                "res_model_id": self.env["ir.model"]._get_id("helpdesk.ticket"),
+                "res_id": ticket.id,
+                "partner_id": self.partner.id,
+                "rating": 5,
+                "consumed": True,
+            }
+        )
+        self.env.flush_all()
+        return self.env["neiqin.satisfaction.report"].browse(rating.id)
+
+    def _vals_neiqin_satisfaction_report(self, user, company):
+        return {"rating": 5, "company_id": company.id}
 
     # ------------------------------------------------------------------ tables
     def test_every_neiqin_model_has_a_row(self):

@@ -14,3 +14,12 @@ from . import neiqin_complaint_cause
 from . import neiqin_responsibility
 from . import helpdesk_ticket_flow
 from . import sale_order
+from . import res_company
+from . import res_config_settings
+from . import mail_activity
+from . import neiqin_member_level
+from . import res_partner
+from . import helpdesk_ticket_csat
+from . import neiqin_feedback_route
+from . import neiqin_feedback
+from . import neiqin_satisfaction_report

@@ -6,3 +6,6 @@ from . import test_refund_request
 from . import test_ticket_flow
 from . import test_ticket_close_gate
 from . import test_complaints
+from . import test_satisfaction
+from . import test_member_levels
+from . import test_feedback

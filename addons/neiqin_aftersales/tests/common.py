@@ -116,6 +116,44 @@ class AftersalesCase(OrdersCase):
             )
         )
 
+    # ------------------------------------------------------------ csat helpers
+    @classmethod
+    def _confirmed_orders(cls, partner, amounts):
+        """Confirmed orders of ``partner``, one per untaxed amount. They are
+        marked confirmed in SQL: the member levels read confirmed orders,
+        the order flow is tested in neiqin_orders."""
+        orders = cls.env["sale.order"].create(
+            [
+                {
+                    "partner_id": partner.id,
+                    "user_id": False,
+                    "order_line": [
+                        Command.create(
+                            {"product_id": cls.tee.id, "product_uom_qty": 1, "price_unit": amount}
+                        )
+                    ],
+                }
+                for amount in amounts
+            ]
+        )
+        cls.env.flush_all()
+        cls.env.cr.execute("UPDATE sale_order SET state = 'sale' WHERE id = ANY(%s)", [orders.ids])
+        orders.invalidate_recordset(["state"])
+        return orders
+
+    @classmethod
+    def _rated_ticket(cls, rate, user=None, order=None, **vals):
+        """A ticket asked for its rating and rated ``rate`` by its customer
+        (through the rating's token, as the public rating page does)."""
+        ticket = cls._ticket(order=order, **vals)
+        if user:
+            ticket.user_id = user
+        ticket._neiqin_enter_step("rating")
+        token = ticket._rating_get_access_token()
+        # As the public rating page does once it found the token's rating.
+        ticket.sudo().rating_apply(rate, token=token)
+        return ticket
+
 
 class RepliesCase(AftersalesCase):
     """Standard replies and flow sheets: helpers to write a template and
