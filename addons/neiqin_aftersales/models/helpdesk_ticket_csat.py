@@ -5,7 +5,6 @@ from odoo.exceptions import UserError
 
 from odoo.addons.neiqin_base.engine.guard import engine_writes, require_group
 
-RATING_STEP = "rating"
 
 
 class HelpdeskTicket(models.Model):
@@ -48,20 +47,11 @@ class HelpdeskTicket(models.Model):
             ticket.neiqin_is_low_rated = 0 < ticket.rating_last_value <= threshold
 
     # ---------------------------------------------------------------- request
-    def _neiqin_enter_step(self, step, process=None):
-        logs = super()._neiqin_enter_step(step, process=process)
-        entering = self.filtered(
-            lambda t: t.neiqin_step_id.code == RATING_STEP and not t.neiqin_rating_requested_at
-        )
-        if entering:
-            entering._neiqin_on_rating_step()
-        return logs
-
     def _neiqin_on_rating_step(self):
         """Tickets entering the satisfaction rating step: ask their customer
         to rate the service."""
-        parent = getattr(super(), "_neiqin_on_rating_step", None)
-        result = parent() if parent else None
+        # Called by the flow when tickets enter the step (helpdesk_ticket_flow.py).
+        result = super()._neiqin_on_rating_step()
         self._neiqin_send_rating_request()
         return result
 
