@@ -6,7 +6,6 @@ from odoo.exceptions import UserError
 from odoo.addons.neiqin_base.engine.guard import engine_writes, require_group
 
 
-
 class HelpdeskTicket(models.Model):
     """Customer satisfaction (客户满意度) of a ticket: the rating request
     when the ticket enters the ``rating`` step, once per ticket, and the

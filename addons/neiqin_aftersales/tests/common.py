@@ -52,7 +52,6 @@ class AftersalesCase(OrdersCase):
             values["sale_order_ids"] = [Command.link(order.id)]
         return cls.env["helpdesk.ticket"].with_user(user or cls.clerk).create(values)
 
-
     # ------------------------------------------------------------ returns
     def _return_wizard(self, ticket, kind=None, user=None):
         """The return wizard of ``ticket`` opened by ``user`` (default: the
