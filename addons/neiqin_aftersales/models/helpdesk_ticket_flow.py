@@ -206,6 +206,8 @@ class HelpdeskTicket(models.Model):
         message. Another change does not lapse it."""
         self.ensure_one()
         last = self._neiqin_last_customer_messages().get(self.id)
+        # The fingerprint compares states only: every user whose override
+        # it guards sees the same value, whatever returns they may read.
         return (
             self.neiqin_service_type,
             self.neiqin_complaint_cause_id.id,

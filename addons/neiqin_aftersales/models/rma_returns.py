@@ -105,6 +105,8 @@ class Rma(models.Model):
     @api.depends("state", "reception_move_id.state", "neiqin_inspection_result")
     def _compute_neiqin_needs_inspection(self):
         for rma in self:
+            # The reception's state only (a stock move a return clerk may
+            # not read), of this RMA the user already reads.
             rma.neiqin_needs_inspection = (
                 rma.state == "received"
                 and not rma.neiqin_inspection_result
@@ -116,6 +118,8 @@ class Rma(models.Model):
         # A refund only before shipping has no delivery move: its order
         # line is the one the request named.
         line = super()._get_sale_line()
+        # The order line the request itself named, read as rma_sale reads
+        # its move's line: the invoicing user may not read sales orders.
         return line or self.sudo().neiqin_order_line_id
 
     def _prepare_refund_line_vals(self):
@@ -127,6 +131,7 @@ class Rma(models.Model):
     def _neiqin_received(self):
         """Those of these RMAs whose goods came back: they are inspected
         before a refund or a replacement."""
+        # As _compute_neiqin_needs_inspection: the reception's state only.
         return self.filtered(lambda r: r.sudo().reception_move_id.state == "done")
 
     def _neiqin_check_inspected(self, action):
