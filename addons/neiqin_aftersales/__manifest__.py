@@ -25,7 +25,9 @@
         "views/helpdesk_ticket_views.xml",
         "views/menus.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/neiqin_aftersales_api_demo.xml",
+    ],
     "assets": {
         "web.assets_tests": [
             "neiqin_aftersales/static/tests/tours/*.js",
