@@ -1,3 +1,4 @@
+from odoo import http
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
 
@@ -10,9 +11,8 @@ class PortalData(AftersalesCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.other_customer = cls.env["res.partner"].create(
-            {"name": "Zhao Lei", "email": "zhao.lei@example.com"}
-        )
+        # A complete address and phone: the review lets their orders through.
+        cls.other_customer = cls._customer(name="Zhao Lei", email="zhao.lei@example.com")
         cls.own_ticket = cls._ticket(name="Own ticket OWN-T", partner_id=cls.customer.id)
         cls.other_ticket = cls._ticket(
             name="Other ticket OTHER-T", partner_id=cls.other_customer.id
@@ -124,6 +124,42 @@ class TestPortalSecurity(PortalData, HttpCase):
             f"/my/rma/picking/pdf/{self.own_rma.id}/{picking.id}?access_token={token}"
         )
         self.assertNotEqual(slip.headers.get("Content-Type"), "application/pdf")
+
+    def _request_rma(self, order, line, **extra):
+        operation = self.env["rma.operation"].search([], limit=1)
+        return self.url_open(
+            f"/my/orders/{order.id}/requestrma",
+            data={
+                "0-sale_line_id": line.id,
+                "0-product_id": line.product_id.id,
+                "0-quantity": 1,
+                "0-uom_id": line.product_uom.id,
+                "0-operation_id": operation.id,
+                "csrf_token": http.Request.csrf_token(self),
+                **extra,
+            },
+        )
+
+    def test_return_request_takes_only_the_orders_own_lines(self):
+        own = self._shipped_order(partner=self.customer)
+        other = self._shipped_order(partner=self.other_customer)
+        Rma = self.env["rma"]
+        self._request_rma(own, other.order_line[:1])
+        self.assertFalse(
+            Rma.search([("partner_id", "=", self.other_customer.id), ("order_id", "=", other.id)])
+        )
+        self.assertFalse(Rma.search([("sale_line_id", "=", other.order_line[:1].id)]))
+
+    def test_return_request_ships_only_to_the_customers_addresses(self):
+        own = self._shipped_order(partner=self.customer)
+        line = own.order_line[:1]
+        self._request_rma(own, line, partner_shipping_id=self.other_customer.id)
+        self.assertFalse(self.env["rma"].search([("order_id", "=", own.id)]))
+        self._request_rma(own, line, partner_shipping_id=self.customer.id)
+        self.assertTrue(
+            self.env["rma"].search([("order_id", "=", own.id)]),
+            "the same request to the customer's own address is taken",
+        )
 
 
 @tagged("post_install", "-at_install")
