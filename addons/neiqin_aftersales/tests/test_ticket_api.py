@@ -254,3 +254,21 @@ class TestTicketApi(TicketApiMixin, AftersalesCase):
         )
         self.assertEqual(results[0]["status"], "error")
         self.assertIn("CS-14 has no customer", results[0]["message"])
+
+    def test_read_tickets_queries_do_not_grow_with_the_tickets(self):
+        refs = [f"Q-{n}" for n in range(12)]
+        self.Ticket.api_upsert_tickets([self._ticket_payload(ref) for ref in refs])
+
+        def queries(wanted):
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            results = self.Ticket.api_read_tickets(
+                [{"source": "tmall", "external_ref": ref} for ref in wanted]
+            )
+            self.assertEqual({r["status"] for r in results}, {"found"})
+            return self.env.cr.sql_log_count - before
+
+        queries(refs[:2])  # warm the caches
+        few, many = queries(refs[:2]), queries(refs)
+        self.assertGreater(few, 0)
+        self.assertEqual(few, many)
