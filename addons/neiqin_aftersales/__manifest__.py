@@ -56,6 +56,7 @@
         "demo/neiqin_reply_demo.xml",
         "demo/rma_demo.xml",
         "demo/customer_demo.xml",
+        "demo/neiqin_aftersales_api_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

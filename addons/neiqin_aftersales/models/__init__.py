@@ -23,3 +23,6 @@ from . import helpdesk_ticket_csat
 from . import neiqin_feedback_route
 from . import neiqin_feedback
 from . import neiqin_satisfaction_report
+from . import helpdesk_ticket_api
+from . import mail_message
+from . import helpdesk_ticket_scan

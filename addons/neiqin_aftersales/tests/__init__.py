@@ -9,3 +9,6 @@ from . import test_complaints
 from . import test_satisfaction
 from . import test_member_levels
 from . import test_feedback
+from . import test_ticket_api
+from . import test_ticket_xmlrpc
+from . import test_portal_security

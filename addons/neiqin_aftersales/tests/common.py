@@ -171,3 +171,38 @@ class RepliesCase(AftersalesCase):
         order = cls._shipped_order(**vals)
         order.picking_ids.write({"carrier_id": cls.carrier.id, "carrier_tracking_ref": tracking})
         return order
+
+
+class TicketApiMixin:
+    """A connector's API user and helpers for the tickets' XML-RPC API."""
+
+    @classmethod
+    def _setup_ticket_api(cls):
+        cls.connector = cls._user(
+            "as_connector", "neiqin_base.group_neiqin_connector", password="as_connector_pw"
+        )
+        cls.plain_user = cls._user("as_plain", "base.group_user", password="as_plain_pw")
+        # A buyer known by the shop, as the orders API keeps them: the
+        # portal customer is a user's contact, which the API never matches.
+        cls.buyer = cls.env["res.partner"].create(
+            {
+                "name": "周杰",
+                "ref": "tmall:buyer-77",
+                "email": "zhou.jie@example.com",
+                "phone": "+86 21 5555 0100",
+            }
+        )
+
+    @staticmethod
+    def _ticket_payload(ref, source="tmall", **extra):
+        """A ticket as a customer-service system sends it."""
+        return {
+            "source": source,
+            "external_ref": ref,
+            "subject": "尺码不对",
+            "description": "衬衫太小了。\n想换大一号。",
+            "service_type": "exchange",
+            "channel": "web",
+            "priority": 1,
+            **extra,
+        }
