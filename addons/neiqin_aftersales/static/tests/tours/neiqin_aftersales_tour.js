@@ -35,14 +35,8 @@ registry.category("web_tour.tours").add("neiqin_aftersales_ticket_tour", {
         },
         ...headerButton("action_neiqin_reply", "Answer with a standard reply"),
         {
-            content: "Pick the reply about the parcel",
+            content: "The wizard opens on the reply that suits the ticket",
             trigger: ".modal .o_field_widget[name='template_id'] input",
-            run: "edit Parcel sent",
-        },
-        {
-            content: "Choose it",
-            trigger: ".modal .o-autocomplete--dropdown-item a:contains('Parcel sent')",
-            run: "click",
         },
         {
             content: "The reply is shown filled for this ticket before it is sent",
