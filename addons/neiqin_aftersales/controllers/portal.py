@@ -64,6 +64,17 @@ class NeiqinHelpdeskTicketController(HelpdeskTicketController):
             ticket.stage_id = stage
         return werkzeug.utils.redirect(f"/my/ticket/{ticket.id}")
 
+    def _prepare_submit_ticket_vals(self, **kw):
+        """A new ticket of the portal goes to a team of the visitor's own
+        companies: helpdesk_mgmt finds the team by the id the form sends,
+        with sudo, whatever its company."""
+        vals = super()._prepare_submit_ticket_vals(**kw)
+        team = request.env["helpdesk.ticket.team"].sudo().browse(vals.get("team_id") or [])
+        if team.company_id and team.company_id not in request.env.user.company_ids:
+            vals["team_id"] = False
+            vals["stage_id"] = team.browse()._get_applicable_stages()[:1].id
+        return vals
+
 
 class NeiqinPortalRma(PortalRma):
     def _picking_check_access(self, rma_id, picking_id, access_token=None):

@@ -73,6 +73,27 @@ class TestPortalSecurity(PortalData, HttpCase):
         self.other_ticket.invalidate_recordset()
         self.assertEqual(self.other_ticket.stage_id, before)
 
+    def test_a_new_ticket_goes_to_no_team_of_another_company(self):
+        self.env.company.helpdesk_mgmt_portal_select_team = True
+        other_company = self.env["res.company"].create({"name": "Other Shop"})
+        foreign_team = self.env["helpdesk.ticket.team"].create(
+            {"name": "Foreign desk", "company_id": other_company.id, "show_in_portal": True}
+        )
+        self.url_open(
+            "/submitted/ticket",
+            data={
+                "subject": "PORTAL-NEW-T",
+                "description": "Where is my parcel?",
+                "team": foreign_team.id,
+                "csrf_token": http.Request.csrf_token(self),
+            },
+        )
+        ticket = self.env["helpdesk.ticket"].search([("name", "=", "PORTAL-NEW-T")])
+        self.assertEqual(len(ticket), 1)
+        self.assertEqual(ticket.partner_id, self.portal_user.partner_id)
+        self.assertFalse(ticket.team_id)
+        self.assertNotEqual(ticket.company_id, other_company)
+
     def test_portal_user_closes_own_ticket(self):
         self.url_open(f"/ticket/close?ticket_id={self.own_ticket.id}&stage_id={self.done_stage.id}")
         self.own_ticket.invalidate_recordset()
