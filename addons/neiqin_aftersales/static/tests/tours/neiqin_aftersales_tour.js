@@ -1,31 +1,9 @@
 import { registry } from "@web/core/registry";
+import { headerButton, screenshot } from "@neiqin_base/../tests/tours/tour_utils";
 
 // Answering a ticket with a standard reply, then creating a return from it,
 // at desktop and phone width (tests/test_aftersales_tours.py). Selectors
 // avoid translated labels: the tour passes in any language.
-
-const PHONE = () => window.innerWidth < 768;
-
-// A button of the form's header: in the status bar at desktop width, in the
-// gear menu on a phone.
-function headerButton(name, content) {
-    const steps = [];
-    if (PHONE()) {
-        steps.push({
-            content: "Open the gear menu",
-            trigger: ".o_control_panel .o_cp_action_menus button:has(.fa-cog)",
-            run: "click",
-        });
-    }
-    steps.push({
-        content,
-        trigger: PHONE()
-            ? `.o-dropdown--menu button[name='${name}']`
-            : `.o_form_statusbar button[name='${name}']`,
-        run: "click",
-    });
-    return steps;
-}
 
 registry.category("web_tour.tours").add("neiqin_aftersales_ticket_tour", {
     steps: () => [
@@ -48,6 +26,7 @@ registry.category("web_tour.tours").add("neiqin_aftersales_ticket_tour", {
                 }
             },
         },
+        screenshot("ticket_reply"),
         {
             content: "Send it to the customer",
             trigger: ".modal button[name='action_send']",
@@ -63,6 +42,7 @@ registry.category("web_tour.tours").add("neiqin_aftersales_ticket_tour", {
             trigger:
                 ".modal .o_field_widget[name='line_ids'] .o_data_row, .modal .o_field_widget[name='line_ids'] .o_kanban_record",
         },
+        screenshot("ticket_return"),
         {
             content: "Create and confirm the return",
             trigger: ".modal button[name='action_create']",

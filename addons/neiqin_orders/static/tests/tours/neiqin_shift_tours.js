@@ -1,50 +1,15 @@
 import { registry } from "@web/core/registry";
+import { PHONE, headerButton, screenshot } from "@neiqin_base/../tests/tours/tour_utils";
 
 // A shift at the order desk, run by tests/test_shift_tours.py as the demo
 // clerk and lead, in Chinese, at desktop and at phone width. Selectors name
 // fields, buttons and the platform order numbers the test made, never a
 // translated label: the tours pass in any language.
 
-// Where the test asks for it, the browser keeps what it shows for the README
-// (tests/tour_browser.py); the pause lets the capture finish first.
-function screenshot(name) {
-    return {
-        content: `Screenshot: ${name}`,
-        trigger: "body:not(:has(.o_loading_indicator))",
-        run: async () => {
-            console.log(`neiqin:screenshot ${name}`);
-            await new Promise((resolve) => setTimeout(resolve, 600));
-        },
-    };
-}
-
 // The review's buttons: in the header at desktop width, at the top of the
 // sheet on a phone (Odoo folds the header into the gear menu there).
 function reviewButton(name) {
     return `.o_form_view button[name='${name}']:visible`;
-}
-
-const PHONE = () => window.innerWidth < 768;
-
-// A button of a form's header: in the status bar at desktop width, in the
-// gear menu on a phone.
-function headerButton(name, content) {
-    const steps = [];
-    if (PHONE()) {
-        steps.push({
-            content: "Open the gear menu",
-            trigger: ".o_control_panel .o_cp_action_menus button:has(.fa-cog)",
-            run: "click",
-        });
-    }
-    steps.push({
-        content,
-        trigger: PHONE()
-            ? `.o-dropdown--menu button[name='${name}']`
-            : `.o_form_statusbar button[name='${name}']`,
-        run: "click",
-    });
-    return steps;
 }
 
 function openOrderRow(number) {
