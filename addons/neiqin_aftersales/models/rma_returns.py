@@ -102,13 +102,14 @@ class Rma(models.Model):
         for rma in self:
             rma.neiqin_currency_id = rma.order_id.currency_id or rma.company_id.currency_id
 
-    @api.depends("state", "reception_move_id.state", "neiqin_inspection_result")
+    @api.depends("state", "reception_move_id.state", "neiqin_inspection_result", "neiqin_ticket_id")
     def _compute_neiqin_needs_inspection(self):
         for rma in self:
             # The reception's state only (a stock move a return clerk may
             # not read), of this RMA the user already reads.
             rma.neiqin_needs_inspection = (
                 rma.state == "received"
+                and rma.neiqin_ticket_id
                 and not rma.neiqin_inspection_result
                 and rma.sudo().reception_move_id.state == "done"
             )
@@ -129,10 +130,13 @@ class Rma(models.Model):
         return vals
 
     def _neiqin_received(self):
-        """Those of these RMAs whose goods came back: they are inspected
-        before a refund or a replacement."""
+        """Those of these RMAs of the after-sales desk (made from a ticket)
+        whose goods came back: they are inspected before a refund or a
+        replacement. An RMA made in the RMA app itself keeps its own flow."""
         # As _compute_neiqin_needs_inspection: the reception's state only.
-        return self.filtered(lambda r: r.sudo().reception_move_id.state == "done")
+        return self.filtered(
+            lambda r: r.neiqin_ticket_id and r.sudo().reception_move_id.state == "done"
+        )
 
     def _neiqin_check_inspected(self, action):
         """Refuse ``action`` for received RMAs without an inspection, or with
