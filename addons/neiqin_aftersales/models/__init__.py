@@ -8,7 +8,6 @@ from . import helpdesk_ticket_replies
 from . import rma_operation
 from . import rma_returns
 from . import helpdesk_ticket_returns
-from . import sale_order_returns
 from . import helpdesk_ticket_stage
 from . import neiqin_complaint_cause
 from . import neiqin_responsibility
@@ -25,4 +24,3 @@ from . import neiqin_feedback
 from . import neiqin_satisfaction_report
 from . import helpdesk_ticket_api
 from . import mail_message
-from . import helpdesk_ticket_scan

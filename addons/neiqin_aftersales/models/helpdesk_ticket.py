@@ -15,7 +15,14 @@ SERVICE_TYPES = [
 class HelpdeskTicket(models.Model):
     """A helpdesk ticket is an after-sales case: it goes through the
     customer-service process (neiqin_base's process engine, one clock per
-    ticket) and closes through the ``ticket_close`` gate."""
+    ticket) and closes through the ``ticket_close`` gate.
+
+    Its features extend it one file each, in the order models/__init__.py
+    imports them, and hook into one another through ``super()``:
+    helpdesk_ticket_replies.py (standard replies), helpdesk_ticket_returns.py
+    (returns), helpdesk_ticket_flow.py (the service flow, complaints and the
+    closing rules), helpdesk_ticket_csat.py (satisfaction, on the flow's
+    rating-step hook) and helpdesk_ticket_api.py (the batch API)."""
 
     _name = "helpdesk.ticket"
     _inherit = ["helpdesk.ticket", "neiqin.process.mixin", "neiqin.gate.mixin"]
