@@ -96,6 +96,9 @@ MATRIX["neiqin.ticket.return.wizard.line"] = {
 }
 MATRIX["neiqin.rma.inspection.wizard"] = {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwc"}
 MATRIX["neiqin.rma.decision.wizard"] = {**NONE, "clerk": "", "lead": "rwc", "manager": "rwc"}
+# neiqin_catalog: clerks list products on channels; publishing is an action
+# (the gate), removing a listing a manager's.
+MATRIX["neiqin.product.listing"] = {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwcu"}
 
 # Record rules. How a record relates to the acting user:
 #   own         they own it (responsible, assignee, owner)
@@ -130,6 +133,7 @@ REACH = {
     "neiqin.feedback.route": ("company shared", "company shared"),
     "neiqin.feedback": ("own created other", "own created"),
     "neiqin.satisfaction.report": ("own other", "own"),
+    "neiqin.product.listing": ("company shared", "company shared"),
 }
 
 # What a write attempt changes: a field the roles allowed to write may write.
@@ -153,6 +157,7 @@ WRITES = {
     "neiqin.feedback.route": {"sequence": 5},
     "neiqin.feedback": {"subject": "Edited by hand"},
     "neiqin.satisfaction.report": {"rating": 3},
+    "neiqin.product.listing": {"channel_title": "Edited by hand"},
 }
 # Step logs refuse every edit by their own guard (a UserError), before the
 # access rights are even read. A rule shared by every company is changed only
@@ -222,7 +227,7 @@ ENGINE_OWNED["neiqin.notice"] = {
     "res_name": "Someone else",
     "company_id": lambda t: t.company_b.id,
     "partner_id": lambda t: t.stranger.partner_id.id,
-    "platform_id": lambda t: t.env.ref("neiqin_orders.platform_jd").id,
+    "platform_id": lambda t: t.env.ref("neiqin_base.platform_jd").id,
     "platform_ref": "JD-FAKE",
     "kind": "delivered",
     "channel": "sms",
@@ -246,6 +251,19 @@ ENGINE_OWNED["neiqin.reply.template"] = {
     "last_used_at": "2020-01-01 00:00:00",
 }
 ENGINE_OWNED["neiqin.feedback"] = {"state": "done"}
+ENGINE_OWNED["neiqin.product.listing"] = {
+    "state": "published",
+    "published_at": "2020-01-01 00:00:00",
+    "published_by_id": lambda t: t.stranger.id,
+    "neiqin_review_state": "approved",
+    "neiqin_reviewed_by_id": lambda t: t.stranger.id,
+    "neiqin_reviewed_at": "2020-01-01 00:00:00",
+    "neiqin_override_reason": "Made up",
+    "neiqin_override_by_id": lambda t: t.stranger.id,
+    "neiqin_override_at": "2020-01-01 00:00:00",
+    "neiqin_override_rule_ids": lambda t: [(6, 0, t._record("neiqin.dq.rule", "company").ids)],
+    "neiqin_override_fingerprint": "made-up",
+}
 
 OPERATIONS = {"r": "read", "w": "write", "c": "create", "u": "unlink"}
 OWNED_RELATIONS = ("own", "reported", "created")
@@ -637,6 +655,23 @@ class TestAccessMatrix(TransactionCase):
             "kind": "other",
             "owner_user_id": user.id,
             "company_id": company.id,
+        }
+
+    def _make_neiqin_product_listing(self, owner, team, company):
+        return self.env["neiqin.product.listing"].create(
+            self._vals_neiqin_product_listing(owner, company)
+        )
+
+    def _vals_neiqin_product_listing(self, user, company):
+        # A listing belongs to its product's company: a product of no
+        # company makes a listing shared by every company.
+        product = self.env["product.template"].create(
+            {"name": f"Matrix product {self._next()}", "company_id": company.id or False}
+        )
+        return {
+            "product_tmpl_id": product.id,
+            "platform_id": self.env.ref("neiqin_base.platform_jd").id,
+            "channel_sku": f"MATRIX-{self._next()}",
         }
 
     def _make_neiqin_satisfaction_report(self, owner, team, company):

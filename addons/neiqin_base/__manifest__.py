@@ -2,7 +2,7 @@
     "name": "Neiqin Back Office Base",
     "summary": "Back-office groups, processes with per-step deadlines and owners, "
     "responsibility records and the data-quality rule engine",
-    "version": "18.0.1.6.0",
+    "version": "18.0.1.7.0",
     "category": "Back Office",
     "website": "https://github.com/neiqin/neiqin",
     "author": "Neiqin",
@@ -15,6 +15,7 @@
         "data/ir_sequence_data.xml",
         "data/mail_activity_type_data.xml",
         "data/neiqin_process_data.xml",
+        "data/neiqin_platform_data.xml",
         "data/ir_cron_data.xml",
         "wizards/neiqin_step_pause_wizard_views.xml",
         "wizards/neiqin_gate_override_wizard_views.xml",

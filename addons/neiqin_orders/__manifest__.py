@@ -20,7 +20,6 @@
         "security/rules.xml",
         "data/neiqin_process_data.xml",
         "data/mail_template_data.xml",
-        "data/neiqin_platform_data.xml",
         "data/neiqin_notice_template_data.xml",
         "data/neiqin_gate_data.xml",
         "data/neiqin_dq_rule_data.xml",

@@ -22,7 +22,7 @@ class TestNoticeXmlRpc(OrdersData, HttpCase):
             password="ord_notice_api_pw",
         )
         cls.api_user.neiqin_platform_ids = [
-            Command.set(cls.env.ref("neiqin_orders.platform_jd").ids)
+            Command.set(cls.env.ref("neiqin_base.platform_jd").ids)
         ]
 
     def call(self, model, method, *args):

@@ -26,8 +26,8 @@ class NoticeCase(OrdersCase):
         cls.company.neiqin_notice_channels = "email,platform,sms"
         # No quiet hours but in their own tests: nothing depends on the clock.
         cls.company.neiqin_quiet_start_hour = cls.company.neiqin_quiet_end_hour = 0.0
-        cls.jd = cls.env.ref("neiqin_orders.platform_jd")
-        cls.tmall = cls.env.ref("neiqin_orders.platform_tmall")
+        cls.jd = cls.env.ref("neiqin_base.platform_jd")
+        cls.tmall = cls.env.ref("neiqin_base.platform_tmall")
         cls.connector = cls._user("ord_jd_connector", CONNECTOR_GROUPS)
         cls.connector.neiqin_platform_ids = [Command.set(cls.jd.ids)]
         cls.connector2 = cls._user("ord_jd_connector2", CONNECTOR_GROUPS)

@@ -1,0 +1,84 @@
+from odoo import api, fields, models
+
+# The information lifecycle of a product (商品信息管理流程).
+INFO_STATES = [
+    ("draft", "Draft"),
+    ("to_review", "To Review"),
+    ("approved", "Approved"),
+    ("published", "Published"),
+    ("needs_update", "Needs Update"),
+]
+# The fields a customer sees on a channel: editing one of a product under
+# review, approved or published sends it back through the review.
+CUSTOMER_FACING = (
+    "name",
+    "description_sale",
+    "image_1920",
+    "list_price",
+    "categ_id",
+    "barcode",
+)
+# The fields the lifecycle engine owns (see neiqin.engine.mixin).
+INFO_FIELDS = {
+    "neiqin_info_state",
+    "neiqin_info_editor_id",
+    "neiqin_info_edited_at",
+    "neiqin_info_reviewer_id",
+    "neiqin_info_reviewed_at",
+    "neiqin_info_snapshot",
+}
+
+
+class ProductTemplate(models.Model):
+    """A product's information goes through the product-information process
+    (entry → review → publish → update → monitor), each step with a
+    deadline and an owner."""
+
+    _name = "product.template"
+    _inherit = ["product.template", "neiqin.process.mixin", "neiqin.dq.mixin"]
+    _neiqin_process = "product_info"
+
+    neiqin_info_state = fields.Selection(
+        INFO_STATES,
+        string="Information",
+        default="draft",
+        required=True,
+        readonly=True,
+        copy=False,
+        tracking=True,
+        index=True,
+    )
+    neiqin_info_editor_id = fields.Many2one(
+        "res.users",
+        string="Information Edited By",
+        readonly=True,
+        copy=False,
+        help="Who last edited the customer-facing information: they may not review it.",
+    )
+    neiqin_info_edited_at = fields.Datetime(
+        string="Information Edited On", readonly=True, copy=False
+    )
+    neiqin_info_reviewer_id = fields.Many2one(
+        "res.users", string="Information Reviewed By", readonly=True, copy=False
+    )
+    neiqin_info_reviewed_at = fields.Datetime(
+        string="Information Reviewed On", readonly=True, copy=False
+    )
+    neiqin_info_snapshot = fields.Json(
+        string="Approved Information",
+        readonly=True,
+        copy=False,
+        help="The customer-facing values the last review approved: the next review shows "
+        "what changed since.",
+    )
+    neiqin_listing_ids = fields.One2many(
+        "neiqin.product.listing", "product_tmpl_id", string="Channel Listings"
+    )
+
+    @api.model
+    def _neiqin_owned_fields(self):
+        return super()._neiqin_owned_fields() | INFO_FIELDS
+
+    def _neiqin_in_process_scope(self):
+        """Products for sale go through the product-information process."""
+        return self.filtered("sale_ok")
