@@ -4,7 +4,6 @@ from odoo import Command
 
 from odoo.addons.neiqin_base.tests.common import NeiqinCase
 
-
 _serial = count(1)
 
 
