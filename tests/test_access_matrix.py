@@ -255,6 +255,8 @@ ENGINE_OWNED["neiqin.product.listing"] = {
     "state": "published",
     "published_at": "2020-01-01 00:00:00",
     "published_by_id": lambda t: t.stranger.id,
+    "completeness": 100,
+    "completeness_missing": "Made up",
     "neiqin_review_state": "approved",
     "neiqin_reviewed_by_id": lambda t: t.stranger.id,
     "neiqin_reviewed_at": "2020-01-01 00:00:00",

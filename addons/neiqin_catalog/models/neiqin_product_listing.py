@@ -5,7 +5,13 @@ LISTING_STATES = [
     ("published", "Published"),
     ("unpublished", "Withdrawn"),
 ]
-LISTING_FIELDS = {"state", "published_at", "published_by_id"}
+LISTING_FIELDS = {
+    "state",
+    "published_at",
+    "published_by_id",
+    "completeness",
+    "completeness_missing",
+}
 
 
 class NeiqinProductListing(models.Model):
@@ -52,6 +58,15 @@ class NeiqinProductListing(models.Model):
     )
     published_at = fields.Datetime(string="Published On", readonly=True, copy=False)
     published_by_id = fields.Many2one("res.users", string="Published By", readonly=True, copy=False)
+
+    completeness = fields.Integer(
+        readonly=True,
+        copy=False,
+        aggregator="avg",
+        help="How much of the information standards of its channel the product meets, "
+        "from 0 to 100.",
+    )
+    completeness_missing = fields.Text(string="Missing Information", readonly=True, copy=False)
 
     _sql_constraints = [
         (

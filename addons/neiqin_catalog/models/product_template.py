@@ -26,6 +26,8 @@ INFO_FIELDS = {
     "neiqin_info_reviewer_id",
     "neiqin_info_reviewed_at",
     "neiqin_info_snapshot",
+    "neiqin_completeness",
+    "neiqin_completeness_missing",
 }
 
 
@@ -70,6 +72,16 @@ class ProductTemplate(models.Model):
         copy=False,
         help="The customer-facing values the last review approved: the next review shows "
         "what changed since.",
+    )
+    neiqin_completeness = fields.Integer(
+        string="Completeness",
+        readonly=True,
+        copy=False,
+        aggregator="avg",
+        help="How much of the information standards the product meets, from 0 to 100.",
+    )
+    neiqin_completeness_missing = fields.Text(
+        string="Missing Information", readonly=True, copy=False
     )
     neiqin_listing_ids = fields.One2many(
         "neiqin.product.listing", "product_tmpl_id", string="Channel Listings"
