@@ -14,11 +14,21 @@ import sys
 import xml.etree.ElementTree as ET
 
 
+def short(test_id):
+    """A test id without the path to Odoo's source tree."""
+    head, sep, tail = test_id.rpartition(".addons.")
+    return tail if sep else test_id
+
+
 def outcomes(path):
-    """{test id: passed | failed | error | skipped} of a JUnit report."""
+    """{test id: passed | failed | error | skipped} of a JUnit report. A test
+    is named from its module (``sale.tests.test_sale_flow.TestSaleFlow``):
+    the report names it from the root, through the checkout's virtualenv for
+    the OCA's tests, and a baseline kept in the cache comes from another
+    checkout."""
     result = {}
     for case in ET.parse(path).getroot().iter("testcase"):
-        test_id = f"{case.get('classname')}::{case.get('name')}"
+        test_id = short(f"{case.get('classname')}::{case.get('name')}")
         outcome = "passed"
         for child in case:
             if child.tag in ("failure", "error", "skipped"):
@@ -37,12 +47,6 @@ def known_failures(path):
                 test_id, __, reason = line.partition("|")
                 known[test_id.strip()] = reason.strip()
     return known
-
-
-def short(test_id):
-    """A test id without the path to Odoo's source tree."""
-    head, sep, tail = test_id.partition(".addons.")
-    return tail if sep else test_id
 
 
 def main(baseline_path, neiqin_path, known_path):
@@ -68,9 +72,9 @@ def main(baseline_path, neiqin_path, known_path):
     if failing_anyway:
         print("\nFailing without Neiqin too (this environment's, not Neiqin's):")
         for test_id in failing_anyway:
-            reason = known.get(short(test_id), "not listed in tools/compat_known_failures.txt")
-            print(f"  {short(test_id)}: {reason}")
-    stale = sorted(name for name in known if not any(short(t) == name for t in failing_anyway))
+            reason = known.get(test_id, "not listed in tools/compat_known_failures.txt")
+            print(f"  {test_id}: {reason}")
+    stale = sorted(name for name in known if name not in failing_anyway)
     if stale:
         print("\nListed as failing without Neiqin, but they do not fail now:")
         for name in stale:
@@ -78,7 +82,7 @@ def main(baseline_path, neiqin_path, known_path):
     if regressions:
         print(f"\n{len(regressions)} test(s) pass without Neiqin and fail with it:")
         for test_id in regressions:
-            print(f"  {short(test_id)}: {neiqin.get(test_id, 'missing')}")
+            print(f"  {test_id}: {neiqin.get(test_id, 'missing')}")
         return 1
     print("\nNo test that passes without Neiqin fails with it.")
     return 0
