@@ -50,19 +50,35 @@ class NeiqinHelpdeskTicketController(HelpdeskTicketController):
         ticket = portal_document("helpdesk.ticket", kw.get("ticket_id"), kw.get("access_token"))
         if not ticket:
             return werkzeug.utils.redirect("/my")
-        stage_id = _as_id(kw.get("stage_id"))
-        stage = request.env["helpdesk.ticket.stage"].sudo().browse(stage_id or []).exists()
-        if (
-            stage
-            and stage.close_from_portal
-            and (not stage.team_ids or ticket.team_id in stage.team_ids)
-            and stage.company_id in (ticket.company_id, stage.company_id.browse())
-        ):
+        if self._neiqin_portal_may_close_to(ticket, _as_id(kw.get("stage_id"))):
+            stage = request.env["helpdesk.ticket.stage"].browse(int(kw["stage_id"]))
             # sudo: the visitor owns the ticket or holds its token (checked
             # above); a portal user has no write right on tickets, and the
             # stage is one the portal is meant to close them to.
             ticket.stage_id = stage
         return werkzeug.utils.redirect(f"/my/ticket/{ticket.id}")
+
+    @staticmethod
+    def _neiqin_portal_may_close_to(ticket, stage_id):
+        """Whether the visitor may move ``ticket`` (theirs) to the stage they
+        chose: one they may read (record rules: of their companies), meant
+        for closing from the portal, of the ticket's team and company."""
+        if not stage_id:
+            return False
+        stage = request.env["helpdesk.ticket.stage"].browse(stage_id).exists()
+        try:
+            if not (stage and stage.close_from_portal):
+                return False
+            company = stage.company_id
+        except AccessError:
+            return False
+        # sudo: the teams of a stage the visitor may read (just checked);
+        # the portal has no right on teams themselves.
+        teams = stage.sudo().team_ids
+        return (not teams or ticket.team_id in teams) and company in (
+            ticket.company_id,
+            company.browse(),
+        )
 
     def _prepare_submit_ticket_vals(self, **kw):
         """A new ticket of the portal goes to a team of the visitor's own

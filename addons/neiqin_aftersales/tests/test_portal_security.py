@@ -106,6 +106,15 @@ class TestPortalSecurity(PortalData, HttpCase):
         self.own_ticket.invalidate_recordset()
         self.assertNotEqual(self.own_ticket.stage_id, stage)
 
+    def test_close_refuses_a_stage_of_another_company(self):
+        other_company = self.env["res.company"].create({"name": "Elsewhere Ltd"})
+        stage = self.env["helpdesk.ticket.stage"].create(
+            {"name": "Closed elsewhere", "close_from_portal": True, "company_id": other_company.id}
+        )
+        self.url_open(f"/ticket/close?ticket_id={self.own_ticket.id}&stage_id={stage.id}")
+        self.own_ticket.invalidate_recordset()
+        self.assertNotEqual(self.own_ticket.stage_id, stage)
+
     def test_close_with_malformed_ids_changes_nothing(self):
         before = self.own_ticket.stage_id
         response = self.url_open("/ticket/close?ticket_id=abc&stage_id=1e9")
