@@ -202,8 +202,14 @@ class ProductTemplate(models.Model):
         company = self.env.company
         skus = list({item["sku"] for item in items})
         Variant = self.env["product.product"]
-        variants = Variant.search(
-            [("default_code", "in", skus), *Variant._check_company_domain(company)], order="id"
+        # Archived products too: their SKU is taken.
+        variants = (
+            Variant.with_context(active_test=False)
+            .search(
+                [("default_code", "in", skus), *Variant._check_company_domain(company)],
+                order="id",
+            )
+            .with_env(Variant.env)
         )
         by_sku = {}
         for variant in variants:
@@ -252,12 +258,16 @@ class ProductTemplate(models.Model):
         )
         return {(platform, sku): product for platform, sku, product in self.env.cr.fetchall()}
 
-    def _api_find_product(self, sku, index):
-        """The product ``sku`` names among those found, empty when none."""
+    def _api_find_product(self, sku, index, archived=False):
+        """The product ``sku`` names among those found, empty when none.
+        An archived product is refused unless ``archived``: sending it again
+        would otherwise create its twin."""
         _ = self.env._
         variants = index["by_sku"].get(sku, [])
-        templates = {variant.product_tmpl_id for variant in variants}
-        if len(templates) > 1 or len(variants) > 1:
+        # A product keeps the SKU of its archived variants (attributes that
+        # changed): its active variant names it.
+        variants = [variant for variant in variants if variant.active] or variants
+        if len(variants) > 1:
             raise UserError(
                 _(
                     "%s names several products: give each product its own SKU first; "
@@ -268,6 +278,14 @@ class ProductTemplate(models.Model):
         if not variants:
             return self.browse()
         template = variants[0].product_tmpl_id
+        if not template.active and not archived:
+            raise UserError(
+                _(
+                    "%s is an archived product's SKU: restore the product, or give the new "
+                    "one another SKU; nothing was changed.",
+                    sku,
+                )
+            )
         if template.product_variant_count > 1:
             raise UserError(
                 _(
@@ -407,10 +425,11 @@ class ProductTemplate(models.Model):
     def api_read_products(self, skus):
         """Information status of products by SKU, in the order asked.
 
-        Each answer: ``status`` ``found`` with ``id``, ``name``,
-        ``info_state``, ``completeness`` (0 to 100), ``completeness_missing`` (what the
-        standards miss, one per line), ``issues`` (the names of the open
-        blocking data-quality rules), ``channels`` [{``platform``,
+        Each answer: ``status`` ``found`` with ``id``, ``name``, ``active``
+        (False for an archived product), ``info_state``, ``completeness``
+        (0 to 100), ``completeness_missing`` (what the standards miss, one
+        per line), ``issues`` (the names of the rules of its open blocking
+        data-quality issues), ``channels`` [{``platform``,
         ``channel_sku``, ``title``, ``state``, ``published_at`` (ISO 8601,
         UTC), ``completeness``}]; ``error`` with a ``message`` for a SKU
         unknown, not readable (another company's), ambiguous or malformed.
@@ -429,7 +448,7 @@ class ProductTemplate(models.Model):
         found = {}
         for position, sku in wanted.items():
             try:
-                template = self._api_find_product(sku, index)
+                template = self._api_find_product(sku, index, archived=True)
                 if not template:
                     raise UserError(_("No product with SKU %s.", sku))
             except UserError as exc:
@@ -476,6 +495,7 @@ class ProductTemplate(models.Model):
         return {
             "id": self.id,
             "name": self.name,
+            "active": self.active,
             "info_state": self.neiqin_info_state,
             "completeness": self.neiqin_completeness,
             "completeness_missing": self.neiqin_completeness_missing or False,

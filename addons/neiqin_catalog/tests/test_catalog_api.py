@@ -239,6 +239,17 @@ class TestCatalogApi(CatalogApiMixin, CatalogCase):
         self.assertEqual(read[0]["status"], "error")
         self.assertIn("DUP-1 names several products", read[0]["message"])
 
+    def test_archived_products_sku_is_refused_not_duplicated(self):
+        old = self._product(default_code="ARC-1")
+        old.action_archive()
+        results = self._api().api_upsert_products([self._item("ARC-1")])
+        self.assertEqual(results[0]["status"], "error")
+        self.assertIn("ARC-1 is an archived product's SKU", results[0]["message"])
+        self.assertFalse(self._find("ARC-1"))
+        read = self._api().api_read_products(["ARC-1"])
+        self.assertEqual((read[0]["status"], read[0]["id"]), ("found", old.id))
+        self.assertFalse(read[0]["active"])
+
     def test_same_sku_twice_in_one_call_is_applied_in_order(self):
         results = self._api().api_upsert_products(
             [self._item("TWICE-1"), {"sku": "TWICE-1", "list_price": 99}, self._item("OTHER-1")]
