@@ -13,6 +13,8 @@ applies to its edits as to anyone's; it never publishes a listing
 
 import logging
 
+import psycopg2
+from psycopg2 import errorcodes
 from pytz import utc
 
 from odoo import api, models
@@ -50,6 +52,11 @@ NUMBERS = {
 # item key: product field, for the texts an item may send.
 TEXTS = {"name": "name", "description_sale": "description_sale", "barcode": "barcode"}
 CHANNEL_KEYS = {"channel_sku": "channel_sku", "title": "channel_title"}
+# The listings' unique constraints (see _api_concurrent_insert).
+LISTING_CONSTRAINTS = (
+    "neiqin_product_listing_product_platform_uniq",
+    "neiqin_product_listing_platform_sku_uniq",
+)
 # A PIM's products get no creation note and no follower: its account would
 # follow every product.
 QUIET_CREATE = {"mail_create_nolog": True, "mail_create_nosubscribe": True}
@@ -237,8 +244,24 @@ class ProductTemplate(models.Model):
             "taken": self._api_taken_channel_skus(
                 [c["channel_sku"] for c in channels if c.get("channel_sku")]
             ),
+            # {(platform id, channel SKU): item SKU} taken by the items
+            # prepared so far
+            "claimed": {},
             "scratch": {},
         }
+
+    @api.model
+    def _api_concurrent_insert(self, exc):
+        # Channel SKUs are checked against every listing, visible to the
+        # caller or not, and against the other items of the call
+        # (``_api_taken_channel_skus``, ``claimed``); a listing per product
+        # and channel against the product's listings: the unique
+        # constraints can only refuse what another call saved meanwhile.
+        return super()._api_concurrent_insert(exc) or (
+            isinstance(exc, psycopg2.Error)
+            and exc.pgcode == errorcodes.UNIQUE_VIOLATION
+            and exc.diag.constraint_name in LISTING_CONSTRAINTS
+        )
 
     def _api_taken_channel_skus(self, channel_skus):
         """{(platform id, channel SKU): product id} of every listing holding
@@ -350,6 +373,18 @@ class ProductTemplate(models.Model):
                         platform=platform.name,
                     )
                 )
+            claimed = index["claimed"].get((platform.id, channel_sku))
+            if channel_sku and claimed not in (None, sku):
+                raise UserError(
+                    _(
+                        "%(sku)s: channel SKU %(channel_sku)s on %(platform)s is given to "
+                        "%(other)s too in this call; nothing was changed.",
+                        sku=sku,
+                        channel_sku=channel_sku,
+                        platform=platform.name,
+                        other=claimed,
+                    )
+                )
             listing = index["listings"].get((template.id, platform.id)) if template else None
             if listing:
                 values = {k: v for k, v in values.items() if not _same(listing, k, v)}
@@ -373,15 +408,26 @@ class ProductTemplate(models.Model):
             if not values.get("name"):
                 raise UserError(_("%s: name is required to create a product.", sku))
             values.update(default_code=sku, company_id=self.env.company.id)
-            return {"create": values, "channels": channels, "sku": sku}
-        changes = {k: v for k, v in values.items() if not _same(template, k, v)}
-        if not changes and not channels:
-            return {
-                "status": "unchanged",
-                "id": template.id,
-                "info_state": template.neiqin_info_state,
-            }
-        return {"template": template, "write": changes, "channels": channels}
+            plan = {"create": values, "channels": channels, "sku": sku}
+        else:
+            changes = {k: v for k, v in values.items() if not _same(template, k, v)}
+            if not changes and not channels:
+                return {
+                    "status": "unchanged",
+                    "id": template.id,
+                    "info_state": template.neiqin_info_state,
+                }
+            plan = {"template": template, "write": changes, "channels": channels}
+        # The channel SKUs this item takes: another item of the call giving
+        # one to another product is answered why, not refused by the
+        # database.
+        for target, channel_values in channels:
+            if channel_values.get("channel_sku"):
+                platform = (
+                    target.platform_id if target._name == "neiqin.product.listing" else target
+                )
+                index["claimed"][(platform.id, channel_values["channel_sku"])] = sku
+        return plan
 
     def _api_apply_products(self, plans, index):
         """Write the plans together: the new products in one ``create``, the

@@ -146,6 +146,18 @@ class TestCatalogApi(CatalogApiMixin, CatalogCase):
         )
         self.assertFalse(self._find("API-5"), "nothing half-written")
 
+    def test_channel_sku_given_twice_in_one_call_is_refused(self):
+        channel = [{"platform": "jd", "channel_sku": "JD-SAME"}]
+        results = self._api().api_upsert_products(
+            [self._item("CS-1", channels=channel), self._item("CS-2", channels=channel)]
+        )
+        self.assertEqual([r["status"] for r in results], ["created", "error"], results)
+        self.assertIn(
+            "CS-2: channel SKU JD-SAME on JD.com is given to CS-1 too in this call",
+            results[1]["message"],
+        )
+        self.assertFalse(self._find("CS-2"))
+
     def test_unknown_category_and_platform_are_refused(self):
         results = self._api().api_upsert_products(
             [
