@@ -87,6 +87,14 @@ class ProductTemplate(models.Model):
     def _api_logger(self):
         return _logger
 
+    def _api_error(self, index, key_name, key, exc):
+        """Every error names the item's SKU, those of Odoo's own checks (a
+        barcode another product has) and of the value checks included."""
+        result = super()._api_error(index, key_name, key, exc)
+        if key and str(key) not in result["message"]:
+            result["message"] = self.env._("%(sku)s: %(error)s", sku=key, error=result["message"])
+        return result
+
     @api.model
     def _api_check_catalog_caller(self, *operations):
         """Refuse the call, before any item, to anyone but the back office's

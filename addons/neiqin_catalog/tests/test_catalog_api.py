@@ -192,7 +192,7 @@ class TestCatalogApi(CatalogApiMixin, CatalogCase):
         )
         self.assertEqual([r["index"] for r in results], list(range(9)))
         self.assertEqual([r["status"] for r in results], ["error"] * 8 + ["created"], results)
-        self.assertIn("list_price must be a number", results[0]["message"])
+        self.assertEqual(results[0]["message"], "T-1: list_price must be a number.")
         self.assertIn("T-2: is_storable must be true or false", results[1]["message"])
         self.assertIn("weight must be a finite number", results[2]["message"])
         self.assertIn("T-4: channels must be a list", results[3]["message"])
@@ -230,6 +230,7 @@ class TestCatalogApi(CatalogApiMixin, CatalogCase):
         )
         self.assertEqual([r["status"] for r in results], ["created", "error", "created"], results)
         self.assertIn(barcode, results[1]["message"])
+        self.assertTrue(results[1]["message"].startswith("B-2: "), results[1]["message"])
         self.assertFalse(self._find("B-2"))
         self.assertEqual(len(self._find("B-1").neiqin_listing_ids), 1)
 
