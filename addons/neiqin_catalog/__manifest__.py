@@ -22,6 +22,7 @@
     ],
     "demo": [
         "demo/product_demo.xml",
+        "demo/catalog_api_demo.xml",
     ],
     "installable": True,
 }
