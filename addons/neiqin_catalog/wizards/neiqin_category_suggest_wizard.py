@@ -93,7 +93,9 @@ class NeiqinCategorySuggestWizard(models.TransientModel):
         selected = self.line_ids.filtered("is_selected")
         if not selected:
             raise UserError(_("Select the suggestions to accept."))
-        foreign = selected.product_tmpl_id.filtered(
+        # The companies are read as the engine, only to refuse: a product
+        # the user may not read must be named, not hidden behind an access error.
+        foreign = selected.sudo().product_tmpl_id.filtered(
             lambda p: p.company_id and p.company_id not in self.env.companies
         )
         if foreign:

@@ -51,7 +51,9 @@ class NeiqinRecategorizeWizard(models.TransientModel):
         lines = self.line_ids.filtered("new_categ_id")
         if not lines:
             raise UserError(_("Nothing to re-categorise: choose products and a category."))
-        foreign = lines.product_tmpl_id.filtered(
+        # The companies are read as the engine, only to refuse: a product
+        # the user may not read must be named, not hidden behind an access error.
+        foreign = lines.sudo().product_tmpl_id.filtered(
             lambda p: p.company_id and p.company_id not in self.env.companies
         )
         if foreign:
