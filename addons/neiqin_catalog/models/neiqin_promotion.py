@@ -1,5 +1,3 @@
-import logging
-from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -7,8 +5,6 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, float_compare
 
 from odoo.addons.neiqin_base.engine.guard import engine_writes, require_group
-
-_logger = logging.getLogger(__name__)
 
 PROMOTION_STATES = [
     ("draft", "Draft"),
@@ -53,7 +49,6 @@ class NeiqinPromotion(models.Model):
     date_end = fields.Datetime(string="End", required=True, tracking=True)
     pricelist_id = fields.Many2one(
         "product.pricelist",
-        string="Pricelist",
         check_company=True,
         tracking=True,
         help="The pricelist carrying the promotional prices; a pricelist of its own is "
@@ -112,7 +107,9 @@ class NeiqinPromotion(models.Model):
         counts = dict(
             self.env["product.pricelist.item"]
             .sudo()
-            ._read_group([("neiqin_promotion_id", "in", self.ids)], ["neiqin_promotion_id"], ["__count"])
+            ._read_group(
+                [("neiqin_promotion_id", "in", self.ids)], ["neiqin_promotion_id"], ["__count"]
+            )
         )
         for promotion in self:
             promotion.item_count = counts.get(promotion.sudo(), 0)
@@ -580,9 +577,7 @@ class NeiqinPromotion(models.Model):
             launched.write({"state": "running"})
         refused = (due - launched)._launch(raise_on_failure=False)
         for promotion in refused:
-            promotion.message_post(
-                body=self.env._("Not started: the pre-launch checklist failed.")
-            )
+            promotion.message_post(body=self.env._("Not started: the pre-launch checklist failed."))
 
     @api.model
     def _cron_promotion_end(self, now=None):

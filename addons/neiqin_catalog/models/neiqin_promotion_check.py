@@ -30,7 +30,5 @@ class NeiqinPromotionCheck(models.Model):
     )
     check_type = fields.Selection(CHECKS, string="Check", required=True, readonly=True)
     product_tmpl_id = fields.Many2one("product.template", string="Product", readonly=True)
-    result = fields.Selection(
-        [("failed", "Failed"), ("ok", "OK")], required=True, readonly=True
-    )
+    result = fields.Selection([("failed", "Failed"), ("ok", "OK")], required=True, readonly=True)
     detail = fields.Char(readonly=True)

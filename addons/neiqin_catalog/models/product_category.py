@@ -53,7 +53,9 @@ class ProductCategory(models.Model):
     def action_neiqin_open_products(self):
         """The category's products, in the catalog's product list."""
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("neiqin_catalog.action_neiqin_product")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "neiqin_catalog.action_neiqin_product"
+        )
         action["domain"] = [("categ_id", "=", self.id)]
         action["context"] = {"default_categ_id": self.id, "default_sale_ok": True}
         action["display_name"] = self.display_name

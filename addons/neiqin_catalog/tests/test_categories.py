@@ -40,9 +40,9 @@ class TestCategories(CatalogCase):
 
     def _recategorize(self, products, category, user=None):
         Wizard = self.env["neiqin.recategorize.wizard"].with_user(user or self.clerk)
-        return Wizard.with_context(
-            active_model="product.template", active_ids=products.ids
-        ).create({"categ_id": category.id})
+        return Wizard.with_context(active_model="product.template", active_ids=products.ids).create(
+            {"categ_id": category.id}
+        )
 
     def test_recategorisation_previews_then_applies(self):
         shirt = self._product(name="Shirt", categ_id=self.home.id)

@@ -1,7 +1,7 @@
 from datetime import datetime, timedelta
 
 from odoo import Command, fields
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from odoo.addons.neiqin_base.engine.guard import engine_writes
 
@@ -120,9 +120,7 @@ class TestPromotions(CatalogCase):
 
     def test_a_started_promotion_runs_at_launch(self):
         product = self._ready_product()
-        promotion = self._promotion(
-            product, date_start=fields.Datetime.now() - timedelta(hours=1)
-        )
+        promotion = self._promotion(product, date_start=fields.Datetime.now() - timedelta(hours=1))
         promotion.with_user(self.lead).action_schedule()
         promotion.with_user(self.lead).action_launch()
         self.assertEqual(promotion.state, "running")
@@ -131,7 +129,9 @@ class TestPromotions(CatalogCase):
     def test_checklist_names_each_failure_and_stops_the_launch(self):
         good = self._ready_product(name="Good")
         unpublished = self._ready_product(name="Unpublished")
-        unpublished.neiqin_listing_ids.filtered(lambda l: l.platform_id == self.jd).sudo().unlink()
+        unpublished.neiqin_listing_ids.filtered(
+            lambda lst: lst.platform_id == self.jd
+        ).sudo().unlink()
         pricey = self._ready_product(name="Pricey", list_price=120.0)
         no_stock = self._ready_product(name="No stock", stock=0)
         promotion = self._promotion(good | unpublished | pricey | no_stock, price=130.0, qty=5)
@@ -174,9 +174,7 @@ class TestPromotions(CatalogCase):
             [("neiqin_promotion_id", "=", promotion.id), ("product_tmpl_id", "=", product.id)]
         ).unlink()
         promotion.with_user(self.clerk).action_run_checklist()
-        self.assertEqual(
-            self._failed(promotion), {("information", other), ("pricelist", product)}
-        )
+        self.assertEqual(self._failed(promotion), {("information", other), ("pricelist", product)})
 
     def test_clerk_cannot_override_nor_set_the_state(self):
         promotion = self._promotion(self._ready_product())
@@ -240,9 +238,7 @@ class TestPromotions(CatalogCase):
         promotion.with_user(self.lead).action_launch()
         product.list_price = 149.0
         self.env["neiqin.promotion"]._cron_promotion_end(now=self.end + timedelta(hours=1))
-        self.assertEqual(
-            self._failed(promotion.with_context()), {("list_price_lowered", product)}
-        )
+        self.assertEqual(self._failed(promotion.with_context()), {("list_price_lowered", product)})
 
     def test_checklist_is_set_based(self):
         Promotion = self.env["neiqin.promotion"]
@@ -278,5 +274,5 @@ class TestPromotions(CatalogCase):
         self.assertEqual(counts[0], counts[1])
 
     def test_dates_must_be_in_order(self):
-        with self.assertRaises(Exception):
+        with self.assertRaises(ValidationError):
             self._promotion(self._ready_product(), date_end=datetime(2020, 1, 1))

@@ -120,9 +120,7 @@ class NeiqinCategorySuggestLine(models.TransientModel):
     _description = "Category suggestion"
     _order = "confidence desc, id"
 
-    wizard_id = fields.Many2one(
-        "neiqin.category.suggest.wizard", required=True, ondelete="cascade"
-    )
+    wizard_id = fields.Many2one("neiqin.category.suggest.wizard", required=True, ondelete="cascade")
     product_tmpl_id = fields.Many2one("product.template", string="Product", required=True)
     current_categ_id = fields.Many2one(related="product_tmpl_id.categ_id", string="Now In")
     categ_id = fields.Many2one("product.category", string="Suggested Category", required=True)
