@@ -121,12 +121,21 @@ class NeiqinPromotion(models.Model):
     # ------------------------------------------------------------------ CRUD
     @api.model_create_multi
     def create(self, vals_list):
+        if any(vals.get("override_reason") for vals in vals_list):
+            require_group(
+                self.env, LEAD, self.env._("Only a lead overrides the checklist of a promotion.")
+            )
         for vals in vals_list:
             if vals.get("code", "/") == "/":
                 vals["code"] = self.env["ir.sequence"].next_by_code("neiqin.promotion") or "/"
         return super().create(vals_list)
 
     def write(self, vals):
+        if "override_reason" in vals and not self._neiqin_engine_may_write():
+            # The reason overrides failed checks at launch: a lead's word only.
+            require_group(
+                self.env, LEAD, self.env._("Only a lead overrides the checklist of a promotion.")
+            )
         if set(vals) - PROMOTION_FIELDS - {"override_reason", "message_main_attachment_id"}:
             self._check_preparable()
         return super().write(vals)

@@ -183,6 +183,10 @@ class TestPromotions(CatalogCase):
         with self.assertRaises(AccessError):
             promotion.write({"override_by_id": self.clerk.id})
         with self.assertRaises(AccessError):
+            promotion.write({"override_reason": "Trust me"})
+        with self.assertRaises(AccessError):
+            self._promotion(self._ready_product(), override_reason="Trust me")
+        with self.assertRaises(AccessError):
             promotion.action_cancel()
         with self.assertRaises(AccessError):
             promotion.unlink()

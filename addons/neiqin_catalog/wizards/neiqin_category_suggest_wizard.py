@@ -94,15 +94,15 @@ class NeiqinCategorySuggestWizard(models.TransientModel):
         if not selected:
             raise UserError(_("Select the suggestions to accept."))
         # The companies are read as the engine, only to refuse: a product
-        # the user may not read must be named, not hidden behind an access error.
+        # of another company is refused by its id, its name is not shown.
         foreign = selected.sudo().product_tmpl_id.filtered(
             lambda p: p.company_id and p.company_id not in self.env.companies
         )
         if foreign:
             raise UserError(
                 _(
-                    "These products belong to another company: %s",
-                    ", ".join(foreign.mapped("display_name")),
+                    "Products of another company cannot be re-categorised here (ids %s).",
+                    ", ".join(str(pid) for pid in foreign.ids),
                 )
             )
         by_category = defaultdict(list)

@@ -52,15 +52,15 @@ class NeiqinRecategorizeWizard(models.TransientModel):
         if not lines:
             raise UserError(_("Nothing to re-categorise: choose products and a category."))
         # The companies are read as the engine, only to refuse: a product
-        # the user may not read must be named, not hidden behind an access error.
+        # of another company is refused by its id, its name is not shown.
         foreign = lines.sudo().product_tmpl_id.filtered(
             lambda p: p.company_id and p.company_id not in self.env.companies
         )
         if foreign:
             raise UserError(
                 _(
-                    "These products belong to another company: %s",
-                    ", ".join(foreign.mapped("display_name")),
+                    "Products of another company cannot be re-categorised here (ids %s).",
+                    ", ".join(str(pid) for pid in foreign.ids),
                 )
             )
         by_category = defaultdict(list)
