@@ -19,10 +19,17 @@
         "views/product_template_views.xml",
         "views/neiqin_product_listing_views.xml",
         "views/menus.xml",
+        "data/ir_sequence_data.xml",
+        "data/ir_cron_promotion_data.xml",
+        "views/product_category_views.xml",
+        "views/neiqin_promotion_views.xml",
+        "wizards/neiqin_recategorize_wizard_views.xml",
+        "wizards/neiqin_category_suggest_wizard_views.xml",
     ],
     "demo": [
         "demo/product_demo.xml",
         "demo/catalog_api_demo.xml",
+        "demo/promotion_demo.xml",
     ],
     "installable": True,
 }

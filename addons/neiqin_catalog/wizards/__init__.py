@@ -1,0 +1,2 @@
+from . import neiqin_recategorize_wizard
+from . import neiqin_category_suggest_wizard
