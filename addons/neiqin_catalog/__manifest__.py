@@ -19,10 +19,18 @@
         "views/product_template_views.xml",
         "views/neiqin_product_listing_views.xml",
         "views/menus.xml",
+        "wizards/neiqin_info_review_wizard_views.xml",
+        "views/product_template_lifecycle_views.xml",
     ],
     "demo": [
         "demo/product_demo.xml",
         "demo/catalog_api_demo.xml",
+        "demo/product_lifecycle_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "neiqin_catalog/static/tests/tours/*.js",
+        ],
+    },
     "installable": True,
 }

@@ -1,0 +1,1 @@
+from . import neiqin_info_review_wizard
