@@ -25,15 +25,15 @@ class NeiqinProductListing(models.Model):
 
     def _neiqin_fingerprint_values(self):
         """A lead's override holds while the listing (channel, SKU, title)
-        and its product's information stay as they were."""
+        and its product's approved information stay as they were."""
         self.ensure_one()
-        edited = self.product_tmpl_id.neiqin_info_edited_at
+        snapshot = self.product_tmpl_id.neiqin_info_snapshot or {}
         return (
             self.platform_id.id,
             self.channel_sku or "",
             self.channel_title or "",
             self.product_tmpl_id.id,
-            edited and fields.Datetime.to_string(edited),
+            sorted((key, repr(value)) for key, value in snapshot.items()),
         )
 
     def _neiqin_product_rules(self):
@@ -58,18 +58,19 @@ class NeiqinProductListing(models.Model):
             )
         )
 
-    def _neiqin_review(self, auto_approve=None, confirm_approved=True):
-        """Check the products against the product rules of the listings'
-        channels first (one query per rule), then review the listings: the
-        gate then sees both (see _neiqin_blocking_issues)."""
-        records = self._neiqin_reviewable()
-        rules = records._neiqin_product_rules()
-        if rules:
+    def _neiqin_dq_check(self, rules=None):
+        """Check the listings, and their products against the product rules
+        of the listings' channels (one query per rule): the gate sees both
+        (see _neiqin_blocking_issues), in its review and in the findings it
+        keeps after a refusal."""
+        issues = super()._neiqin_dq_check(rules)
+        product_rules = self._neiqin_product_rules()
+        if product_rules:
             # Issues are the rule engine's bookkeeping, filed whatever the
             # caller's rights on issues; the products are those of the
-            # listings the caller publishes.
-            records.product_tmpl_id.sudo()._neiqin_dq_check(rules)
-        return super()._neiqin_review(auto_approve=auto_approve, confirm_approved=confirm_approved)
+            # listings checked.
+            self.product_tmpl_id.sudo()._neiqin_dq_check(product_rules)
+        return issues
 
     def _neiqin_blocking_issues(self):
         """The listings' own blocking issues, and their products' from the

@@ -1,3 +1,5 @@
 from . import test_catalog_base
 from . import test_catalog_api
 from . import test_catalog_xmlrpc
+from . import test_lifecycle
+from . import test_publish
