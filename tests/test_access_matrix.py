@@ -99,6 +99,8 @@ MATRIX["neiqin.rma.decision.wizard"] = {**NONE, "clerk": "", "lead": "rwc", "man
 # neiqin_catalog: clerks list products on channels; publishing is an action
 # (the gate), removing a listing a manager's.
 MATRIX["neiqin.product.listing"] = {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwcu"}
+# Opened by clerks only: sending back checks the clerk, an own approval the manager.
+MATRIX["neiqin.info.review.wizard"] = {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwc"}
 
 # Record rules. How a record relates to the acting user:
 #   own         they own it (responsible, assignee, owner)
