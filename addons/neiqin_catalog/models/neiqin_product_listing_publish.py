@@ -107,8 +107,8 @@ class NeiqinProductListing(models.Model):
         lines = []
         for listing in self.filtered(lambda r: r.id in blocking):
             issues = blocking[listing.id]
-            own = issues.filtered(lambda i: i.res_model == listing._name).rule_id
-            product = issues.filtered(lambda i: i.res_model == "product.template").rule_id
+            own = issues.filtered(lambda i: i.res_model == self._name).rule_id
+            product = (issues - issues.filtered(lambda i: i.res_model == self._name)).rule_id
             parts = []
             if product:
                 parts.append(_("product: %s", ", ".join(product.mapped("name"))))

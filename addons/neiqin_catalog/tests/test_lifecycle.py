@@ -164,7 +164,7 @@ class TestLifecycle(CatalogCase):
             product.with_user(self.manager).action_neiqin_info_approve()
         action = product.with_user(self.manager).action_neiqin_info_approve_own()
         wizard_form = Form(
-            self.env[action["res_model"]].with_user(self.manager).with_context(action["context"])
+            self.env[action["res_model"]].with_user(self.manager).with_context(**action["context"])
         )
         self.assertEqual(wizard_form.mode, "approve_own")
         wizard_form.reason = "   "
@@ -199,7 +199,7 @@ class TestLifecycle(CatalogCase):
         wizard = (
             self.env[action["res_model"]]
             .with_user(self.clerk2)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"reason": "The description promises a size 3XL that does not exist"})
         )
         wizard.action_confirm()

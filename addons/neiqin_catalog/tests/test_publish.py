@@ -101,7 +101,7 @@ class TestPublish(CatalogCase):
         wizard = (
             self.env[action["res_model"]]
             .with_user(self.lead)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"reason": "JD shows the description of the brand page for now"})
         )
         self.assertIn("Sales description required on JD", wizard.exception_summary)
