@@ -221,6 +221,21 @@ class ProductTemplate(models.Model):
         in_process.filtered(lambda p: p.id in to_update.ids)._neiqin_enter_step("update")
         in_process.filtered(lambda p: p.id in to_draft.ids)._neiqin_enter_step("entry")
 
+    def _neiqin_check_manual_step(self):
+        """The information steps follow the review and publishing: only the
+        monitoring of a published product is finished by hand."""
+        super()._neiqin_check_manual_step()
+        moved = self.filtered(lambda p: p.neiqin_step_id.code != "monitor")
+        if moved:
+            raise UserError(
+                self.env._(
+                    "Product information moves through its steps by submitting, approving and "
+                    "publishing it; only the monitoring of a published product is finished by "
+                    "hand: %s",
+                    ", ".join(moved.mapped("display_name")),
+                )
+            )
+
     # ------------------------------------------------------------ checks
     def _neiqin_info_check_clerk(self):
         require_group(
@@ -370,8 +385,9 @@ class ProductTemplate(models.Model):
     def action_neiqin_info_publish(self):
         """Button: publish the product on all its channels at once."""
         self.env["neiqin.product.listing"]._neiqin_check_publisher()
-        listings = self.neiqin_listing_ids
-        missing = self.filtered(lambda p: not p.neiqin_listing_ids)
+        # A listing withdrawn on purpose is published again by its own button.
+        listings = self.neiqin_listing_ids.filtered(lambda r: r.state != "unpublished")
+        missing = self - listings.product_tmpl_id
         if missing:
             raise UserError(
                 self.env._(

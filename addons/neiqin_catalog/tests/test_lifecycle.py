@@ -252,6 +252,17 @@ class TestLifecycle(CatalogCase):
             with self.subTest(vals=vals), self.assertRaises(AccessError):
                 product.with_user(self.manager).write(vals)
 
+    def test_only_the_monitoring_step_is_finished_by_hand(self):
+        product = self._submitted()
+        with self.assertRaises(UserError):
+            product.with_user(self.clerk2).action_neiqin_next_step()
+        self.assertStep(product, "review")
+        product.with_user(self.clerk2).action_neiqin_info_approve()
+        self._publish(product)
+        self.assertStep(product, "monitor")
+        product.with_user(self.clerk2).action_neiqin_next_step()
+        self.assertEqual(product.neiqin_step_state, "done")
+
     def test_demo_acting_as_a_user_is_the_superusers_only(self):
         product = self._product()
         with self.assertRaises(AccessError):

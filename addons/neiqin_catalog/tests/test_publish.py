@@ -146,6 +146,16 @@ class TestPublish(CatalogCase):
         self.assertEqual(listing.published_by_id, self.clerk2)
         self.assertGreaterEqual(listing.published_at, first)
 
+    def test_publish_on_channels_leaves_withdrawn_listings_alone(self):
+        product = self._approved()
+        tmall = self._listing(product, self.tmall)
+        jd = self._listing(product, self.jd)
+        jd.with_user(self.clerk).action_neiqin_publish()
+        jd.with_user(self.clerk).action_neiqin_withdraw()
+        product.with_user(self.clerk).action_neiqin_info_publish()
+        self.assertEqual(tmall.state, "published")
+        self.assertEqual(jd.state, "unpublished")
+
     def test_a_product_without_channels_is_told_to_add_them(self):
         product = self._approved()
         with self.assertRaisesRegex(UserError, "Channels"):
