@@ -302,4 +302,7 @@ class TestLifecycle(CatalogCase):
 
     def test_editing_many_products_is_set_based(self):
         self._edit_queries(2)  # warms the caches
-        self.assertEqual(self._edit_queries(20), self._edit_queries(2))
+        many, few = self._edit_queries(20), self._edit_queries(2)
+        # A query per product would add 18 or more; the registry's caches may
+        # move one query between the two runs.
+        self.assertLessEqual(abs(many - few), 1, f"20 products: {many} queries, 2: {few}")
