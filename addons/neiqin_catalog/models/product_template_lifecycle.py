@@ -218,13 +218,13 @@ class ProductTemplate(models.Model):
             if to_draft:
                 to_draft.write({**stamp, "neiqin_info_state": "draft"})
         in_process = (to_update | to_draft).filtered("neiqin_process_id")
-        in_process.filtered(lambda p: p.id in to_update.ids)._neiqin_enter_step("update")
-        in_process.filtered(lambda p: p.id in to_draft.ids)._neiqin_enter_step("entry")
+        (in_process & to_update)._neiqin_enter_step("update")
+        (in_process & to_draft)._neiqin_enter_step("entry")
 
     def _neiqin_check_manual_step(self):
         """The information steps follow the review and publishing: only the
         monitoring of a published product is finished by hand."""
-        super()._neiqin_check_manual_step()
+        result = super()._neiqin_check_manual_step()
         moved = self.filtered(lambda p: p.neiqin_step_id.code != "monitor")
         if moved:
             raise UserError(
@@ -235,6 +235,7 @@ class ProductTemplate(models.Model):
                     ", ".join(moved.mapped("display_name")),
                 )
             )
+        return result
 
     # ------------------------------------------------------------ checks
     def _neiqin_info_check_clerk(self):
