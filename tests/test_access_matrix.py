@@ -112,6 +112,8 @@ for _wizard in (
     "neiqin.category.suggest.line",
 ):
     MATRIX[_wizard] = {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwc"}
+# Opened by clerks only: sending back checks the clerk, an own approval the manager.
+MATRIX["neiqin.info.review.wizard"] = {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwc"}
 
 # Record rules. How a record relates to the acting user:
 #   own         they own it (responsible, assignee, owner)

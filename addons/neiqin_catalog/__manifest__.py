@@ -25,11 +25,19 @@
         "views/neiqin_promotion_views.xml",
         "wizards/neiqin_recategorize_wizard_views.xml",
         "wizards/neiqin_category_suggest_wizard_views.xml",
+        "wizards/neiqin_info_review_wizard_views.xml",
+        "views/product_template_lifecycle_views.xml",
     ],
     "demo": [
         "demo/product_demo.xml",
         "demo/catalog_api_demo.xml",
         "demo/promotion_demo.xml",
+        "demo/product_lifecycle_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "neiqin_catalog/static/tests/tours/*.js",
+        ],
+    },
     "installable": True,
 }

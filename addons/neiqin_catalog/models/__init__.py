@@ -7,3 +7,5 @@ from . import neiqin_promotion
 from . import neiqin_promotion_line
 from . import neiqin_promotion_check
 from . import product_pricelist_item
+from . import product_template_lifecycle
+from . import neiqin_product_listing_publish

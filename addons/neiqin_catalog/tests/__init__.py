@@ -3,3 +3,5 @@ from . import test_catalog_api
 from . import test_catalog_xmlrpc
 from . import test_categories
 from . import test_promotions
+from . import test_lifecycle
+from . import test_publish
