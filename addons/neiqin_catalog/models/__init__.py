@@ -9,3 +9,4 @@ from . import neiqin_promotion_check
 from . import product_pricelist_item
 from . import product_template_lifecycle
 from . import neiqin_product_listing_publish
+from . import product_product

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 LISTING_STATES = [
     ("draft", "Not Published"),
@@ -90,3 +91,40 @@ class NeiqinProductListing(models.Model):
     @api.model
     def _neiqin_owned_fields(self):
         return super()._neiqin_owned_fields() | LISTING_FIELDS
+
+    def write(self, vals):
+        """A listing stays the listing of its product on its channel: moving
+        it to another product or channel would carry a publication the gate
+        gave for one to the other. What a published listing shows (its title,
+        its SKU) changes once it is withdrawn, and the gate checks it again
+        when it is published anew."""
+        if not self._neiqin_engine_may_write():
+            _ = self.env._
+            moved = [
+                name
+                for name in ("product_tmpl_id", "platform_id")
+                if name in vals and self._neiqin_changes(name, vals[name])
+            ]
+            if moved:
+                raise UserError(
+                    _(
+                        "A channel listing belongs to one product on one channel: create a new "
+                        "listing instead of changing %s.",
+                        ", ".join(self._fields[n]._description_string(self.env) for n in moved),
+                    )
+                )
+            shown = [
+                name
+                for name in ("channel_title", "channel_sku")
+                if name in vals and self._neiqin_changes(name, vals[name])
+            ]
+            live = self.filtered(lambda r: r.state == "published")
+            if shown and live:
+                raise UserError(
+                    _(
+                        "Withdraw these listings before changing what their channel shows, then "
+                        "publish them again (the gate checks the new title): %s",
+                        ", ".join(live.mapped("display_name")),
+                    )
+                )
+        return super().write(vals)

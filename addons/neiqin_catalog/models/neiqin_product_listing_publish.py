@@ -3,6 +3,8 @@ from odoo.exceptions import UserError
 
 from odoo.addons.neiqin_base.engine.guard import engine_writes, require_group
 
+from .product_template_lifecycle import refuse_connector
+
 # Product information a channel may show: approved by a review.
 PUBLISHABLE = ("approved", "published")
 
@@ -130,6 +132,7 @@ class NeiqinProductListing(models.Model):
             "neiqin_base.group_neiqin_clerk",
             self.env._("Only back-office staff can publish products on the sales channels."),
         )
+        refuse_connector(self.env)
 
     def action_neiqin_publish(self):
         """Button: publish the listings on their channels (the gate first)."""

@@ -119,8 +119,38 @@ class NeiqinPromotion(models.Model):
         return super()._neiqin_owned_fields() | PROMOTION_FIELDS
 
     # ------------------------------------------------------------------ CRUD
+    # What the lead's reason waived: changing one of these voids it.
+    _override_depends = ("date_start", "date_end", "platform_ids", "line_ids", "pricelist_id")
+
+    def _void_override(self):
+        """The checklist failures a lead waived were those of the promotion
+        as it was: once its products, prices, dates or channels change, the
+        reason no longer holds and the checklist decides again."""
+        waived = self.filtered("override_reason")
+        if waived:
+            with engine_writes():
+                waived.write({"override_reason": False, "override_by_id": False})
+
+    def _check_pricelist_choice(self, vals):
+        """A promotion writes its prices on the pricelist it names, as the
+        engine: only a user who may change that pricelist names it."""
+        if vals.get("pricelist_id") and not self._neiqin_engine_may_write():
+            pricelist = self.env["product.pricelist"].browse(vals["pricelist_id"])
+            if not pricelist._filtered_access("write"):
+                raise UserError(
+                    self.env._(
+                        "You may not change the pricelist %s: leave the promotion's pricelist "
+                        "empty (the promotion makes its own), or ask who manages pricelists.",
+                        pricelist.display_name
+                        if pricelist._filtered_access("read")
+                        else pricelist.id,
+                    )
+                )
+
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self._check_pricelist_choice(vals)
         if any(vals.get("override_reason") for vals in vals_list):
             require_group(
                 self.env, LEAD, self.env._("Only a lead overrides the checklist of a promotion.")
@@ -138,7 +168,13 @@ class NeiqinPromotion(models.Model):
             )
         if set(vals) - PROMOTION_FIELDS - {"override_reason", "message_main_attachment_id"}:
             self._check_preparable()
-        return super().write(vals)
+        self._check_pricelist_choice(vals)
+        result = super().write(vals)
+        if not self._neiqin_engine_may_write() and any(
+            name in vals for name in self._override_depends
+        ):
+            self._void_override()
+        return result
 
     def _check_preparable(self):
         """Clerks prepare draft promotions; once scheduled, only a lead
@@ -484,13 +520,15 @@ class NeiqinPromotion(models.Model):
         Pricelist = self.env["product.pricelist"].sudo()
         Item = self.env["product.pricelist.item"].sudo()
         for promotion in self.filtered(lambda p: not p.pricelist_id):
-            promotion.pricelist_id = Pricelist.create(
+            pricelist = Pricelist.create(
                 {
                     "name": f"{promotion.code} {promotion.name}",
                     "currency_id": promotion.currency_id.id,
                     "company_id": promotion.company_id.id,
                 }
             )
+            with engine_writes():
+                promotion.pricelist_id = pricelist
         Item.search([("neiqin_promotion_id", "in", self.ids)]).unlink()
         Item.create(
             [
@@ -534,11 +572,19 @@ class NeiqinPromotion(models.Model):
             [("neiqin_promotion_id", "in", self.ids)]
         ).unlink()
         with engine_writes():
-            self.write({"state": "draft", "launched_at": False, "override_by_id": False})
+            self.write(
+                {
+                    "state": "draft",
+                    "launched_at": False,
+                    "override_by_id": False,
+                    "override_reason": False,
+                }
+            )
         return True
 
     def action_open_pricelist_items(self):
         self.ensure_one()
+        require_group(self.env, LEAD, self.env._("Only a lead opens a promotion's prices."))
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Promotional Prices"),

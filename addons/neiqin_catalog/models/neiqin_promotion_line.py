@@ -57,12 +57,20 @@ class NeiqinPromotionLine(models.Model):
             {vals["promotion_id"] for vals in vals_list if vals.get("promotion_id")}
         )
         promotions._check_preparable()
-        return super().create(vals_list)
+        lines = super().create(vals_list)
+        promotions._void_override()
+        return lines
 
     def write(self, vals):
         self.promotion_id._check_preparable()
-        return super().write(vals)
+        promotions = self.promotion_id
+        result = super().write(vals)
+        (promotions | self.promotion_id)._void_override()
+        return result
 
     def unlink(self):
-        self.promotion_id._check_preparable()
-        return super().unlink()
+        promotions = self.promotion_id
+        promotions._check_preparable()
+        result = super().unlink()
+        promotions._void_override()
+        return result

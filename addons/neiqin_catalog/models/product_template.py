@@ -22,6 +22,7 @@ CUSTOMER_FACING = (
 INFO_FIELDS = {
     "neiqin_info_state",
     "neiqin_info_editor_id",
+    "neiqin_info_editor_ids",
     "neiqin_info_edited_at",
     "neiqin_info_reviewer_id",
     "neiqin_info_reviewed_at",
@@ -56,6 +57,17 @@ class ProductTemplate(models.Model):
         readonly=True,
         copy=False,
         help="Who last edited the customer-facing information: they may not review it.",
+    )
+    neiqin_info_editor_ids = fields.Many2many(
+        "res.users",
+        "neiqin_product_info_editor_rel",
+        "product_tmpl_id",
+        "user_id",
+        string="Edited Since the Review",
+        readonly=True,
+        copy=False,
+        help="Everyone who edited the customer-facing information since its last approval: "
+        "none of them may approve it.",
     )
     neiqin_info_edited_at = fields.Datetime(
         string="Information Edited On", readonly=True, copy=False

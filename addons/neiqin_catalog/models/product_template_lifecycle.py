@@ -3,7 +3,7 @@ import hashlib
 
 from markupsafe import Markup, escape
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from odoo.addons.neiqin_base.engine.guard import engine_writes, require_group
@@ -18,6 +18,19 @@ OVERRIDE_FIELDS = {
 }
 # States whose edit sends the product back through the review.
 REVIEWED_STATES = ("to_review", "approved", "published")
+
+
+def refuse_connector(env):
+    """A connector's API user (a PIM feeding the catalogue) enters product
+    information; it never reviews nor publishes it: a second identity of
+    whoever holds its password would make the four eyes two of one person."""
+    if not env.su and env.user.has_group("neiqin_base.group_neiqin_connector"):
+        raise AccessError(
+            env._(
+                "A connector's API user enters product information; reviewing and publishing "
+                "it is for the back-office staff in person."
+            )
+        )
 
 
 class ProductTemplate(models.Model):
@@ -164,13 +177,27 @@ class ProductTemplate(models.Model):
         products = super().create(vals_list)
         # The creator is the first editor: they may not approve it either.
         with engine_writes():
-            products.write(
-                {
-                    "neiqin_info_editor_id": self.env.uid,
-                    "neiqin_info_edited_at": fields.Datetime.now(),
-                }
-            )
+            products.write(products._neiqin_info_stamp())
         return products
+
+    def _neiqin_info_stamp(self):
+        """The values recording that the current user edited the information."""
+        return {
+            "neiqin_info_editor_id": self.env.uid,
+            "neiqin_info_editor_ids": [Command.link(self.env.uid)],
+            "neiqin_info_edited_at": fields.Datetime.now(),
+        }
+
+    def _update_field_translations(self, field_name, translations, digest=None, source_lang=None):
+        """A translation of a customer-facing text (the name a channel shows
+        in Chinese, say) is an edit of the information too: the translation
+        dialog writes it without ``write``."""
+        result = super()._update_field_translations(
+            field_name, translations, digest=digest, source_lang=source_lang
+        )
+        if field_name in CUSTOMER_FACING and translations:
+            self._neiqin_info_track_edit()
+        return result
 
     def write(self, vals):
         names = [name for name in CUSTOMER_FACING if name in vals]
@@ -204,8 +231,7 @@ class ProductTemplate(models.Model):
         send the reviewed ones back: a published product (or one whose
         channels show it) needs an update, the others are drafts again. One
         engine write per new state, whatever the number of products."""
-        now = fields.Datetime.now()
-        stamp = {"neiqin_info_editor_id": self.env.uid, "neiqin_info_edited_at": now}
+        stamp = self._neiqin_info_stamp()
         reviewed = self.filtered(lambda p: p.neiqin_info_state in REVIEWED_STATES)
         live = set(reviewed._neiqin_info_live_ids())
         to_update = reviewed.filtered(lambda p: p.neiqin_info_state == "published" or p.id in live)
@@ -244,6 +270,7 @@ class ProductTemplate(models.Model):
             "neiqin_base.group_neiqin_clerk",
             self.env._("Only back-office staff can move product information through its review."),
         )
+        refuse_connector(self.env)
 
     def _neiqin_info_check_state(self, states, action):
         wrong = self.filtered(lambda p: p.neiqin_info_state not in states)
@@ -261,7 +288,12 @@ class ProductTemplate(models.Model):
             )
 
     def _neiqin_info_check_four_eyes(self):
-        own = self.filtered(lambda p: p.neiqin_info_editor_id == self.env.user)
+        """No one who edited the information since its last approval
+        approves it: the last editor, nor anyone whose edit came before."""
+        user = self.env.user
+        own = self.filtered(
+            lambda p: p.neiqin_info_editor_id == user or user in p.neiqin_info_editor_ids
+        )
         if own:
             raise AccessError(
                 self.env._(
@@ -298,6 +330,7 @@ class ProductTemplate(models.Model):
         values = self._neiqin_info_values()
         vals = {
             "neiqin_info_state": "approved",
+            "neiqin_info_editor_ids": [Command.clear()],
             "neiqin_info_reviewer_id": self.env.uid,
             "neiqin_info_reviewed_at": now,
             "neiqin_info_override_reason": override_reason or False,

@@ -5,3 +5,4 @@ from . import test_categories
 from . import test_promotions
 from . import test_lifecycle
 from . import test_publish
+from . import test_catalog_controls

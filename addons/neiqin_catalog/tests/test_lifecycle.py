@@ -149,14 +149,23 @@ class TestLifecycle(CatalogCase):
         product.with_user(self.clerk).action_neiqin_info_approve()
         self.assertEqual(product.neiqin_info_reviewer_id, self.clerk)
 
-    def test_the_last_editor_is_the_one_refused(self):
+    def test_everyone_who_edited_since_the_review_is_refused(self):
+        # The creator wrote the text, a colleague then changed the price:
+        # neither approves, the last editor nor the one before.
         product = self._product()
         product.with_user(self.clerk2).write({"list_price": 189.0})
         product.with_user(self.clerk2).action_neiqin_info_submit()
-        with self.assertRaises(AccessError):
-            product.with_user(self.clerk2).action_neiqin_info_approve()
-        product.with_user(self.clerk).action_neiqin_info_approve()
+        for user in (self.clerk2, self.clerk):
+            with self.assertRaises(AccessError):
+                product.with_user(user).action_neiqin_info_approve()
+        product.with_user(self.lead).action_neiqin_info_approve()
         self.assertEqual(product.neiqin_info_state, "approved")
+        self.assertFalse(product.neiqin_info_editor_ids)
+        # After the approval, only the next edits count.
+        product.with_user(self.clerk2).write({"list_price": 179.0})
+        product.with_user(self.clerk2).action_neiqin_info_submit()
+        product.with_user(self.clerk).action_neiqin_info_approve()
+        self.assertEqual(product.neiqin_info_reviewer_id, self.clerk)
 
     def test_a_manager_approves_their_own_edit_only_with_a_reason(self):
         product = self._submitted(user=self.manager)

@@ -93,11 +93,10 @@ class NeiqinCategorySuggestWizard(models.TransientModel):
         selected = self.line_ids.filtered("is_selected")
         if not selected:
             raise UserError(_("Select the suggestions to accept."))
-        # The companies are read as the engine, only to refuse: a product
-        # of another company is refused by its id, its name is not shown.
-        foreign = selected.sudo().product_tmpl_id.filtered(
-            lambda p: p.company_id and p.company_id not in self.env.companies
-        )
+        # A product the user may not change (another company's) is refused
+        # by the id they sent: its name is not theirs to read.
+        products = selected.product_tmpl_id
+        foreign = products - products._filtered_access("write")
         if foreign:
             raise UserError(
                 _(

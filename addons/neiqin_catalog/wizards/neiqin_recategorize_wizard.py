@@ -51,11 +51,10 @@ class NeiqinRecategorizeWizard(models.TransientModel):
         lines = self.line_ids.filtered("new_categ_id")
         if not lines:
             raise UserError(_("Nothing to re-categorise: choose products and a category."))
-        # The companies are read as the engine, only to refuse: a product
-        # of another company is refused by its id, its name is not shown.
-        foreign = lines.sudo().product_tmpl_id.filtered(
-            lambda p: p.company_id and p.company_id not in self.env.companies
-        )
+        # A product the user may not change (another company's) is refused
+        # by the id they sent: its name is not theirs to read.
+        products = lines.product_tmpl_id
+        foreign = products - products._filtered_access("write")
         if foreign:
             raise UserError(
                 _(
