@@ -19,9 +19,17 @@
         "views/product_template_views.xml",
         "views/neiqin_product_listing_views.xml",
         "views/menus.xml",
+        "data/neiqin_forbidden_word_data.xml",
+        "data/neiqin_dq_rule_product_data.xml",
+        "data/ir_cron_data.xml",
+        "views/neiqin_forbidden_word_views.xml",
+        "views/product_template_standards_views.xml",
+        "views/neiqin_product_listing_standards_views.xml",
+        "views/res_config_settings_views.xml",
     ],
     "demo": [
         "demo/product_demo.xml",
+        "demo/standards_demo.xml",
     ],
     "installable": True,
 }
