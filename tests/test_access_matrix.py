@@ -99,6 +99,8 @@ MATRIX["neiqin.rma.decision.wizard"] = {**NONE, "clerk": "", "lead": "rwc", "man
 # neiqin_catalog: clerks list products on channels; publishing is an action
 # (the gate), removing a listing a manager's.
 MATRIX["neiqin.product.listing"] = {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwcu"}
+# neiqin_catalog: the forbidden words of the information standards, kept by leads.
+MATRIX["neiqin.forbidden.word"] = {**NONE, "clerk": "r", "lead": "rwc", "manager": "rwcu"}
 
 # Record rules. How a record relates to the acting user:
 #   own         they own it (responsible, assignee, owner)
@@ -134,6 +136,7 @@ REACH = {
     "neiqin.feedback": ("own created other", "own created"),
     "neiqin.satisfaction.report": ("own other", "own"),
     "neiqin.product.listing": ("company shared", "company shared"),
+    "neiqin.forbidden.word": ("company shared", "company shared"),
 }
 
 # What a write attempt changes: a field the roles allowed to write may write.
@@ -158,6 +161,7 @@ WRITES = {
     "neiqin.feedback": {"subject": "Edited by hand"},
     "neiqin.satisfaction.report": {"rating": 3},
     "neiqin.product.listing": {"channel_title": "Edited by hand"},
+    "neiqin.forbidden.word": {"note": "Edited by hand"},
 }
 # Step logs refuse every edit by their own guard (a UserError), before the
 # access rights are even read. A rule shared by every company is changed only
@@ -675,6 +679,14 @@ class TestAccessMatrix(TransactionCase):
             "platform_id": self.env.ref("neiqin_base.platform_jd").id,
             "channel_sku": f"MATRIX-{self._next()}",
         }
+
+    def _make_neiqin_forbidden_word(self, owner, team, company):
+        return self.env["neiqin.forbidden.word"].create(
+            self._vals_neiqin_forbidden_word(owner, company)
+        )
+
+    def _vals_neiqin_forbidden_word(self, user, company):
+        return {"word": f"Matrix word {self._next()}", "company_id": company.id}
 
     def _make_neiqin_satisfaction_report(self, owner, team, company):
         # A report row is a rating of a ticket; the row's agent is the
