@@ -23,7 +23,5 @@ class NeiqinPlatform(models.Model):
     def write(self, vals):
         result = super().write(vals)
         if "neiqin_title_max_length" in vals:
-            self.env["neiqin.product.listing"]._neiqin_update_completeness(
-                platform_ids=self.ids
-            )
+            self.env["neiqin.product.listing"]._neiqin_update_completeness(platform_ids=self.ids)
         return result

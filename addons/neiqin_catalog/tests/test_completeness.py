@@ -32,7 +32,9 @@ class TestCompleteness(CatalogCase):
             bare.neiqin_completeness_missing, "image, larger image, weight and volume, category"
         )
         self.assertEqual(cheap.neiqin_completeness, 75)
-        self.assertEqual(cheap.neiqin_completeness_missing, "sale price above cost, no forbidden word")
+        self.assertEqual(
+            cheap.neiqin_completeness_missing, "sale price above cost, no forbidden word"
+        )
 
     def test_listing_scores_its_product_and_its_title(self):
         full = self._product()

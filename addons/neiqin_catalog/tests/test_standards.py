@@ -145,7 +145,9 @@ class TestStandards(CatalogCase):
 
     def test_forbidden_words_in_name_or_description(self):
         in_name = self._product(name="全网最低 纯棉卫衣")
-        in_description = self._product(description_sale="最佳选择，加厚毛圈面料，宽松版型，男女同款。")
+        in_description = self._product(
+            description_sale="最佳选择，加厚毛圈面料，宽松版型，男女同款。"
+        )
         products = self.good | in_name | in_description
         self.assertFlagged(self.rule_words, in_name | in_description, among=products)
 
