@@ -77,17 +77,23 @@ def valid_gtin(code):
 
 
 def gtin_sql(code):
-    """SQL: the same test as :func:`valid_gtin` on the SQL text ``code``
-    (the check digit from the GS1 weights 3, 1, 3... from the right), for
-    the statements that score every product at once."""
+    """SQL: the same test as :func:`valid_gtin` on the SQL text ``code``,
+    for the statements that score every product at once. Padded with zeros
+    to 14 digits (which keeps a GTIN's check digit), the digits in odd
+    positions weigh 3 and those in even positions 1; the check digit makes
+    the sum a multiple of ten."""
+    digits = SQL("lpad(%s, 14, '0')", code)
+    weighted = SQL(" + ").join(
+        SQL("%s * substr(%s, %s, 1)::int", 3 if position % 2 else 1, digits, position)
+        for position in range(1, 14)
+    )
     return SQL(
-        """CASE WHEN %(code)s ~ '^([0-9]{8}|[0-9]{12,14})$'
-                THEN right(%(code)s, 1)::int = mod(10 - mod((
-                    SELECT sum(substr(%(code)s, length(%(code)s) - i, 1)::int
-                               * CASE WHEN mod(i, 2) = 1 THEN 3 ELSE 1 END)
-                      FROM generate_series(1, length(%(code)s) - 1) AS i), 10), 10)
+        """CASE WHEN %s ~ '^([0-9]{8}|[0-9]{12,14})$'
+                THEN mod(%s + right(%s, 1)::int, 10) = 0
                 ELSE FALSE END""",
-        code=code,
+        code,
+        weighted,
+        code,
     )
 
 
@@ -132,12 +138,11 @@ class ProductTemplate(models.Model):
             lang,
         )
         all_category = self.env.ref("product.product_category_all", raise_if_not_found=False)
+        # The name and the description in every language: the values of
+        # their jsonb, as JSON arrays of texts (no language key is searched).
         texts = SQL(
-            """concat_ws(%(nl)s,
-                   (SELECT string_agg(v, %(nl)s) FROM jsonb_each_text(t.name) AS n(k, v)),
-                   (SELECT string_agg(v, %(nl)s)
-                      FROM jsonb_each_text(t.description_sale) AS d(k, v)))""",
-            nl="\n",
+            "concat_ws(' ', jsonb_path_query_array(t.name, '$.*')::text, "
+            "jsonb_path_query_array(t.description_sale, '$.*')::text)"
         )
         return {
             "description": SQL("%s <> ''", description),
