@@ -93,7 +93,8 @@ class NeiqinProductListing(models.Model):
                       NULLIF(concat_ws(%s, c.product_missing, %s), '') AS missing
                  FROM (SELECT l.id, COALESCE(t.neiqin_completeness, 0) AS product_score,
                               t.neiqin_completeness_missing AS product_missing, %s
-                         FROM %s) AS c""",
+                         FROM %s OFFSET 0) AS c
+               OFFSET 0""",
             PRODUCT_SHARE,
             score,
             _(", "),

@@ -250,9 +250,13 @@ class ProductTemplate(models.Model):
             SQL("CASE WHEN NOT c.%s THEN %s END", SQL.identifier(name), labels[name])
             for name in WEIGHTS
         )
+        # OFFSET 0: each criterion is computed once per product, not again
+        # for the score, the missing list and the comparison with the stored
+        # values (PostgreSQL would otherwise inline the subqueries).
         return SQL(
             """SELECT c.id, (%s) AS score, NULLIF(concat_ws(%s, %s), '') AS missing
-                 FROM (SELECT t.id, %s FROM %s) AS c""",
+                 FROM (SELECT t.id, %s FROM %s OFFSET 0) AS c
+               OFFSET 0""",
             score,
             self.env._(", "),
             missing,
