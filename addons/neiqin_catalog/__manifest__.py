@@ -26,6 +26,7 @@
         "views/product_template_standards_views.xml",
         "views/neiqin_product_listing_standards_views.xml",
         "views/res_config_settings_views.xml",
+        "views/neiqin_platform_views.xml",
     ],
     "demo": [
         "demo/product_demo.xml",
