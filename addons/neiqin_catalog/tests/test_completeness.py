@@ -107,7 +107,7 @@ class TestCompleteness(CatalogCase):
         self.assertEqual(self._queries(two), self._queries(twenty))
         self.assertLessEqual(self._queries(twenty), 3)
 
-    def test_writing_many_products_scores_them_in_one_statement_each(self):
+    def test_writing_many_products_scores_them_together(self):
         products = self.env["product.template"].union(*(self._product() for __ in range(20)))
         self.env.flush_all()
         before = self.env.cr.sql_log_count
