@@ -99,6 +99,21 @@ MATRIX["neiqin.rma.decision.wizard"] = {**NONE, "clerk": "", "lead": "rwc", "man
 # neiqin_catalog: clerks list products on channels; publishing is an action
 # (the gate), removing a listing a manager's.
 MATRIX["neiqin.product.listing"] = {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwcu"}
+# neiqin_catalog, promotions: clerks prepare them (the actions check the
+# lead), managers delete them; the checklist's results are the engine's.
+MATRIX["neiqin.promotion"] = {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwcu"}
+MATRIX["neiqin.promotion.line"] = {**NONE, "clerk": "rwcu", "lead": "rwcu", "manager": "rwcu"}
+MATRIX["neiqin.promotion.check"] = {**NONE, "clerk": "r", "lead": "r", "manager": "r"}
+# Categories: opened by clerks only (applying checks the clerk too).
+for _wizard in (
+    "neiqin.recategorize.wizard",
+    "neiqin.recategorize.line",
+    "neiqin.category.suggest.wizard",
+    "neiqin.category.suggest.line",
+):
+    MATRIX[_wizard] = {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwc"}
+# Opened by clerks only: sending back checks the clerk, an own approval the manager.
+MATRIX["neiqin.info.review.wizard"] = {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwc"}
 # neiqin_catalog: the forbidden words of the information standards, kept by leads.
 MATRIX["neiqin.forbidden.word"] = {**NONE, "clerk": "r", "lead": "rwc", "manager": "rwcu"}
 
@@ -136,6 +151,9 @@ REACH = {
     "neiqin.feedback": ("own created other", "own created"),
     "neiqin.satisfaction.report": ("own other", "own"),
     "neiqin.product.listing": ("company shared", "company shared"),
+    "neiqin.promotion": ("company", "company"),
+    "neiqin.promotion.line": ("company", "company"),
+    "neiqin.promotion.check": ("company", "company"),
     "neiqin.forbidden.word": ("company shared", "company shared"),
 }
 
@@ -161,6 +179,9 @@ WRITES = {
     "neiqin.feedback": {"subject": "Edited by hand"},
     "neiqin.satisfaction.report": {"rating": 3},
     "neiqin.product.listing": {"channel_title": "Edited by hand"},
+    "neiqin.promotion": {"name": "Edited by hand"},
+    "neiqin.promotion.line": {"expected_qty": 7},
+    "neiqin.promotion.check": {"detail": "Edited by hand"},
     "neiqin.forbidden.word": {"note": "Edited by hand"},
 }
 # Step logs refuse every edit by their own guard (a UserError), before the
@@ -269,6 +290,13 @@ ENGINE_OWNED["neiqin.product.listing"] = {
     "neiqin_override_at": "2020-01-01 00:00:00",
     "neiqin_override_rule_ids": lambda t: [(6, 0, t._record("neiqin.dq.rule", "company").ids)],
     "neiqin_override_fingerprint": "made-up",
+}
+
+ENGINE_OWNED["neiqin.promotion"] = {
+    "state": "running",
+    "launched_at": "2020-01-01 00:00:00",
+    "override_by_id": lambda t: t.stranger.id,
+    "checked_at": "2020-01-01 00:00:00",
 }
 
 OPERATIONS = {"r": "read", "w": "write", "c": "create", "u": "unlink"}
@@ -678,6 +706,43 @@ class TestAccessMatrix(TransactionCase):
             "product_tmpl_id": product.id,
             "platform_id": self.env.ref("neiqin_base.platform_jd").id,
             "channel_sku": f"MATRIX-{self._next()}",
+        }
+
+    def _make_neiqin_promotion(self, owner, team, company):
+        return self.env["neiqin.promotion"].create(self._vals_neiqin_promotion(owner, company))
+
+    def _vals_neiqin_promotion(self, user, company):
+        return {
+            "name": f"Matrix promotion {self._next()}",
+            "company_id": company.id,
+            "date_start": "2030-01-01 00:00:00",
+            "date_end": "2030-01-02 00:00:00",
+        }
+
+    def _make_neiqin_promotion_line(self, owner, team, company):
+        return self.env["neiqin.promotion.line"].create(
+            self._vals_neiqin_promotion_line(owner, company)
+        )
+
+    def _vals_neiqin_promotion_line(self, user, company):
+        # A line belongs to its promotion's company.
+        promotion = self._make_neiqin_promotion(user, None, company)
+        product = self.env["product.template"].create({"name": f"Matrix product {self._next()}"})
+        return {"promotion_id": promotion.id, "product_tmpl_id": product.id, "promo_price": 9.0}
+
+    def _make_neiqin_promotion_check(self, owner, team, company):
+        return self.env["neiqin.promotion.check"].create(
+            self._vals_neiqin_promotion_check(owner, company)
+        )
+
+    def _vals_neiqin_promotion_check(self, user, company):
+        promotion = self._make_neiqin_promotion(user, None, company)
+        return {
+            "promotion_id": promotion.id,
+            "section": "pre",
+            "check_type": "stock",
+            "result": "ok",
+            "detail": "Matrix",
         }
 
     def _make_neiqin_forbidden_word(self, owner, team, company):

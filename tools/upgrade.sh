@@ -43,6 +43,9 @@ snapshot() {
          FROM neiqin_process_step ORDER BY id"
     q "SELECT 'log', id, process_id, step_id, res_model, res_id, state, deadline_at
          FROM neiqin_step_log ORDER BY id"
+    # The sales platforms, whichever add-on ships them, keep their ids (orders,
+    # notices and connectors' users point at them).
+    q "SELECT 'platform', id, code, active FROM neiqin_platform ORDER BY id" 2>/dev/null || true
 }
 snapshot >"$old/before.txt"
 # The customer notices sent before the outbox existed: each must be in it.
@@ -72,6 +75,9 @@ lost="$(comm -23 "$old/notices-before.txt" "$old/notices-after.txt")"
 demo="$(q "SELECT m.name FROM ir_demo_failure f JOIN ir_module_module m ON m.id = f.module_id")"
 [ -z "$demo" ] || { say "demo data failed to load during the update: $demo"; failed=1; }
 twice="$(q "SELECT code FROM neiqin_process WHERE active GROUP BY code, company_id HAVING count(*) > 1")"
+orphans="$(q "SELECT p.code FROM neiqin_platform p WHERE NOT EXISTS (SELECT 1 FROM ir_model_data d
+    WHERE d.model = 'neiqin.platform' AND d.res_id = p.id) AND p.code IN ('tmall', 'jd', 'pdd')")"
+[ -z "$orphans" ] || { say "shipped platforms left without their XML id: $orphans"; failed=1; }
 [ -z "$twice" ] || { say "process codes made twice: $twice"; failed=1; }
 for m in addons/*/__manifest__.py; do
     name="$(basename "$(dirname "$m")")"
@@ -82,5 +88,5 @@ for m in addons/*/__manifest__.py; do
     [ "$got" = "$want" ] || { say "$name is at '$got' after the update, its manifest says $want"; failed=1; }
 done
 ((failed == 0)) || die "the update from $from lost or changed data (database $db kept)"
-say "upgrade from $(git rev-parse --short "$from") kept every process, step and step log"
+say "upgrade from $(git rev-parse --short "$from") kept every process, step, step log and platform"
 tools/db.sh drop "$db"

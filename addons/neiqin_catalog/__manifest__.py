@@ -19,6 +19,14 @@
         "views/product_template_views.xml",
         "views/neiqin_product_listing_views.xml",
         "views/menus.xml",
+        "data/ir_sequence_data.xml",
+        "data/ir_cron_promotion_data.xml",
+        "views/product_category_views.xml",
+        "views/neiqin_promotion_views.xml",
+        "wizards/neiqin_recategorize_wizard_views.xml",
+        "wizards/neiqin_category_suggest_wizard_views.xml",
+        "wizards/neiqin_info_review_wizard_views.xml",
+        "views/product_template_lifecycle_views.xml",
         "data/neiqin_forbidden_word_data.xml",
         "data/neiqin_dq_rule_product_data.xml",
         "data/ir_cron_data.xml",
@@ -30,7 +38,15 @@
     ],
     "demo": [
         "demo/product_demo.xml",
+        "demo/catalog_api_demo.xml",
+        "demo/promotion_demo.xml",
+        "demo/product_lifecycle_demo.xml",
         "demo/standards_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "neiqin_catalog/static/tests/tours/*.js",
+        ],
+    },
     "installable": True,
 }

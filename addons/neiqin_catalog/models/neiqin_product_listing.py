@@ -43,7 +43,6 @@ class NeiqinProductListing(models.Model):
     )
     channel_sku = fields.Char(string="Channel SKU", tracking=True)
     channel_title = fields.Char(
-        string="Channel Title",
         tracking=True,
         help="The title shown on the channel; the product's name when empty.",
     )
@@ -57,7 +56,7 @@ class NeiqinProductListing(models.Model):
         index=True,
     )
     published_at = fields.Datetime(string="Published On", readonly=True, copy=False)
-    published_by_id = fields.Many2one("res.users", string="Published By", readonly=True, copy=False)
+    published_by_id = fields.Many2one("res.users", readonly=True, copy=False)
 
     completeness = fields.Integer(
         readonly=True,

@@ -21,9 +21,7 @@ class TestNoticeXmlRpc(OrdersData, HttpCase):
             f"{API_GROUPS},neiqin_base.group_neiqin_connector",
             password="ord_notice_api_pw",
         )
-        cls.api_user.neiqin_platform_ids = [
-            Command.set(cls.env.ref("neiqin_base.platform_jd").ids)
-        ]
+        cls.api_user.neiqin_platform_ids = [Command.set(cls.env.ref("neiqin_base.platform_jd").ids)]
 
     def call(self, model, method, *args):
         db = self.env.cr.dbname
