@@ -15,7 +15,7 @@ class NeiqinProductListing(models.Model):
     length limit and without forbidden words, on a product that meets the
     information standards."""
 
-    _inherit = "neiqin.product.listing"
+    _inherit = "neiqin.product.listing"  # pylint: disable=consider-merging-classes-inherited
 
     # ------------------------------------------------------------ criteria in SQL
     def _neiqin_title_sql(self):

@@ -98,7 +98,7 @@ def gtin_sql(code):
 
 
 class ProductTemplate(models.Model):
-    _inherit = "product.template"
+    _inherit = "product.template"  # pylint: disable=consider-merging-classes-inherited
 
     neiqin_image_width = fields.Integer(
         string="Image Width (px)", compute="_compute_neiqin_image_size", store=True
