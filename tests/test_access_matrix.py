@@ -114,6 +114,8 @@ for _wizard in (
     MATRIX[_wizard] = {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwc"}
 # Opened by clerks only: sending back checks the clerk, an own approval the manager.
 MATRIX["neiqin.info.review.wizard"] = {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwc"}
+# neiqin_catalog: the forbidden words of the information standards, kept by leads.
+MATRIX["neiqin.forbidden.word"] = {**NONE, "clerk": "r", "lead": "rwc", "manager": "rwcu"}
 
 # Record rules. How a record relates to the acting user:
 #   own         they own it (responsible, assignee, owner)
@@ -152,6 +154,7 @@ REACH = {
     "neiqin.promotion": ("company", "company"),
     "neiqin.promotion.line": ("company", "company"),
     "neiqin.promotion.check": ("company", "company"),
+    "neiqin.forbidden.word": ("company shared", "company shared"),
 }
 
 # What a write attempt changes: a field the roles allowed to write may write.
@@ -179,6 +182,7 @@ WRITES = {
     "neiqin.promotion": {"name": "Edited by hand"},
     "neiqin.promotion.line": {"expected_qty": 7},
     "neiqin.promotion.check": {"detail": "Edited by hand"},
+    "neiqin.forbidden.word": {"note": "Edited by hand"},
 }
 # Step logs refuse every edit by their own guard (a UserError), before the
 # access rights are even read. A rule shared by every company is changed only
@@ -740,6 +744,14 @@ class TestAccessMatrix(TransactionCase):
             "result": "ok",
             "detail": "Matrix",
         }
+
+    def _make_neiqin_forbidden_word(self, owner, team, company):
+        return self.env["neiqin.forbidden.word"].create(
+            self._vals_neiqin_forbidden_word(owner, company)
+        )
+
+    def _vals_neiqin_forbidden_word(self, user, company):
+        return {"word": f"Matrix word {self._next()}", "company_id": company.id}
 
     def _make_neiqin_satisfaction_report(self, owner, team, company):
         # A report row is a rating of a ticket; the row's agent is the

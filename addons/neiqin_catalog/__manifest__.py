@@ -27,12 +27,21 @@
         "wizards/neiqin_category_suggest_wizard_views.xml",
         "wizards/neiqin_info_review_wizard_views.xml",
         "views/product_template_lifecycle_views.xml",
+        "data/neiqin_forbidden_word_data.xml",
+        "data/neiqin_dq_rule_product_data.xml",
+        "data/ir_cron_data.xml",
+        "views/neiqin_forbidden_word_views.xml",
+        "views/product_template_standards_views.xml",
+        "views/neiqin_product_listing_standards_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/neiqin_platform_views.xml",
     ],
     "demo": [
         "demo/product_demo.xml",
         "demo/catalog_api_demo.xml",
         "demo/promotion_demo.xml",
         "demo/product_lifecycle_demo.xml",
+        "demo/standards_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

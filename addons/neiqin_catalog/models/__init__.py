@@ -10,3 +10,10 @@ from . import product_pricelist_item
 from . import product_template_lifecycle
 from . import neiqin_product_listing_publish
 from . import product_product
+from . import neiqin_forbidden_word
+from . import neiqin_platform
+from . import res_company
+from . import res_config_settings
+from . import product_template_standards
+from . import product_product_standards
+from . import neiqin_product_listing_standards

@@ -6,3 +6,5 @@ from . import test_promotions
 from . import test_lifecycle
 from . import test_publish
 from . import test_catalog_controls
+from . import test_standards
+from . import test_completeness

@@ -1,4 +1,9 @@
+import base64
+import io
+from functools import cache
 from itertools import count
+
+from PIL import Image
 
 from odoo import Command
 
@@ -49,8 +54,9 @@ class CatalogCase(NeiqinCase):
             "list_price": 199.0,
             "standard_price": 86.0,
             "weight": 0.55,
-            "volume": 0.004,
+            "volume": 0.01,
             "barcode": ean13(),
+            "image_1920": product_image(),
             "description_sale": "Long-staple cotton, heavy loop-back fabric, loose fit, "
             "sizes S to XL, machine washable.",
             **vals,
@@ -72,3 +78,12 @@ class CatalogCase(NeiqinCase):
                 }
             )
         )
+
+
+@cache
+def product_image(width=800, height=800):
+    """A plain PNG image of ``width`` × ``height`` pixels, base64-encoded, as
+    an image field takes it."""
+    output = io.BytesIO()
+    Image.new("RGB", (width, height), (70, 110, 160)).save(output, format="PNG")
+    return base64.b64encode(output.getvalue())
