@@ -1,6 +1,3 @@
-import base64
-import hashlib
-
 from markupsafe import Markup, escape
 
 from odoo import Command, api, fields, models
@@ -159,17 +156,40 @@ class ProductTemplate(models.Model):
         """{product id: its customer-facing values as the snapshot keeps them}:
         the image as a checksum, the category as [id, name]."""
         values = {}
+        images = self._neiqin_info_image_checksums()
         for product in self:
-            image = product.image_1920
             values[product.id] = {
                 "name": product.name or False,
                 "description_sale": product.description_sale or False,
-                "image_1920": image and hashlib.sha1(base64.b64decode(image)).hexdigest(),
+                "image_1920": images.get(product.id, False),
                 "list_price": product.list_price,
                 "categ_id": product.categ_id and [product.categ_id.id, product.categ_id.name],
                 "barcode": product.barcode or False,
             }
         return values
+
+    def _neiqin_info_image_checksums(self):
+        """{product id: the SHA-1 of its image}, from the images' attachments
+        (one query; the image itself is neither read nor decoded)."""
+        ids = [pid for pid in self.ids if pid]
+        if not ids:
+            return {}
+        self.flush_recordset(["image_1920"])
+        # The checksums of the images of products the caller reads: the
+        # attachments of image fields are not searchable otherwise.
+        rows = (
+            self.env["ir.attachment"]
+            .sudo()
+            .search_read(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_field", "=", "image_1920"),
+                    ("res_id", "in", ids),
+                ],
+                ["res_id", "checksum"],
+            )
+        )
+        return {row["res_id"]: row["checksum"] for row in rows}
 
     # ------------------------------------------------------------ tracking edits
     @api.model_create_multi

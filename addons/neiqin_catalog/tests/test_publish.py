@@ -14,10 +14,10 @@ class TestPublish(CatalogCase):
         super().setUpClass()
         cls.jd_rule = cls.env["neiqin.dq.rule"].create(
             {
-                "name": "Sales description required on JD",
+                "name": "Price over 1000 stopped on JD",
                 "model_id": cls.env["ir.model"]._get("product.template").id,
                 "rule_type": "domain",
-                "bad_record_domain": "[('description_sale', '=', False)]",
+                "bad_record_domain": "[('list_price', '>', 1000)]",
                 "severity": "blocking",
                 "neiqin_platform_ids": [Command.set(cls.jd.ids)],
             }
@@ -52,16 +52,16 @@ class TestPublish(CatalogCase):
         self.assertEqual(product.neiqin_step_owner_id, self.lead)
 
     def test_a_product_rule_of_jd_stops_publishing_on_jd_only(self):
-        product = self._approved(description_sale=False)
+        product = self._approved(list_price=1299.0)
         tmall = self._listing(product, self.tmall)
         jd = self._listing(product, self.jd)
-        with self.assertRaisesRegex(UserError, "Sales description required on JD"):
+        with self.assertRaisesRegex(UserError, "Price over 1000 stopped on JD"):
             jd.with_user(self.clerk).action_neiqin_publish()
         self.assertEqual(jd.state, "draft")
         tmall.with_user(self.clerk).action_neiqin_publish()
         self.assertEqual(tmall.state, "published")
         # Fixed, reviewed again, then published on JD too.
-        product.with_user(self.clerk).write({"description_sale": "Heavy cotton, loose fit."})
+        product.with_user(self.clerk).write({"list_price": 999.0})
         self.assertEqual(product.neiqin_info_state, "needs_update")
         product.with_user(self.clerk).action_neiqin_info_submit()
         product.with_user(self.clerk2).action_neiqin_info_approve()
@@ -69,29 +69,29 @@ class TestPublish(CatalogCase):
         self.assertEqual(jd.state, "published")
 
     def test_the_product_on_channels_button_is_refused_as_a_whole(self):
-        product = self._approved(description_sale=False)
+        product = self._approved(list_price=1299.0)
         listings = self._listing(product, self.tmall) | self._listing(product, self.jd)
-        with self.assertRaisesRegex(UserError, "Sales description required on JD"):
+        with self.assertRaisesRegex(UserError, "Price over 1000 stopped on JD"):
             product.with_user(self.clerk).action_neiqin_info_publish()
         self.assertEqual(set(listings.mapped("state")), {"draft"})
         self.assertEqual(product.neiqin_info_state, "approved")
 
     def test_a_rule_of_every_channel_stops_every_channel(self):
         self.jd_rule.neiqin_platform_ids = False
-        product = self._approved(description_sale=False)
+        product = self._approved(list_price=1299.0)
         listing = self._listing(product, self.tmall)
-        with self.assertRaisesRegex(UserError, "Sales description required on JD"):
+        with self.assertRaisesRegex(UserError, "Price over 1000 stopped on JD"):
             listing.with_user(self.clerk).action_neiqin_publish()
 
     def test_a_warning_rule_does_not_stop_publishing(self):
         self.jd_rule.severity = "warning"
-        product = self._approved(description_sale=False)
+        product = self._approved(list_price=1299.0)
         listing = self._listing(product, self.jd)
         listing.with_user(self.clerk).action_neiqin_publish()
         self.assertEqual(listing.state, "published")
 
     def test_a_lead_overrides_a_listings_exceptions_with_the_gates_wizard(self):
-        product = self._approved(description_sale=False)
+        product = self._approved(list_price=1299.0)
         listing = self._listing(product, self.jd)
         with self.assertRaises(AccessError):
             listing.with_user(self.clerk).action_neiqin_override()
@@ -104,20 +104,20 @@ class TestPublish(CatalogCase):
             .with_context(**action["context"])
             .create({"reason": "JD shows the description of the brand page for now"})
         )
-        self.assertIn("Sales description required on JD", wizard.exception_summary)
+        self.assertIn("Price over 1000 stopped on JD", wizard.exception_summary)
         wizard.action_override()
         self.assertEqual(listing.neiqin_override_rule_ids, self.jd_rule)
         listing.with_user(self.clerk).action_neiqin_publish()
         self.assertEqual(listing.state, "published")
 
     def test_an_override_lapses_when_the_product_is_edited(self):
-        product = self._approved(description_sale=False)
+        product = self._approved(list_price=1299.0)
         listing = self._listing(product, self.jd)
         listing.with_user(self.lead)._neiqin_override("For now")
         product.with_user(self.clerk).write({"name": "Cotton hoodie, new cut"})
         product.with_user(self.clerk).action_neiqin_info_submit()
         product.with_user(self.clerk2).action_neiqin_info_approve()
-        with self.assertRaisesRegex(UserError, "Sales description required on JD"):
+        with self.assertRaisesRegex(UserError, "Price over 1000 stopped on JD"):
             listing.with_user(self.clerk).action_neiqin_publish()
 
     def test_withdrawing_unpublishes_a_listing(self):
