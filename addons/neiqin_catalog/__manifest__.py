@@ -19,9 +19,16 @@
         "views/product_template_views.xml",
         "views/neiqin_product_listing_views.xml",
         "views/menus.xml",
+        "data/neiqin_dq_rule_monitor_data.xml",
+        "data/neiqin_dq_rule_maintenance_data.xml",
+        "data/ir_cron_maintenance_data.xml",
+        "views/neiqin_monitor_views.xml",
+        "views/neiqin_reconciliation_views.xml",
+        "views/neiqin_cleaning_views.xml",
     ],
     "demo": [
         "demo/product_demo.xml",
+        "demo/maintenance_demo.xml",
     ],
     "installable": True,
 }

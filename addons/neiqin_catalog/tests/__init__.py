@@ -1,1 +1,2 @@
 from . import test_catalog_base
+from . import test_monitors
