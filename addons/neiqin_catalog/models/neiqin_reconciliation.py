@@ -274,6 +274,7 @@ class NeiqinReconciliation(models.Model):
                     }
                 )
             )
+            task.action_start()
             rec = Reconciliation.with_company(company).create(
                 {
                     "date": day,

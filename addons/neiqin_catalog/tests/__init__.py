@@ -1,2 +1,3 @@
 from . import test_catalog_base
 from . import test_monitors
+from . import test_reconciliation
