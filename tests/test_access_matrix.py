@@ -15,6 +15,7 @@ with its decision here.
 """
 
 from contextlib import closing
+from datetime import date, timedelta
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -99,6 +100,13 @@ MATRIX["neiqin.rma.decision.wizard"] = {**NONE, "clerk": "", "lead": "rwc", "man
 # neiqin_catalog: clerks list products on channels; publishing is an action
 # (the gate), removing a listing a manager's.
 MATRIX["neiqin.product.listing"] = {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwcu"}
+# neiqin_catalog, data maintenance: clerks type and check the day's figures
+# (confirming is a lead's action) and run cleanings; the cleaning log is
+# written by the engine, never deleted.
+MATRIX["neiqin.reconciliation"] = {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwcu"}
+MATRIX["neiqin.reconciliation.line"] = {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwcu"}
+MATRIX["neiqin.cleaning"] = {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwcu"}
+MATRIX["neiqin.cleaning.line"] = {**NONE, "clerk": "rw", "lead": "rw", "manager": "rw"}
 
 # Record rules. How a record relates to the acting user:
 #   own         they own it (responsible, assignee, owner)
@@ -134,6 +142,10 @@ REACH = {
     "neiqin.feedback": ("own created other", "own created"),
     "neiqin.satisfaction.report": ("own other", "own"),
     "neiqin.product.listing": ("company shared", "company shared"),
+    "neiqin.reconciliation": ("company", "company"),
+    "neiqin.reconciliation.line": ("company", "company"),
+    "neiqin.cleaning": ("company", "company"),
+    "neiqin.cleaning.line": ("company", "company"),
 }
 
 # What a write attempt changes: a field the roles allowed to write may write.
@@ -158,6 +170,10 @@ WRITES = {
     "neiqin.feedback": {"subject": "Edited by hand"},
     "neiqin.satisfaction.report": {"rating": 3},
     "neiqin.product.listing": {"channel_title": "Edited by hand"},
+    "neiqin.reconciliation": {"date": "2001-01-01"},
+    "neiqin.reconciliation.line": {"note": "Edited by hand"},
+    "neiqin.cleaning": {"name": "Edited by hand"},
+    "neiqin.cleaning.line": {"note": "Edited by hand"},
 }
 # Step logs refuse every edit by their own guard (a UserError), before the
 # access rights are even read. A rule shared by every company is changed only
@@ -265,6 +281,37 @@ ENGINE_OWNED["neiqin.product.listing"] = {
     "neiqin_override_at": "2020-01-01 00:00:00",
     "neiqin_override_rule_ids": lambda t: [(6, 0, t._record("neiqin.dq.rule", "company").ids)],
     "neiqin_override_fingerprint": "made-up",
+}
+
+ENGINE_OWNED["neiqin.reconciliation"] = {
+    "state": "confirmed",
+    "checked_at": "2020-01-01 00:00:00",
+    "confirmed_at": "2020-01-01 00:00:00",
+    "confirmed_by_id": lambda t: t.stranger.id,
+    "task_id": lambda t: t.doc_task.id,
+}
+ENGINE_OWNED["neiqin.reconciliation.line"] = {"system_value": 42.0}
+ENGINE_OWNED["neiqin.cleaning"] = {
+    "state": "applied",
+    "previewed_at": "2020-01-01 00:00:00",
+    "previewed_by_id": lambda t: t.stranger.id,
+    "applied_at": "2020-01-01 00:00:00",
+    "applied_by_id": lambda t: t.stranger.id,
+    "undone_at": "2020-01-01 00:00:00",
+    "undone_by_id": lambda t: t.stranger.id,
+}
+ENGINE_OWNED["neiqin.cleaning.line"] = {
+    "cleaning_id": lambda t: t._record("neiqin.cleaning", "company").id,
+    "partner_id": lambda t: t.stranger.partner_id.id,
+    "field_name": "phone",
+    "old_value": "Made up",
+    "new_value": "Made up",
+    "state": "applied",
+    "applied_at": "2020-01-01 00:00:00",
+    "applied_by_id": lambda t: t.stranger.id,
+    "undone_at": "2020-01-01 00:00:00",
+    "undone_by_id": lambda t: t.stranger.id,
+    "merged_into_id": lambda t: t.partner.id,
 }
 
 OPERATIONS = {"r": "read", "w": "write", "c": "create", "u": "unlink"}
@@ -675,6 +722,42 @@ class TestAccessMatrix(TransactionCase):
             "platform_id": self.env.ref("neiqin_base.platform_jd").id,
             "channel_sku": f"MATRIX-{self._next()}",
         }
+
+    def _make_neiqin_reconciliation(self, owner, team, company):
+        return self.env["neiqin.reconciliation"].create(
+            self._vals_neiqin_reconciliation(owner, company)
+        )
+
+    def _vals_neiqin_reconciliation(self, user, company):
+        # One reconciliation per company and day: each record its own day.
+        return {
+            "date": date(2002, 1, 1) + timedelta(days=self._next()),
+            "company_id": company.id,
+            "owner_user_id": user.id or False,
+        }
+
+    def _make_neiqin_reconciliation_line(self, owner, team, company):
+        return self._make_neiqin_reconciliation(owner, team, company).line_ids[:1]
+
+    def _vals_neiqin_reconciliation_line(self, user, company):
+        reconciliation = self._make_neiqin_reconciliation(user, None, company)
+        return {"reconciliation_id": reconciliation.id, "measure": "orders_count"}
+
+    def _make_neiqin_cleaning(self, owner, team, company):
+        return self.env["neiqin.cleaning"].create(self._vals_neiqin_cleaning(owner, company))
+
+    def _vals_neiqin_cleaning(self, user, company):
+        return {"name": "Matrix cleaning", "kind": "trim", "company_id": company.id}
+
+    def _make_neiqin_cleaning_line(self, owner, team, company):
+        cleaning = self._make_neiqin_cleaning(owner, team, company)
+        return self.env["neiqin.cleaning.line"].create(
+            {"cleaning_id": cleaning.id, "partner_id": self.partner.id, "field_name": "name"}
+        )
+
+    def _vals_neiqin_cleaning_line(self, user, company):
+        cleaning = self._make_neiqin_cleaning(user, None, company)
+        return {"cleaning_id": cleaning.id, "field_name": "name"}
 
     def _make_neiqin_satisfaction_report(self, owner, team, company):
         # A report row is a rating of a ticket; the row's agent is the

@@ -52,7 +52,6 @@ LINE_FIELDS = {
     "undone_at",
     "undone_by_id",
     "merged_into_id",
-    "note",
 }
 
 
@@ -246,7 +245,9 @@ class NeiqinCleaning(models.Model):
             # (a run in draft or previewed state), and the log is kept
             # from deletion by the access rights otherwise.
             self.line_ids.sudo().unlink()
-            self.env["neiqin.cleaning.line"].create(vals_list)
+            # The lines are the engine's log, made from the contacts the
+            # user's scope found: nobody creates them by hand.
+            self.env["neiqin.cleaning.line"].sudo().create(vals_list)
             self.write(
                 {
                     "state": "previewed",
@@ -463,7 +464,7 @@ class NeiqinCleaningLine(models.Model):
         "res.partner", string="Merged Into", ondelete="set null", readonly=True
     )
     state = fields.Selection(LINE_STATES, default="pending", required=True, readonly=True)
-    note = fields.Char(readonly=True)
+    note = fields.Char(help="Why the line was skipped, or a remark of the team.")
     applied_at = fields.Datetime(readonly=True)
     applied_by_id = fields.Many2one("res.users", readonly=True)
     undone_at = fields.Datetime(readonly=True)
