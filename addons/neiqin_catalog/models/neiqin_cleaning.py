@@ -137,9 +137,7 @@ class NeiqinCleaning(models.Model):
 
     def write(self, vals):
         if {"kind", "scope_domain"} & set(vals) and any(r.state != "draft" for r in self):
-            raise UserError(
-                self.env._("Reset the run to draft before changing what it cleans.")
-            )
+            raise UserError(self.env._("Reset the run to draft before changing what it cleans."))
         return super().write(vals)
 
     # ------------------------------------------------------------------ scope
@@ -278,7 +276,7 @@ class NeiqinCleaning(models.Model):
         if self.kind == "merge":
             self._merge_apply()
         else:
-            self._apply_lines(self.line_ids.filtered(lambda l: l.state == "pending"))
+            self._apply_lines(self.line_ids.filtered(lambda ln: ln.state == "pending"))
         with engine_writes():
             self.write(
                 {
@@ -295,7 +293,7 @@ class NeiqinCleaning(models.Model):
         for start in range(0, len(lines), BATCH):
             batch = lines[start : start + BATCH]
             current = self._current_values(batch)
-            applied = batch.filtered(lambda l, cur=current: cur.get(l.id) == l.old_value)
+            applied = batch.filtered(lambda ln, cur=current: cur.get(ln.id) == ln.old_value)
             by_value = {}
             for line in applied:
                 by_value.setdefault((line.field_name, line.new_value), []).append(
@@ -413,7 +411,7 @@ class NeiqinCleaning(models.Model):
         """Merge each group with Odoo's own merge wizard, into its oldest
         contact. A merge cannot be undone."""
         Wizard = self.env["base.partner.merge.automatic.wizard"]
-        lines = self.line_ids.filtered(lambda l: l.state == "pending")
+        lines = self.line_ids.filtered(lambda ln: ln.state == "pending")
         now = fields.Datetime.now()
         for dst, group_lines in lines.grouped("merged_into_id").items():
             partners = (group_lines.partner_id | dst).exists()
@@ -458,11 +456,9 @@ class NeiqinCleaningLine(models.Model):
         "res.partner", string="Contact", ondelete="set null", readonly=True, index=True
     )
     field_name = fields.Char(string="Field", readonly=True)
-    old_value = fields.Char(string="Old Value", readonly=True)
-    new_value = fields.Char(string="New Value", readonly=True)
-    merged_into_id = fields.Many2one(
-        "res.partner", string="Merged Into", ondelete="set null", readonly=True
-    )
+    old_value = fields.Char(readonly=True)
+    new_value = fields.Char(readonly=True)
+    merged_into_id = fields.Many2one("res.partner", ondelete="set null", readonly=True)
     state = fields.Selection(LINE_STATES, default="pending", required=True, readonly=True)
     note = fields.Char(help="Why the line was skipped, or a remark of the team.")
     applied_at = fields.Datetime(readonly=True)
@@ -485,9 +481,9 @@ class NeiqinCleaningLine(models.Model):
         )
         if any(line.field_name == "merge" for line in self):
             raise UserError(self.env._("A merge of contacts cannot be undone."))
-        lines = self.filtered(lambda l: l.state == "applied")
+        lines = self.filtered(lambda ln: ln.state == "applied")
         current = self.env["neiqin.cleaning"]._current_values(lines)
-        undone = lines.filtered(lambda l: current.get(l.id) == l.new_value)
+        undone = lines.filtered(lambda ln: current.get(ln.id) == ln.new_value)
         by_value = {}
         for line in undone:
             by_value.setdefault((line.field_name, line.old_value), []).append(line.partner_id.id)

@@ -6,7 +6,7 @@ class NeiqinDqRule(models.Model):
     stock once they are on sale (out of stock, not reviewed for long,
     negative stock). The engine's scheduled scan runs them like any rule."""
 
-    _inherit = "neiqin.dq.rule"
+    _inherit = "neiqin.dq.rule"  # pylint: disable=consider-merging-classes-inherited
 
     neiqin_is_monitor = fields.Boolean(
         string="Monitor",

@@ -60,7 +60,6 @@ class NeiqinReconciliation(models.Model):
     )
     task_id = fields.Many2one(
         "neiqin.task",
-        string="Task",
         readonly=True,
         copy=False,
         check_company=True,
@@ -72,7 +71,7 @@ class NeiqinReconciliation(models.Model):
     )
     checked_at = fields.Datetime(string="Checked On", readonly=True, copy=False)
     confirmed_at = fields.Datetime(string="Confirmed On", readonly=True, copy=False)
-    confirmed_by_id = fields.Many2one("res.users", string="Confirmed By", readonly=True, copy=False)
+    confirmed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
 
     _sql_constraints = [
         (
@@ -252,9 +251,7 @@ class NeiqinReconciliation(models.Model):
         day = fields.Date.context_today(self) - timedelta(days=1)
         # As the engine: a scheduled action makes every company's round.
         Reconciliation = self.sudo()
-        done = set(
-            Reconciliation.search([("date", "=", day)]).mapped("company_id").ids
-        )
+        done = set(Reconciliation.search([("date", "=", day)]).mapped("company_id").ids)
         companies = self.env["res.company"].sudo().search([("id", "not in", list(done))])
         created = self.browse()
         for company in companies:

@@ -128,7 +128,7 @@ class TestCleaning(CatalogCase):
         run = self._run()
         run.action_preview()
         run.action_apply()
-        line = run.line_ids.filtered(lambda l: l.partner_id == self.messy)
+        line = run.line_ids.filtered(lambda ln: ln.partner_id == self.messy)
         line.with_user(self.lead).action_undo()
         self.assertEqual(self.messy.phone, "138 1234 5678")
         self.assertEqual(self.plus.mobile, "+8613900001111")
@@ -163,7 +163,10 @@ class TestCleaning(CatalogCase):
         for number in (5, 50):
             tag = f"QC{number}"
             self.Partner.create(
-                [{"name": f"{tag} {i}", "ref": tag, "phone": f"138 0000 {i:04d}"} for i in range(number)]
+                [
+                    {"name": f"{tag} {i}", "ref": tag, "phone": f"138 0000 {i:04d}"}
+                    for i in range(number)
+                ]
             )
             run = self._run(scope=f"[('ref', '=', '{tag}')]")
             self.env.flush_all()

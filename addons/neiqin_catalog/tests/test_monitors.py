@@ -86,8 +86,10 @@ class TestMonitors(CatalogCase):
         rule = self.env.ref("neiqin_catalog.rule_monitor_negative_stock")
         action = rule.with_user(self.clerk).action_view_issues()
         self.assertEqual(action["domain"], [("rule_id", "=", rule.id)])
-        found = self.env["neiqin.dq.rule"].with_user(self.clerk).search(
-            [("neiqin_is_monitor", "=", True)]
+        found = (
+            self.env["neiqin.dq.rule"]
+            .with_user(self.clerk)
+            .search([("neiqin_is_monitor", "=", True)])
         )
         self.assertIn(rule, found)
         self.assertEqual(found.mapped("open_issue_count"), found.mapped("open_issue_count"))

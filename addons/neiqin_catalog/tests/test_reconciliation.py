@@ -162,8 +162,8 @@ class TestReconciliation(CatalogCase):
         self.assertEqual(task.neiqin_step_id, self.env.ref("neiqin_base.step_data_entry"))
         self.assertTrue(task.neiqin_step_deadline_at)
         self.assertFalse(
-            self.env["neiqin.reconciliation"]._cron_create_daily().filtered(
-                lambda r: r.company_id == self.env.company
-            ),
+            self.env["neiqin.reconciliation"]
+            ._cron_create_daily()
+            .filtered(lambda r: r.company_id == self.env.company),
             "a day is reconciled once",
         )
