@@ -94,7 +94,8 @@ def _trim_sql(env):
                                       ('city', p.city)) AS v (field, value),
                       LATERAL (SELECT btrim(regexp_replace(v.value, '[[:space:]]+', ' ', 'g'))
                                AS new) AS n (new)
-                WHERE p.ref LIKE 'BENCH-%%' AND v.value <> '' AND n.new <> v.value""",
+                WHERE p.ref LIKE %(pattern)s AND v.value <> '' AND n.new <> v.value""",
+            pattern="BENCH-%",
             run=run.id,
             company=run.company_id.id,
             uid=env.uid,

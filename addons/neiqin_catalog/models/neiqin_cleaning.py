@@ -225,16 +225,10 @@ class NeiqinCleaning(models.Model):
         if self.state not in ("draft", "previewed"):
             raise UserError(self.env._("Only a draft run can be previewed."))
         if self.kind == "merge":
-            vals_list = self._merge_preview()
+            rows = self._merge_preview()
         else:
-            vals_list = [
-                {
-                    "cleaning_id": self.id,
-                    "partner_id": pid,
-                    "field_name": fname,
-                    "old_value": old,
-                    "new_value": new,
-                }
+            rows = [
+                (pid, fname, old, new, None)
                 for pid, fname, old, new in self._candidates()
                 if new is not None and new != old
             ]
@@ -243,9 +237,7 @@ class NeiqinCleaning(models.Model):
             # (a run in draft or previewed state), and the log is kept
             # from deletion by the access rights otherwise.
             self.line_ids.sudo().unlink()
-            # The lines are the engine's log, made from the contacts the
-            # user's scope found: nobody creates them by hand.
-            self.env["neiqin.cleaning.line"].sudo().create(vals_list)
+            self._insert_lines(rows)
             self.write(
                 {
                     "state": "previewed",
@@ -254,6 +246,40 @@ class NeiqinCleaning(models.Model):
                 }
             )
         return True
+
+    def _insert_lines(self, rows):
+        """Write the preview's lines, [(partner id, field, old value, new
+        value, merged into id)], with one INSERT whatever their number: the
+        lines are the engine's log, made from the contacts the user's scope
+        found; nobody creates them by hand."""
+        if not rows:
+            return
+        partner_ids, fnames, olds, news, merged = (list(column) for column in zip(*rows))
+        now = fields.Datetime.now()
+        self.env.execute_query(
+            SQL(
+                """INSERT INTO neiqin_cleaning_line
+                       (cleaning_id, company_id, partner_id, field_name, old_value, new_value,
+                        merged_into_id, state, create_uid, write_uid, create_date, write_date)
+                   SELECT %s, %s, l.partner_id, l.field_name, l.old_value, l.new_value,
+                          l.merged_into_id, 'pending', %s, %s, %s, %s
+                     FROM unnest(%s::int[], %s::varchar[], %s::varchar[], %s::varchar[],
+                                 %s::int[])
+                          AS l (partner_id, field_name, old_value, new_value, merged_into_id)""",
+                self.id,
+                self.company_id.id,
+                self.env.uid,
+                self.env.uid,
+                now,
+                now,
+                partner_ids,
+                fnames,
+                olds,
+                news,
+                merged,
+            )
+        )
+        self.invalidate_recordset(["line_ids", "line_count"])
 
     def action_reset(self):
         self._check_clerk()
@@ -393,14 +419,7 @@ class NeiqinCleaning(models.Model):
 
     def _merge_preview(self):
         return [
-            {
-                "cleaning_id": self.id,
-                "partner_id": pid,
-                "field_name": "merge",
-                "old_value": str(pid),
-                "new_value": str(ids[0]),
-                "merged_into_id": ids[0],
-            }
+            (pid, "merge", str(pid), str(ids[0]), ids[0])
             for ids in self._merge_groups()
             # Odoo's wizard merges three contacts at most: the rest of a
             # larger group is left to the next run.
