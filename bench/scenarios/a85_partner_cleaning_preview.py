@@ -86,7 +86,7 @@ def _trim_sql(env):
             """INSERT INTO neiqin_cleaning_line
                    (cleaning_id, company_id, partner_id, field_name, old_value, new_value, state,
                     create_uid, write_uid, create_date, write_date)
-               SELECT %(run)s, %(company)s, p.id, v.field, v.value, v.new, 'pending',
+               SELECT %(run)s, %(company)s, p.id, v.field, v.value, n.new, 'pending',
                       %(uid)s, %(uid)s, %(now)s, %(now)s
                  FROM res_partner p,
                       LATERAL (VALUES ('name', p.name), ('email', p.email), ('phone', p.phone),
