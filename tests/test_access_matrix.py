@@ -15,6 +15,7 @@ with its decision here.
 """
 
 from contextlib import closing
+from datetime import date, timedelta
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -116,6 +117,13 @@ for _wizard in (
 MATRIX["neiqin.info.review.wizard"] = {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwc"}
 # neiqin_catalog: the forbidden words of the information standards, kept by leads.
 MATRIX["neiqin.forbidden.word"] = {**NONE, "clerk": "r", "lead": "rwc", "manager": "rwcu"}
+# neiqin_catalog, data maintenance: clerks type and check the day's figures
+# (confirming is a lead's action) and run cleanings; the cleaning log is
+# written by the engine, never deleted.
+MATRIX["neiqin.reconciliation"] = {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwcu"}
+MATRIX["neiqin.reconciliation.line"] = {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwcu"}
+MATRIX["neiqin.cleaning"] = {**NONE, "clerk": "rwc", "lead": "rwc", "manager": "rwcu"}
+MATRIX["neiqin.cleaning.line"] = {**NONE, "clerk": "rw", "lead": "rw", "manager": "rw"}
 
 # Record rules. How a record relates to the acting user:
 #   own         they own it (responsible, assignee, owner)
@@ -155,6 +163,10 @@ REACH = {
     "neiqin.promotion.line": ("company", "company"),
     "neiqin.promotion.check": ("company", "company"),
     "neiqin.forbidden.word": ("company shared", "company shared"),
+    "neiqin.reconciliation": ("company", "company"),
+    "neiqin.reconciliation.line": ("company", "company"),
+    "neiqin.cleaning": ("company", "company"),
+    "neiqin.cleaning.line": ("company", "company"),
 }
 
 # What a write attempt changes: a field the roles allowed to write may write.
@@ -183,6 +195,10 @@ WRITES = {
     "neiqin.promotion.line": {"expected_qty": 7},
     "neiqin.promotion.check": {"detail": "Edited by hand"},
     "neiqin.forbidden.word": {"note": "Edited by hand"},
+    "neiqin.reconciliation": {"date": "2001-01-01"},
+    "neiqin.reconciliation.line": {"note": "Edited by hand"},
+    "neiqin.cleaning": {"name": "Edited by hand"},
+    "neiqin.cleaning.line": {"note": "Edited by hand"},
 }
 # Step logs refuse every edit by their own guard (a UserError), before the
 # access rights are even read. A rule shared by every company is changed only
@@ -297,6 +313,36 @@ ENGINE_OWNED["neiqin.promotion"] = {
     "launched_at": "2020-01-01 00:00:00",
     "override_by_id": lambda t: t.stranger.id,
     "checked_at": "2020-01-01 00:00:00",
+}
+ENGINE_OWNED["neiqin.reconciliation"] = {
+    "state": "confirmed",
+    "checked_at": "2020-01-01 00:00:00",
+    "confirmed_at": "2020-01-01 00:00:00",
+    "confirmed_by_id": lambda t: t.stranger.id,
+    "task_id": lambda t: t.doc_task.id,
+}
+ENGINE_OWNED["neiqin.reconciliation.line"] = {"system_value": 42.0}
+ENGINE_OWNED["neiqin.cleaning"] = {
+    "state": "applied",
+    "previewed_at": "2020-01-01 00:00:00",
+    "previewed_by_id": lambda t: t.stranger.id,
+    "applied_at": "2020-01-01 00:00:00",
+    "applied_by_id": lambda t: t.stranger.id,
+    "undone_at": "2020-01-01 00:00:00",
+    "undone_by_id": lambda t: t.stranger.id,
+}
+ENGINE_OWNED["neiqin.cleaning.line"] = {
+    "cleaning_id": lambda t: t._record("neiqin.cleaning", "company").id,
+    "partner_id": lambda t: t.stranger.partner_id.id,
+    "field_name": "phone",
+    "old_value": "Made up",
+    "new_value": "Made up",
+    "state": "applied",
+    "applied_at": "2020-01-01 00:00:00",
+    "applied_by_id": lambda t: t.stranger.id,
+    "undone_at": "2020-01-01 00:00:00",
+    "undone_by_id": lambda t: t.stranger.id,
+    "merged_into_id": lambda t: t.partner.id,
 }
 
 OPERATIONS = {"r": "read", "w": "write", "c": "create", "u": "unlink"}
@@ -752,6 +798,42 @@ class TestAccessMatrix(TransactionCase):
 
     def _vals_neiqin_forbidden_word(self, user, company):
         return {"word": f"Matrix word {self._next()}", "company_id": company.id}
+
+    def _make_neiqin_reconciliation(self, owner, team, company):
+        return self.env["neiqin.reconciliation"].create(
+            self._vals_neiqin_reconciliation(owner, company)
+        )
+
+    def _vals_neiqin_reconciliation(self, user, company):
+        # One reconciliation per company and day: each record its own day.
+        return {
+            "date": date(2002, 1, 1) + timedelta(days=self._next()),
+            "company_id": company.id,
+            "owner_user_id": user.id or False,
+        }
+
+    def _make_neiqin_reconciliation_line(self, owner, team, company):
+        return self._make_neiqin_reconciliation(owner, team, company).line_ids[:1]
+
+    def _vals_neiqin_reconciliation_line(self, user, company):
+        reconciliation = self._make_neiqin_reconciliation(user, None, company)
+        return {"reconciliation_id": reconciliation.id, "measure": "orders_count"}
+
+    def _make_neiqin_cleaning(self, owner, team, company):
+        return self.env["neiqin.cleaning"].create(self._vals_neiqin_cleaning(owner, company))
+
+    def _vals_neiqin_cleaning(self, user, company):
+        return {"name": "Matrix cleaning", "kind": "trim", "company_id": company.id}
+
+    def _make_neiqin_cleaning_line(self, owner, team, company):
+        cleaning = self._make_neiqin_cleaning(owner, team, company)
+        return self.env["neiqin.cleaning.line"].create(
+            {"cleaning_id": cleaning.id, "partner_id": self.partner.id, "field_name": "name"}
+        )
+
+    def _vals_neiqin_cleaning_line(self, user, company):
+        cleaning = self._make_neiqin_cleaning(user, None, company)
+        return {"cleaning_id": cleaning.id, "field_name": "name"}
 
     def _make_neiqin_satisfaction_report(self, owner, team, company):
         # A report row is a rating of a ticket; the row's agent is the

@@ -35,13 +35,20 @@
         "views/neiqin_product_listing_standards_views.xml",
         "views/res_config_settings_views.xml",
         "views/neiqin_platform_views.xml",
+        "data/neiqin_dq_rule_monitor_data.xml",
+        "data/neiqin_dq_rule_maintenance_data.xml",
+        "data/ir_cron_maintenance_data.xml",
+        "views/neiqin_monitor_views.xml",
+        "views/neiqin_reconciliation_views.xml",
+        "views/neiqin_cleaning_views.xml",
     ],
     "demo": [
         "demo/product_demo.xml",
-        "demo/catalog_api_demo.xml",
-        "demo/promotion_demo.xml",
-        "demo/product_lifecycle_demo.xml",
         "demo/standards_demo.xml",
+        "demo/catalog_api_demo.xml",
+        "demo/product_lifecycle_demo.xml",
+        "demo/promotion_demo.xml",
+        "demo/maintenance_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

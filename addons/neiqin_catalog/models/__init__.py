@@ -17,3 +17,9 @@ from . import res_config_settings
 from . import product_template_standards
 from . import product_product_standards
 from . import neiqin_product_listing_standards
+from . import neiqin_dq_rule_monitor
+from . import product_template_monitor
+from . import stock_quant
+from . import res_partner
+from . import neiqin_reconciliation
+from . import neiqin_cleaning

@@ -8,3 +8,6 @@ from . import test_publish
 from . import test_catalog_controls
 from . import test_standards
 from . import test_completeness
+from . import test_monitors
+from . import test_reconciliation
+from . import test_cleaning
