@@ -8,7 +8,7 @@ class ProductProduct(models.Model):
     completeness: writing them scores the product again (unless the
     product's own write is writing them: it scores once, after)."""
 
-    _inherit = "product.product"
+    _inherit = "product.product"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model_create_multi
     def create(self, vals_list):

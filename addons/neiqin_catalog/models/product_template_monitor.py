@@ -3,7 +3,7 @@ from odoo.tools import SQL
 
 
 class ProductTemplate(models.Model):
-    _inherit = "product.template"
+    _inherit = "product.template"  # pylint: disable=consider-merging-classes-inherited
 
     def _neiqin_dq_check_published_out_of_stock(self, rule):
         """Monitor: published products none of whose variants has free

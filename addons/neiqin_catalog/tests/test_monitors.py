@@ -34,6 +34,7 @@ class TestMonitors(CatalogCase):
             "rule_monitor_published_out_of_stock",
             "rule_monitor_not_reviewed",
             "rule_monitor_negative_stock",
+            "rule_promotion_still_discounted",
         ):
             rule = self.env.ref(f"neiqin_catalog.{xmlid}")
             self.assertIn(rule, monitors)
