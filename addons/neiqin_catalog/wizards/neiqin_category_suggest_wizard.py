@@ -1,9 +1,5 @@
-from collections import defaultdict
-
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-
-from odoo.addons.neiqin_base.engine.guard import require_group
 
 from ..engine.category_suggest import CategoryModel
 
@@ -84,31 +80,13 @@ class NeiqinCategorySuggestWizard(models.TransientModel):
         """Move the selected products to their suggested category: one
         write per category."""
         self.ensure_one()
-        _ = self.env._
-        require_group(
-            self.env,
-            "neiqin_base.group_neiqin_clerk",
-            _("Only the back-office staff re-categorise products."),
-        )
+        self.env["product.category"]._neiqin_check_recategorizer()
         selected = self.line_ids.filtered("is_selected")
         if not selected:
-            raise UserError(_("Select the suggestions to accept."))
-        # A product the user may not change (another company's) is refused
-        # by the id they sent: its name is not theirs to read.
-        products = selected.product_tmpl_id
-        foreign = products - products._filtered_access("write")
-        if foreign:
-            raise UserError(
-                _(
-                    "Products of another company cannot be re-categorised here (ids %s).",
-                    ", ".join(str(pid) for pid in foreign.ids),
-                )
-            )
-        by_category = defaultdict(list)
-        for line in selected:
-            by_category[line.categ_id].append(line.product_tmpl_id.id)
-        for category, product_ids in by_category.items():
-            self.env["product.template"].browse(product_ids).write({"categ_id": category.id})
+            raise UserError(self.env._("Select the suggestions to accept."))
+        self.env["product.category"]._neiqin_move_products(
+            [(line.product_tmpl_id, line.categ_id) for line in selected]
+        )
         return {"type": "ir.actions.act_window_close"}
 
 

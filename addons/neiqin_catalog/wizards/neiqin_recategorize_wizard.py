@@ -1,9 +1,5 @@
-from collections import defaultdict
-
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-
-from odoo.addons.neiqin_base.engine.guard import require_group
 
 
 class NeiqinRecategorizeWizard(models.TransientModel):
@@ -42,33 +38,13 @@ class NeiqinRecategorizeWizard(models.TransientModel):
     def action_apply(self):
         """Write the new categories: one write per target category."""
         self.ensure_one()
-        _ = self.env._
-        require_group(
-            self.env,
-            "neiqin_base.group_neiqin_clerk",
-            _("Only the back-office staff re-categorise products."),
-        )
+        self.env["product.category"]._neiqin_check_recategorizer()
         lines = self.line_ids.filtered("new_categ_id")
         if not lines:
-            raise UserError(_("Nothing to re-categorise: choose products and a category."))
-        # A product the user may not change (another company's) is refused
-        # by the id they sent: its name is not theirs to read.
-        products = lines.product_tmpl_id
-        foreign = products - products._filtered_access("write")
-        if foreign:
-            raise UserError(
-                _(
-                    "Products of another company cannot be re-categorised here (ids %s).",
-                    ", ".join(str(pid) for pid in foreign.ids),
-                )
-            )
-        by_category = defaultdict(list)
-        for line in lines:
-            if line.product_tmpl_id.categ_id != line.new_categ_id:
-                by_category[line.new_categ_id].append(line.product_tmpl_id.id)
-        Product = self.env["product.template"]
-        for category, product_ids in by_category.items():
-            Product.browse(product_ids).write({"categ_id": category.id})
+            raise UserError(self.env._("Nothing to re-categorise: choose products and a category."))
+        self.env["product.category"]._neiqin_move_products(
+            [(line.product_tmpl_id, line.new_categ_id) for line in lines]
+        )
         return {"type": "ir.actions.act_window_close"}
 
 
