@@ -13,7 +13,7 @@ set -euo pipefail
 . "$DATA/pg.env"
 cd "$ROOT"
 
-MODULES="${COMPAT_MODULES:-sale sale_stock stock_delivery helpdesk_mgmt helpdesk_mgmt_sale helpdesk_mgmt_rating rma rma_sale}"
+MODULES="${COMPAT_MODULES:-product stock sale sale_stock stock_delivery helpdesk_mgmt helpdesk_mgmt_sale helpdesk_mgmt_rating rma rma_sale}"
 OUT="$DATA/compat"
 mkdir -p "$OUT" "$CACHE_DIR/compat"
 
