@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from odoo.addons.neiqin_base.engine.guard import engine_writes, require_group
+
 DOCUMENT_STATES = [
     ("draft", "Draft"),
     ("approved", "Approved"),
@@ -90,3 +92,32 @@ class NeiqinJobDocument(models.Model):
                 job=document.job_id.name or "",
                 version=document.version,
             )
+
+    def _neiqin_new_version(self):
+        """A new draft version of this job description, copied from it
+        (duties with their steps, indicators), numbered after the job's
+        highest version. A job has one draft at a time: its draft is
+        returned when there is one."""
+        self.ensure_one()
+        draft = self.search([("job_id", "=", self.job_id.id), ("state", "=", "draft")], limit=1)
+        if draft:
+            return draft
+        last = self.with_context(active_test=False).search(
+            [("job_id", "=", self.job_id.id)], order="version desc", limit=1
+        )
+        with engine_writes():
+            return self.copy({"version": last.version + 1, "previous_id": self.id})
+
+    def action_new_version(self):
+        """Button: open a new draft version made from this one (leads)."""
+        require_group(
+            self.env,
+            "neiqin_base.group_neiqin_lead",
+            self.env._("Only a team lead starts a new version of a job description."),
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self._neiqin_new_version().id,
+            "view_mode": "form",
+        }

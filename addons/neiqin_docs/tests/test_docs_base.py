@@ -19,3 +19,15 @@ class TestDocsBase(DocsCase):
     def test_clerk_cannot_write_a_document(self):
         with self.assertRaises(AccessError):
             self.document.with_user(self.clerk).write({"goal": "Anything"})
+
+    def test_new_version_copies_duties_and_indicators(self):
+        self.assertEqual(self.document._neiqin_new_version(), self.document, "its own draft")
+        # As if approved (approving is the approval feature's).
+        self.document.sudo().state = "approved"
+        new = self.document._neiqin_new_version()
+        self.assertEqual((new.version, new.state, new.previous_id), (2, "draft", self.document))
+        self.assertEqual(new.duty_ids.step_ids, self.step)
+        self.assertEqual(new.indicator_ids.name, "Orders reviewed on time")
+        self.assertEqual(self.document._neiqin_new_version(), new, "one draft at a time")
+        with self.assertRaises(AccessError):
+            self.document.with_user(self.clerk).action_new_version()
