@@ -48,6 +48,7 @@ class NeiqinProductListing(models.Model):
             """neiqin_product_listing l
                JOIN product_template t ON t.id = l.product_tmpl_id
                JOIN neiqin_platform pf ON pf.id = l.platform_id
+               LEFT JOIN neiqin_product_completeness pc ON pc.product_tmpl_id = t.id
               WHERE %s""",
             where,
         )
@@ -91,8 +92,8 @@ class NeiqinProductListing(models.Model):
             """SELECT c.id,
                       (round(c.product_score * %s)::int + %s) AS score,
                       NULLIF(concat_ws(%s, c.product_missing, %s), '') AS missing
-                 FROM (SELECT l.id, COALESCE(t.neiqin_completeness, 0) AS product_score,
-                              t.neiqin_completeness_missing AS product_missing, %s
+                 FROM (SELECT l.id, COALESCE(pc.score, 0) AS product_score,
+                              pc.missing AS product_missing, %s
                          FROM %s OFFSET 0) AS c
                OFFSET 0""",
             PRODUCT_SHARE,

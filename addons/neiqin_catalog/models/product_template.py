@@ -85,15 +85,26 @@ class ProductTemplate(models.Model):
         help="The customer-facing values the last review approved: the next review shows "
         "what changed since.",
     )
+    # Kept in a narrow table of their own (neiqin_product_completeness, see
+    # product_template_standards.py): scoring every product writes that
+    # table, not the wide product rows and their indexes.
     neiqin_completeness = fields.Integer(
         string="Completeness",
+        compute="_compute_neiqin_completeness",
+        inverse="_inverse_neiqin_completeness",
+        search="_search_neiqin_completeness",
         readonly=True,
         copy=False,
         aggregator="avg",
         help="How much of the information standards the product meets, from 0 to 100.",
     )
     neiqin_completeness_missing = fields.Text(
-        string="Missing Information", readonly=True, copy=False
+        string="Missing Information",
+        compute="_compute_neiqin_completeness",
+        inverse="_inverse_neiqin_completeness",
+        search="_search_neiqin_completeness_missing",
+        readonly=True,
+        copy=False,
     )
     neiqin_listing_ids = fields.One2many(
         "neiqin.product.listing", "product_tmpl_id", string="Channel Listings"

@@ -10,7 +10,7 @@ from stdnum import ean
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, Query
 from odoo.tools.image import base64_to_image
 
 from odoo.addons.neiqin_base.engine.rule_sql import dq_reads
@@ -47,6 +47,11 @@ TEMPLATE_READS = {
 }
 VARIANT_READS = {"barcode", "standard_price", "weight", "volume", "active", "product_tmpl_id"}
 SCORE_FIELDS = ["neiqin_completeness", "neiqin_completeness_missing"]
+# The scores' own table: one narrow row per scored product (no foreign key:
+# its check would lock every product row it points to; the products' unlink
+# removes their rows, and a row of a product gone is never read).
+SCORE_TABLE = "neiqin_product_completeness"
+SCORE_COLUMNS = {"neiqin_completeness": "score", "neiqin_completeness_missing": "missing"}
 IMAGE_FIELDS = {"neiqin_image_width", "neiqin_image_height"}
 
 # Set while a product's own write or create runs: the variants it writes
@@ -124,6 +129,99 @@ class ProductTemplate(models.Model):
     @api.model
     def _neiqin_owned_fields(self):
         return super()._neiqin_owned_fields() | IMAGE_FIELDS
+
+    def init(self):
+        super().init()
+        self.env.cr.execute(
+            SQL(
+                """CREATE TABLE IF NOT EXISTS %s (
+                       product_tmpl_id integer PRIMARY KEY,
+                       score integer NOT NULL,
+                       missing text)""",
+                SQL.identifier(SCORE_TABLE),
+            )
+        )
+
+    # ------------------------------------------------------------ stored scores
+    def _field_to_sql(self, alias, fname, query=None, flush=True):
+        # The score and the missing list read their row of the scores'
+        # table: search, group by, sort and average them as stored fields
+        # (the completeness board by category, the list filters).
+        if fname not in SCORE_COLUMNS:
+            return super()._field_to_sql(alias, fname, query, flush)
+        self.check_field_access_rights("read", [fname])
+        value = SQL(
+            "(SELECT s.%s FROM %s s WHERE s.product_tmpl_id = %s)",
+            SQL.identifier(SCORE_COLUMNS[fname]),
+            SQL.identifier(SCORE_TABLE),
+            SQL.identifier(alias, "id"),
+        )
+        return SQL("COALESCE(%s, 0)", value) if fname == "neiqin_completeness" else value
+
+    def _compute_neiqin_completeness(self):
+        ids = [id_ for id_ in self.ids if id_]
+        rows = {}
+        if ids:
+            rows = {
+                row[0]: row[1:]
+                for row in self.env.execute_query(
+                    SQL(
+                        "SELECT product_tmpl_id, score, missing FROM %s "
+                        "WHERE product_tmpl_id = ANY(%s)",
+                        SQL.identifier(SCORE_TABLE),
+                        ids,
+                    )
+                )
+            }
+        for template in self:
+            score, missing = rows.get(template.id, (0, None))
+            template.neiqin_completeness = score
+            template.neiqin_completeness_missing = missing or False
+
+    def _inverse_neiqin_completeness(self):
+        # Only the engine writes scores (neiqin.engine.mixin refuses anyone
+        # else): one statement for the whole set.
+        rows = [
+            SQL(
+                "(%s, %s, %s)",
+                t.id,
+                t.neiqin_completeness or 0,
+                t.neiqin_completeness_missing or None,
+            )
+            for t in self
+            if t.id
+        ]
+        if rows:
+            self.env.cr.execute(
+                SQL(
+                    """INSERT INTO %s (product_tmpl_id, score, missing) VALUES %s
+                       ON CONFLICT (product_tmpl_id)
+                       DO UPDATE SET score = EXCLUDED.score, missing = EXCLUDED.missing""",
+                    SQL.identifier(SCORE_TABLE),
+                    SQL(", ").join(rows),
+                )
+            )
+
+    def _neiqin_search_score(self, fname, operator, value):
+        # The condition on the score's SQL (see _field_to_sql), as Odoo
+        # writes it for a stored field: one subquery, no ids read.
+        query = Query(self.env, self._table, self._table_sql)
+        query.add_where(self._condition_to_sql(self._table, fname, operator, value, query))
+        return [("id", "in", query)]
+
+    def _search_neiqin_completeness(self, operator, value):
+        return self._neiqin_search_score("neiqin_completeness", operator, value)
+
+    def _search_neiqin_completeness_missing(self, operator, value):
+        return self._neiqin_search_score("neiqin_completeness_missing", operator, value)
+
+    def unlink(self):
+        ids = self.ids
+        result = super().unlink()
+        self.env.cr.execute(
+            SQL("DELETE FROM %s WHERE product_tmpl_id = ANY(%s)", SQL.identifier(SCORE_TABLE), ids)
+        )
+        return result
 
     # ------------------------------------------------------------ criteria in SQL
     def _neiqin_lang(self):
@@ -276,16 +374,26 @@ class ProductTemplate(models.Model):
             if not ids:
                 return
         self.env.flush_all()
+        # One statement: the scores computed once, the rows that changed
+        # updated, the products not scored yet inserted (a product's wide
+        # row is not written: the scores have their own narrow table).
         self.env.cr.execute(
             SQL(
-                """UPDATE product_template p
-                      SET neiqin_completeness = s.score,
-                          neiqin_completeness_missing = s.missing
-                     FROM (%s) AS s
-                    WHERE p.id = s.id
-                      AND (p.neiqin_completeness IS DISTINCT FROM s.score
-                           OR p.neiqin_completeness_missing IS DISTINCT FROM s.missing)""",
-                self._neiqin_completeness_sql(ids),
+                """WITH s AS MATERIALIZED (%(scores)s),
+                        changed AS (
+                            UPDATE %(table)s c
+                               SET score = s.score, missing = s.missing
+                              FROM s
+                             WHERE c.product_tmpl_id = s.id
+                               AND (c.score IS DISTINCT FROM s.score
+                                    OR c.missing IS DISTINCT FROM s.missing))
+                   INSERT INTO %(table)s (product_tmpl_id, score, missing)
+                   SELECT s.id, s.score, s.missing
+                     FROM s
+                    WHERE NOT EXISTS (SELECT 1 FROM %(table)s c
+                                       WHERE c.product_tmpl_id = s.id)""",
+                scores=self._neiqin_completeness_sql(ids),
+                table=SQL.identifier(SCORE_TABLE),
             )
         )
         if ids is None:

@@ -1,5 +1,9 @@
+import re
+from unittest.mock import patch
+
 from odoo.exceptions import AccessError
 from odoo.tests import Form
+from odoo.tools import SQL
 
 from .common import CatalogCase, ean13, product_image
 
@@ -104,6 +108,7 @@ class TestCompleteness(CatalogCase):
         twenty = self.env["product.template"].union(*(self._product() for __ in range(20)))
         for product in two | twenty:
             self._listing(product)
+        self._queries(two)  # the caches Odoo fills once (the current user, the category)
         self.assertEqual(self._queries(two), self._queries(twenty))
         self.assertLessEqual(self._queries(twenty), 3)
 
@@ -114,3 +119,62 @@ class TestCompleteness(CatalogCase):
         products.with_user(self.clerk).write({"description_sale": "Too short."})
         self.assertLessEqual(self.env.cr.sql_log_count - before, 40)
         self.assertEqual(set(products.mapped("neiqin_completeness")), {90})
+
+    def test_scores_are_kept_apart_from_the_product_rows(self):
+        products = self.env["product.template"].union(*(self._product() for __ in range(3)))
+        self.env.flush_all()
+        statements = []
+        execute = type(self.env.cr).execute
+
+        def record(cr, query, params=None, log_exceptions=True):
+            statements.append(str(query))
+            return execute(cr, query, params, log_exceptions)
+
+        with patch.object(type(self.env.cr), "execute", record):
+            self.env["product.template"]._neiqin_update_completeness()
+        self.assertFalse(
+            [q for q in statements if re.search(r"UPDATE\s+product_template", q)],
+            "scoring every product writes no product row",
+        )
+        rows = dict(
+            self.env.execute_query(
+                SQL(
+                    "SELECT product_tmpl_id, score FROM neiqin_product_completeness "
+                    "WHERE product_tmpl_id = ANY(%s)",
+                    products.ids,
+                )
+            )
+        )
+        self.assertEqual(rows, dict.fromkeys(products.ids, 100))
+        # A deleted product takes its score with it.
+        gone = products[0].id
+        products[0].unlink()
+        self.assertFalse(
+            self.env.execute_query(
+                SQL("SELECT 1 FROM neiqin_product_completeness WHERE product_tmpl_id = %s", gone)
+            )
+        )
+
+    def test_board_filters_and_sorting_read_the_scores(self):
+        category = self.env["product.category"].create({"name": "Board"})
+        full = self._product(categ_id=category.id)
+        bare = self._product(categ_id=category.id, image_1920=False)  # 75
+        Template = self.env["product.template"].with_user(self.clerk)
+        domain = [("categ_id", "=", category.id)]
+        # The board by category: the average of the scores.
+        groups = Template.read_group(domain, ["neiqin_completeness:avg"], ["categ_id"])
+        self.assertEqual(groups[0]["neiqin_completeness"], 87.5)
+        # The list's filter (to complete) and sorting.
+        incomplete = Template.search([*domain, ("neiqin_completeness", "<", 100)])
+        self.assertEqual(incomplete, bare)
+        self.assertEqual(Template.search(domain, order="neiqin_completeness"), bare | full)
+        self.assertEqual(
+            Template.search([*domain, ("neiqin_completeness_missing", "ilike", "larger image")]),
+            bare,
+        )
+        self.assertEqual(
+            Template.search([*domain, ("neiqin_completeness_missing", "=", False)]), full
+        )
+        fields = Template.fields_get(["neiqin_completeness"], ["aggregator", "sortable"])
+        self.assertEqual(fields["neiqin_completeness"]["aggregator"], "avg")
+        self.assertTrue(fields["neiqin_completeness"]["sortable"])
