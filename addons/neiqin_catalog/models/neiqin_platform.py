@@ -10,7 +10,13 @@ class NeiqinPlatform(models.Model):
 
     neiqin_title_max_length = fields.Integer(
         string="Title Length Limit",
-        help="The most characters a product title may have on this channel; 0: no limit.",
+        help="The most characters a product title may have on this channel, counted as the "
+        "channel counts them; 0: no limit.",
+    )
+    neiqin_title_counts_cjk_double = fields.Boolean(
+        string="Chinese Characters Count Double",
+        help="The channel counts a Chinese (or any full-width, non-ASCII) character of a "
+        "title as two, as Taobao and Tmall do: a 60 limit holds 30 Chinese characters.",
     )
 
     @api.constrains("neiqin_title_max_length")
@@ -22,6 +28,6 @@ class NeiqinPlatform(models.Model):
 
     def write(self, vals):
         result = super().write(vals)
-        if "neiqin_title_max_length" in vals:
+        if {"neiqin_title_max_length", "neiqin_title_counts_cjk_double"} & set(vals):
             self.env["neiqin.product.listing"]._neiqin_update_completeness(platform_ids=self.ids)
         return result

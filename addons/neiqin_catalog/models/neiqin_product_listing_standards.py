@@ -32,9 +32,16 @@ class NeiqinProductListing(models.Model):
         listing ``l``, its product ``t`` and its channel ``pf``."""
         title = self._neiqin_title_sql()
         return {
+            # A channel that counts a Chinese character as two (Taobao,
+            # Tmall: as GBK bytes) counts every non-ASCII character twice.
             "title_length": SQL(
-                "COALESCE(pf.neiqin_title_max_length, 0) <= 0 "
-                "OR char_length(%s) <= pf.neiqin_title_max_length",
+                """COALESCE(pf.neiqin_title_max_length, 0) <= 0
+                   OR char_length(%s)
+                      + CASE WHEN pf.neiqin_title_counts_cjk_double
+                             THEN char_length(regexp_replace(%s, '[[:ascii:]]+', '', 'g'))
+                             ELSE 0 END
+                      <= pf.neiqin_title_max_length""",
+                title,
                 title,
             ),
             "title_words": SQL(
@@ -148,7 +155,12 @@ class NeiqinProductListing(models.Model):
         return result
 
     # ------------------------------------------------------------ rule checks
-    @dq_reads("channel_title", "product_tmpl_id.name", "platform_id.neiqin_title_max_length")
+    @dq_reads(
+        "channel_title",
+        "product_tmpl_id.name",
+        "platform_id.neiqin_title_max_length",
+        "platform_id.neiqin_title_counts_cjk_double",
+    )
     def _neiqin_dq_check_title_too_long(self, rule):
         """Listings whose title (the channel title, else the product's name)
         is longer than the channel allows."""

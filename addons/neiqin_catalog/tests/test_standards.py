@@ -183,7 +183,27 @@ class TestStandards(CatalogCase):
         too_long_name = self._product(name="加厚" * 20)
         by_name = self._listing(too_long_name, douyin)
         listings = on_tmall | on_jd | named | by_name
-        self.assertFlagged(self.rule_title, on_jd | by_name, among=listings)
+        # Tmall counts a Chinese character as two: 96 of its 60.
+        self.assertFlagged(self.rule_title, on_tmall | on_jd | by_name, among=listings)
+
+    def test_title_length_counts_chinese_double_where_the_channel_does(self):
+        self.assertTrue(self.tmall.neiqin_title_counts_cjk_double)
+        self.assertTrue(self.env.ref("neiqin_base.platform_taobao").neiqin_title_counts_cjk_double)
+        self.assertFalse(self.jd.neiqin_title_counts_cjk_double)
+        products = [self._product() for __ in range(5)]
+        at_limit = self._listing(products[0], self.tmall, channel_title="棉" * 30)  # 60
+        over = self._listing(products[1], self.tmall, channel_title="棉" * 30 + "T")  # 61
+        mixed = self._listing(products[2], self.tmall, channel_title="T恤 " + "棉" * 28)  # 1+2+1+56
+        full_width = self._listing(products[3], self.tmall, channel_title="（棉）" * 10)  # 60
+        on_jd = self._listing(products[4], self.jd, channel_title="棉" * 45)  # 45 characters
+        listings = at_limit | over | mixed | full_width | on_jd
+        self.assertFlagged(self.rule_title, over, among=listings)
+        self.assertEqual(at_limit.completeness, 100)
+        self.assertEqual(over.completeness, 90)
+        # A channel that starts counting so rescores its listings.
+        self.jd.with_user(self.manager).neiqin_title_counts_cjk_double = True
+        self.assertEqual(on_jd.completeness, 90)
+        self.assertFlagged(self.rule_title, over | on_jd, among=listings)
 
     def test_forbidden_word_in_the_channel_title(self):
         bad = self._listing(self.good, self.tmall, channel_title="顶级纯棉卫衣")
