@@ -6,6 +6,8 @@ from odoo.tools import SQL
 
 from odoo.addons.neiqin_base.engine.guard import require_group
 
+from .product_template_lifecycle import REVIEWED_STATES
+
 
 class ProductCategory(models.Model):
     """Categories with the number of their products for sale, a filter for
@@ -49,6 +51,40 @@ class ProductCategory(models.Model):
         used = products.subselect(SQL.identifier(products.table, "categ_id"))
         empty = (operator == "=") == bool(value)
         return [("id", "not in" if empty else "in", used)]
+
+    def write(self, vals):
+        if not ({"name", "parent_id"} & set(vals)) or not self:
+            return super().write(vals)
+        # The path a channel shows (服装 / 卫衣) is the category's full name:
+        # renaming or moving a category changes it for the products of the
+        # category and of its subcategories.
+        before = {category.id: category.complete_name for category in self}
+        result = super().write(vals)
+        self.flush_recordset(["complete_name"])
+        renamed = self.filtered(lambda c: c.complete_name != before[c.id])
+        if renamed:
+            renamed._neiqin_send_products_to_review()
+        return result
+
+    def _neiqin_send_products_to_review(self):
+        """The reviewed products of these categories and their subcategories
+        go back through the review, as after an edit of their category: one
+        search, then one engine write per new state."""
+        # sudo: every product of the renamed categories is concerned,
+        # whatever company the user who renamed them reads; the ids come
+        # from the categories they were allowed to write, not from a caller.
+        products = (
+            self.env["product.template"]
+            .sudo()
+            .with_context(active_test=False)
+            .search(
+                [("categ_id", "child_of", self.ids), ("neiqin_info_state", "in", REVIEWED_STATES)]
+            )
+        )
+        if products:
+            # Stamped with the user who renamed them (sudo keeps the uid):
+            # they may not approve these products' review either.
+            products._neiqin_info_track_edit()
 
     @api.model
     def _neiqin_to_sort_domain(self):

@@ -138,3 +138,59 @@ class TestCategories(CatalogCase):
         )
         wizard.action_suggest()
         self.assertFalse(wizard.line_ids)
+
+    # ------------------------------------------------------------ rename
+    def _reviewed(self, category, publish=False):
+        product = self._product(categ_id=category.id)
+        product.with_user(self.clerk).action_neiqin_info_submit()
+        product.with_user(self.clerk2).action_neiqin_info_approve()
+        if publish:
+            self._listing(product).with_user(self.clerk2).action_neiqin_publish()
+        return product
+
+    def test_renaming_or_moving_a_category_sends_its_products_to_review(self):
+        hoodies = self.env["product.category"].create(
+            {"name": "卫衣", "parent_id": self.apparel.id}
+        )
+        published = self._reviewed(hoodies, publish=True)
+        approved = self._reviewed(self.apparel)
+        draft = self._product(categ_id=self.apparel.id)
+        elsewhere = self._reviewed(self.home)
+        self.assertEqual(published.neiqin_info_state, "published")
+        self.apparel.with_user(self.lead).name = "服饰"
+        self.assertEqual(published.neiqin_info_state, "needs_update")
+        self.assertEqual(published.neiqin_step_id.code, "update")
+        self.assertEqual(approved.neiqin_info_state, "draft")
+        self.assertEqual(approved.neiqin_info_editor_id, self.lead, "the renamer edited it")
+        self.assertEqual(draft.neiqin_info_state, "draft")
+        self.assertEqual(draft.neiqin_info_editor_id, self.clerk, "a draft is left alone")
+        self.assertEqual(elsewhere.neiqin_info_state, "approved")
+        self.assertIn("服饰", str(approved.with_user(self.clerk2).neiqin_info_changes))
+        # The same name again changes nothing; a move under another parent does.
+        self.home.with_user(self.lead).name = "家居"
+        self.assertEqual(elsewhere.neiqin_info_state, "approved")
+        self.home.with_user(self.lead).parent_id = self.apparel
+        self.assertEqual(elsewhere.neiqin_info_state, "draft")
+
+    def test_renaming_a_category_costs_the_same_for_2_and_8_products(self):
+        counts = []
+        # The first rename fills the caches Odoo fills once: not compared.
+        for number in (2, 2, 8):
+            category = self.env["product.category"].create({"name": f"Rename {len(counts)}"})
+            for __ in range(number):
+                self._reviewed(category)
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            category.with_user(self.lead).name = f"Renamed {len(counts)}"
+            self.env.flush_all()
+            counts.append(self.env.cr.sql_log_count - before)
+            self.assertEqual(
+                set(
+                    self.env["product.template"]
+                    .search([("categ_id", "=", category.id)])
+                    .mapped("neiqin_info_state")
+                ),
+                {"draft"},
+            )
+        self.assertEqual(counts[1], counts[2])
