@@ -39,8 +39,14 @@ class NeiqinProductListing(models.Model):
     platform_id = fields.Many2one(
         "neiqin.platform", string="Channel", required=True, ondelete="restrict", index=True
     )
+    # Precomputed: the row is inserted with its company, which the unique
+    # index of the channel SKUs reads (see init).
     company_id = fields.Many2one(
-        related="product_tmpl_id.company_id", store=True, index=True, string="Company"
+        related="product_tmpl_id.company_id",
+        store=True,
+        precompute=True,
+        index=True,
+        string="Company",
     )
     channel_sku = fields.Char(string="Channel SKU", tracking=True)
     channel_title = fields.Char(
@@ -74,12 +80,23 @@ class NeiqinProductListing(models.Model):
             "unique (product_tmpl_id, platform_id)",
             "A product has one listing per channel.",
         ),
+        # A unique index of its own (see init): one product per channel SKU
+        # on a channel within a company; the products shared by every
+        # company are a scope of their own.
         (
             "platform_sku_uniq",
-            "unique (platform_id, channel_sku)",
-            "A channel SKU names one product on its channel.",
+            "",
+            "A channel SKU names one product on its channel in a company.",
         ),
     ]
+
+    def init(self):
+        super().init()
+        self.env.cr.execute(
+            """CREATE UNIQUE INDEX IF NOT EXISTS neiqin_product_listing_platform_sku_uniq
+                   ON neiqin_product_listing (COALESCE(company_id, 0), platform_id, channel_sku)
+                WHERE channel_sku IS NOT NULL AND channel_sku <> ''"""
+        )
 
     @api.depends("product_tmpl_id", "platform_id")
     def _compute_display_name(self):

@@ -260,8 +260,8 @@ class ProductTemplate(models.Model):
 
     @api.model
     def _api_concurrent_insert(self, exc):
-        # Channel SKUs are checked against every listing, visible to the
-        # caller or not, and against the other items of the call
+        # Channel SKUs are checked against every listing of their scope,
+        # visible to the caller or not, and against the other items of the call
         # (``_api_taken_channel_skus``, ``claimed``); a listing per product
         # and channel against the product's listings: the unique
         # constraints can only refuse what another call saved meanwhile.
@@ -272,22 +272,38 @@ class ProductTemplate(models.Model):
         )
 
     def _api_taken_channel_skus(self, channel_skus):
-        """{(platform id, channel SKU): product id} of every listing holding
-        one of ``channel_skus``, whoever may see it: the unique constraint
-        refuses them to another product."""
+        """{(scope, platform id, channel SKU): product id} of the listings
+        holding one of ``channel_skus`` in the scopes this call writes (the
+        current company, and 0: the products shared by every company),
+        whoever may see them: the unique index refuses them to another
+        product of the same scope. Another company's listings are neither
+        read nor named: their channel SKUs are theirs."""
         if not channel_skus:
             return {}
         self.env["neiqin.product.listing"].flush_model(
-            ["platform_id", "channel_sku", "product_tmpl_id"]
+            ["platform_id", "channel_sku", "product_tmpl_id", "company_id"]
         )
         self.env.cr.execute(
             SQL(
-                """SELECT platform_id, channel_sku, product_tmpl_id FROM neiqin_product_listing
-                    WHERE channel_sku = ANY(%s)""",
+                """SELECT COALESCE(company_id, 0), platform_id, channel_sku, product_tmpl_id
+                     FROM neiqin_product_listing
+                    WHERE channel_sku = ANY(%s) AND COALESCE(company_id, 0) IN (0, %s)""",
                 list(set(channel_skus)),
+                self.env.company.id,
             )
         )
-        return {(platform, sku): product for platform, sku, product in self.env.cr.fetchall()}
+        return {
+            (scope, platform, sku): product
+            for scope, platform, sku, product in self.env.cr.fetchall()
+        }
+
+    def _api_scope(self, template):
+        """The scope of ``template``'s channel SKUs: its company, 0 for a
+        product shared by every company; a new product is the current
+        company's."""
+        if template:
+            return template.company_id.id or 0
+        return self.env.company.id
 
     def _api_find_product(self, sku, index, archived=False):
         """The product ``sku`` names among those found, empty when none.
@@ -370,7 +386,8 @@ class ProductTemplate(models.Model):
                 )
             values = {k: v for k, v in channel.items() if k != "platform"}
             channel_sku = values.get("channel_sku")
-            holder = index["taken"].get((platform.id, channel_sku)) if channel_sku else None
+            scope = self._api_scope(template)
+            holder = index["taken"].get((scope, platform.id, channel_sku)) if channel_sku else None
             if holder and holder != template.id:
                 raise UserError(
                     _(
@@ -381,7 +398,7 @@ class ProductTemplate(models.Model):
                         platform=platform.name,
                     )
                 )
-            claimed = index["claimed"].get((platform.id, channel_sku))
+            claimed = index["claimed"].get((scope, platform.id, channel_sku))
             if channel_sku and claimed not in (None, sku):
                 raise UserError(
                     _(
@@ -434,7 +451,8 @@ class ProductTemplate(models.Model):
                 platform = (
                     target.platform_id if target._name == "neiqin.product.listing" else target
                 )
-                index["claimed"][(platform.id, channel_values["channel_sku"])] = sku
+                scope = self._api_scope(template)
+                index["claimed"][(scope, platform.id, channel_values["channel_sku"])] = sku
         return plan
 
     def _api_apply_products(self, plans, index):

@@ -4,8 +4,11 @@ role, a plain employee."""
 
 import unittest
 
+import psycopg2
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user
+from odoo.tools import mute_logger
 
 from odoo.addons.neiqin_base.engine.guard import engine_writes
 
@@ -455,3 +458,90 @@ class TestCatalogApi(CatalogApiMixin, CatalogCase):
 # its own, checking the barcode and the stock valuation each time. Not the
 # API's look-ups, which are counted exactly above.
 PER_CREATED_PRODUCT = 12
+
+
+class TestChannelSkuPerCompany(CatalogApiMixin, CatalogCase):
+    """A channel SKU names one product on its channel within a company: the
+    products shared by every company are a scope of their own, and another
+    company's SKUs are neither refused nor named."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_catalog_api()
+        cls.other = cls.env["res.company"].create({"name": "Other Shop"})
+        cls.theirs = cls.env["product.template"].create(
+            {"name": "Their hoodie", "default_code": "THEIRS-1", "company_id": cls.other.id}
+        )
+        cls.env["neiqin.product.listing"].create(
+            {"product_tmpl_id": cls.theirs.id, "platform_id": cls.tmall.id, "channel_sku": "TM-9"}
+        )
+
+    def test_another_companys_channel_sku_is_free_and_not_named(self):
+        results = (
+            self.env["product.template"]
+            .with_user(self.api_user)
+            .api_upsert_products(
+                [self._item("MINE-1", channels=[{"platform": "tmall", "channel_sku": "TM-9"}])]
+            )
+        )
+        self.assertEqual(results[0]["status"], "created", results)
+        mine = self.env["product.template"].browse(results[0]["id"])
+        self.assertEqual(mine.company_id, self.env.company)
+        self.assertEqual(mine.neiqin_listing_ids.channel_sku, "TM-9")
+        # Within the company, the SKU is now taken: refused, without a word
+        # of the other company's product.
+        results = (
+            self.env["product.template"]
+            .with_user(self.api_user)
+            .api_upsert_products(
+                [self._item("MINE-2", channels=[{"platform": "tmall", "channel_sku": "TM-9"}])]
+            )
+        )
+        self.assertEqual(results[0]["status"], "error", results)
+        self.assertIn("channel SKU TM-9 is already another product's", results[0]["message"])
+        self.assertNotIn("Their", results[0]["message"])
+        self.assertNotIn(str(self.theirs.id), results[0]["message"])
+
+    def test_shared_products_are_a_scope_of_their_own(self):
+        shared = self.env["product.template"].create(
+            {"name": "Shared cap", "default_code": "SHARED-1", "company_id": False}
+        )
+        Listing = self.env["neiqin.product.listing"]
+        Listing.create(
+            {"product_tmpl_id": shared.id, "platform_id": self.tmall.id, "channel_sku": "TM-S"}
+        )
+        mine = self._product(company_id=self.env.company.id)
+        # The company's own product may use it: another scope.
+        Listing.create(
+            {"product_tmpl_id": mine.id, "platform_id": self.tmall.id, "channel_sku": "TM-S"}
+        )
+        other_shared = self.env["product.template"].create(
+            {"name": "Shared scarf", "default_code": "SHARED-2", "company_id": False}
+        )
+        results = (
+            self.env["product.template"]
+            .with_user(self.api_user)
+            .api_upsert_products(
+                [
+                    {
+                        "sku": "SHARED-2",
+                        "channels": [{"platform": "tmall", "channel_sku": "TM-S"}],
+                    }
+                ]
+            )
+        )
+        self.assertEqual(results[0]["status"], "error", results)
+        self.assertIn("channel SKU TM-S is already another product's", results[0]["message"])
+        self.assertFalse(other_shared.neiqin_listing_ids)
+        # The database refuses it too, whoever writes.
+        with self.assertRaises(psycopg2.IntegrityError), mute_logger("odoo.sql_db"):
+            with self.env.cr.savepoint():
+                Listing.create(
+                    {
+                        "product_tmpl_id": other_shared.id,
+                        "platform_id": self.tmall.id,
+                        "channel_sku": "TM-S",
+                    }
+                )
+                self.env.flush_all()
