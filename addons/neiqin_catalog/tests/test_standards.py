@@ -216,3 +216,41 @@ class TestStandards(CatalogCase):
             self.skipTest("no demo data")
         self.assertFlagged(self.rule_no_barcode, kettle, among=kettle)
         self.assertFlagged(self.rule_words, kettle, among=kettle)
+
+    def test_title_limits_set_on_update_where_none_kept_where_written(self):
+        Platform = self.env["neiqin.platform"]
+        pdd = self.env.ref("neiqin_base.platform_pdd")
+        taobao = self.env.ref("neiqin_base.platform_taobao")
+        listing = self._listing(self.good, self.tmall, channel_title="棉" * 40)
+        # A database of the version before: no limits, no way of counting;
+        # then a manager's own choices: no limit on JD, 50 on Pinduoduo.
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """UPDATE neiqin_platform
+                      SET neiqin_title_max_length = CASE WHEN id = %s THEN 0 END,
+                          neiqin_title_counts_cjk_double = NULL
+                    WHERE id = ANY(%s)""",
+                self.jd.id,
+                [self.tmall.id, taobao.id, self.jd.id, pdd.id],
+            )
+        )
+        Platform.invalidate_model()
+        self.env["neiqin.product.listing"]._neiqin_update_completeness()
+        pdd.with_user(self.manager).write(
+            {"neiqin_title_max_length": 50, "neiqin_title_counts_cjk_double": False}
+        )
+        self.assertEqual(listing.completeness, 100, "no limit known yet")
+        Platform._neiqin_default_title_limits()
+        self.assertEqual(
+            [
+                (p.neiqin_title_max_length, p.neiqin_title_counts_cjk_double)
+                for p in (self.tmall, taobao, self.jd, pdd)
+            ],
+            [(60, True), (60, True), (0, False), (50, False)],
+        )
+        self.assertEqual(listing.completeness, 90, "80 counted on Tmall's 60")
+        # Run again (every update): nothing a user wrote changes.
+        self.tmall.with_user(self.manager).neiqin_title_max_length = 100
+        Platform._neiqin_default_title_limits()
+        self.assertEqual(self.tmall.neiqin_title_max_length, 100)
