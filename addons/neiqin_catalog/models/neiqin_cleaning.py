@@ -314,23 +314,18 @@ class NeiqinCleaning(models.Model):
         return True
 
     def _apply_lines(self, lines, commit=False):
-        Partner = self.env["res.partner"]
         now = fields.Datetime.now()
         for start in range(0, len(lines), BATCH):
             batch = lines[start : start + BATCH]
             current = self._current_values(batch)
             applied = batch.filtered(lambda ln, cur=current: cur.get(ln.id) == ln.old_value)
-            by_value = {}
-            for line in applied:
-                by_value.setdefault((line.field_name, line.new_value), []).append(
-                    line.partner_id.id
-                )
-            for (fname, value), ids in by_value.items():
-                # As the engine: the ids and values are the preview's lines
-                # (engine-owned, not the caller's), taken from the contacts
-                # the user could read when previewing; the back-office roles
-                # may not write contacts themselves.
-                Partner.sudo().browse(ids).write({fname: value})
+            # As the engine: the ids and values are the preview's lines
+            # (engine-owned, not the caller's), taken from the contacts the
+            # user could read when previewing; the back-office roles may not
+            # write contacts themselves.
+            self._write_partner_values(
+                [(line.partner_id.id, line.field_name, line.new_value) for line in applied]
+            )
             with engine_writes():
                 applied.write(
                     {"state": "applied", "applied_at": now, "applied_by_id": self.env.user.id}
@@ -338,6 +333,77 @@ class NeiqinCleaning(models.Model):
                 (batch - applied).write({"state": "skipped"})
             if commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    @api.model
+    def _write_partner_values(self, rows):
+        """Write ``rows`` [(partner id, field name, value)] as the engine, a
+        constant number of queries whatever their number: one UPDATE per
+        field (the fields of a kind, six at most), with what the ORM's
+        write would do around it: the tracked values noted before (the
+        chatter's tracking at commit), the write date and author, the
+        contacts of a company following its address, the cache invalidated
+        and the fields computed from these recomputed."""
+        by_field = {}
+        for partner_id, fname, value in rows:
+            by_field.setdefault(fname, {})[partner_id] = None if value is False else value
+        if not by_field:
+            return
+        # sudo: the callers pass the ids and values of a run's own lines
+        # (engine-owned), never ids a caller chose.
+        Partner = self.env["res.partner"].sudo()
+        for fname in by_field:
+            field = Partner._fields[fname]
+            if not (field.store and field.type == "char" and not field.translate):
+                raise UserError(self.env._("A cleaning cannot write the field %s.", fname))
+        Partner.flush_model()
+        partners = Partner.browse(sorted({pid for values in by_field.values() for pid in values}))
+        # Odoo gives a company's address to its contacts (``_children_sync``).
+        address = [fname for fname in by_field if fname in Partner._address_fields()]
+        children = Partner.browse()
+        if address:
+            children = Partner.search(
+                [("parent_id", "in", partners.ids), ("type", "=", "contact")], order="id"
+            )
+        touched = partners | children
+        if not self.env.context.get("tracking_disable"):
+            touched._track_prepare(Partner._fields)
+        now = fields.Datetime.now()
+        for fname, values in by_field.items():
+            table = SQL(", ").join(SQL("(%s, %s)", pid, value) for pid, value in values.items())
+            column = SQL.identifier(fname)
+            self.env.cr.execute(
+                SQL(
+                    """UPDATE res_partner p
+                          SET %s = v.value::varchar, write_uid = %s, write_date = %s
+                         FROM (VALUES %s) AS v(id, value)
+                        WHERE p.id = v.id""",
+                    column,
+                    self.env.uid,
+                    now,
+                    table,
+                )
+            )
+            if fname in address and children:
+                self.env.cr.execute(
+                    SQL(
+                        """UPDATE res_partner c
+                              SET %s = v.value::varchar, write_uid = %s, write_date = %s
+                             FROM (VALUES %s) AS v(id, value)
+                            WHERE c.parent_id = v.id AND c.type = 'contact' AND c.active""",
+                        column,
+                        self.env.uid,
+                        now,
+                        table,
+                    )
+                )
+        names = [*by_field, "write_uid", "write_date"]
+        touched.invalidate_recordset(names)
+        touched.modified(list(by_field))
+        _logger.info(
+            "Cleaning: %s values written on %s contacts",
+            sum(len(values) for values in by_field.values()),
+            len(touched),
+        )
 
     def _current_values(self, lines):
         """{line id: the current value of its partner's field}: one query."""
@@ -503,13 +569,11 @@ class NeiqinCleaningLine(models.Model):
         lines = self.filtered(lambda ln: ln.state == "applied")
         current = self.env["neiqin.cleaning"]._current_values(lines)
         undone = lines.filtered(lambda ln: current.get(ln.id) == ln.new_value)
-        by_value = {}
-        for line in undone:
-            by_value.setdefault((line.field_name, line.old_value), []).append(line.partner_id.id)
-        for (fname, value), ids in by_value.items():
-            # As the engine, as the run applied them: restores the values the
-            # run's own lines logged, on the contacts it changed.
-            self.env["res.partner"].sudo().browse(ids).write({fname: value})
+        # As the engine, as the run applied them: restores the values the
+        # run's own lines logged, on the contacts it changed.
+        self.env["neiqin.cleaning"]._write_partner_values(
+            [(line.partner_id.id, line.field_name, line.old_value) for line in undone]
+        )
         with engine_writes():
             undone.write(
                 {

@@ -201,3 +201,60 @@ class TestCleaning(CatalogCase):
         self.assertEqual(run.line_ids.merged_into_id, one)
         with self.assertRaises(UserError):
             run.line_ids.with_user(self.lead).action_undo()
+
+    def test_apply_queries_are_the_same_for_2_and_20_partners(self):
+        counts = []
+        # The first run fills the caches Odoo fills once: not compared.
+        for number in (2, 2, 20):
+            tag = f"AQ{len(counts)}"
+            self.Partner.create(
+                [
+                    {"name": f"{tag} {i}", "ref": tag, "phone": f"138 0000 {i:04d}"}
+                    for i in range(number)
+                ]
+            )
+            run = self._run(scope=f"[('ref', '=', '{tag}')]")
+            run.action_preview()
+            self.assertEqual(len(run.line_ids), number)
+            self.env.flush_all()
+            self.env.invalidate_all()
+            with self._statements() as statements:
+                run.with_user(self.clerk).action_apply()
+                self.env.flush_all()
+            counts.append(len([q for q in statements if not ACCESS_CACHE.search(str(q))]))
+            partners = run.line_ids.partner_id
+            self.assertEqual(
+                sorted(partners.mapped("phone")),
+                sorted(f"+86138{'0000'}{i:04d}" for i in range(number)),
+            )
+            self.assertEqual(set(run.line_ids.mapped("state")), {"applied"})
+        self.assertEqual(counts[1], counts[2], counts)
+
+    def test_apply_keeps_tracking_write_date_and_computed_fields(self):
+        spaced = self._partner("spaced", email=" li.na@example.com ", city=" 杭州 ")
+        spaced.name = "  Li  Na "
+        contact = self.Partner.create(
+            {"name": "李娜", "parent_id": spaced.id, "type": "contact", "city": " 杭州 "}
+        )
+        self.env.flush_all()
+        run = self._run("trim", scope=f"[('id', '=', {spaced.id})]")
+        run.action_preview()
+        self.env.cr.precommit.clear()
+        run.with_user(self.clerk).with_context(tracking_disable=False).action_apply()
+        self.assertEqual(spaced.email, "li.na@example.com")
+        self.assertEqual(spaced.complete_name, "Li Na", "recomputed")
+        self.assertEqual(contact.complete_name, "Li Na, 李娜", "recomputed")
+        self.assertEqual(spaced.write_uid, self.clerk)
+        # The company's contact follows its address, as Odoo's write does.
+        self.assertEqual(contact.city, "杭州")
+        # The chatter tracks the change when the transaction commits.
+        self.env.cr.precommit.run()
+        tracked = spaced.message_ids.tracking_value_ids.filtered(
+            lambda t: t.field_id.name == "email"
+        )
+        self.assertEqual(tracked.old_value_char, " li.na@example.com ")
+        self.assertEqual(tracked.new_value_char, "li.na@example.com")
+        # Undone as applied: the old values back, the contact's too.
+        run.with_user(self.lead).action_undo()
+        self.assertEqual(spaced.email, " li.na@example.com ")
+        self.assertEqual(contact.city, " 杭州 ")
