@@ -1,8 +1,16 @@
+import re
+from unittest.mock import patch
+
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 
 from ..engine.category_suggest import CategoryModel, tokens
 from .common import CatalogCase
+
+# Statements filling Odoo's caches of access rules, groups and users.
+ACCESS_CACHE = re.compile(
+    r"\b(ir_rule|rule_group_rel|res_groups\w*|res_users|res_company|ir_model_data)\b"
+)
 
 
 class TestCategories(CatalogCase):
@@ -172,19 +180,34 @@ class TestCategories(CatalogCase):
         self.home.with_user(self.lead).parent_id = self.apparel
         self.assertEqual(elsewhere.neiqin_info_state, "draft")
 
-    def test_renaming_a_category_costs_the_same_for_2_and_8_products(self):
-        counts = []
-        # The first rename fills the caches Odoo fills once: not compared.
-        for number in (2, 2, 8):
-            category = self.env["product.category"].create({"name": f"Rename {len(counts)}"})
+    def test_renaming_a_category_costs_as_much_for_2_and_8_products(self):
+        # Every product made first; the first rename fills the caches Odoo
+        # fills once and is not compared.
+        categories = []
+        for index, number in enumerate((2, 2, 8)):
+            category = self.env["product.category"].create({"name": f"Rename {index}"})
             for __ in range(number):
                 self._reviewed(category)
+            categories.append(category)
+        counts = []
+        for index, category in enumerate(categories):
             self.env.flush_all()
             self.env.invalidate_all()
-            before = self.env.cr.sql_log_count
-            category.with_user(self.lead).name = f"Renamed {len(counts)}"
-            self.env.flush_all()
-            counts.append(self.env.cr.sql_log_count - before)
+            statements = []
+            execute = type(self.env.cr).execute
+
+            def record(
+                cr, query, params=None, log_exceptions=True, statements=statements, run=execute
+            ):
+                statements.append(str(query))
+                return run(cr, query, params, log_exceptions)
+
+            with patch.object(type(self.env.cr), "execute", record):
+                category.with_user(self.lead).name = f"Renamed {index}"
+                self.env.flush_all()
+            # What reads the user's access rules and groups is cached by
+            # Odoo, filled or not depending on what ran before: not counted.
+            counts.append(len([q for q in statements if not ACCESS_CACHE.search(q)]))
             self.assertEqual(
                 set(
                     self.env["product.template"]
@@ -193,4 +216,7 @@ class TestCategories(CatalogCase):
                 ),
                 {"draft"},
             )
-        self.assertEqual(counts[1], counts[2])
+        # The ORM's flush writes the products with one UPDATE per set of
+        # columns changed, which may be two sets for one batch: one more at
+        # most, whatever the number of products.
+        self.assertLessEqual(counts[2], counts[1] + 1, counts)
