@@ -91,12 +91,13 @@ class NeiqinProductListing(models.Model):
     ]
 
     def init(self):
-        super().init()
+        result = super().init()
         self.env.cr.execute(
             """CREATE UNIQUE INDEX IF NOT EXISTS neiqin_product_listing_platform_sku_uniq
                    ON neiqin_product_listing (COALESCE(company_id, 0), platform_id, channel_sku)
                 WHERE channel_sku IS NOT NULL AND channel_sku <> ''"""
         )
+        return result
 
     @api.depends("product_tmpl_id", "platform_id")
     def _compute_display_name(self):

@@ -131,7 +131,7 @@ class ProductTemplate(models.Model):
         return super()._neiqin_owned_fields() | IMAGE_FIELDS
 
     def init(self):
-        super().init()
+        result = super().init()
         self.env.cr.execute(
             SQL(
                 """CREATE TABLE IF NOT EXISTS %s (
@@ -141,6 +141,7 @@ class ProductTemplate(models.Model):
                 SQL.identifier(SCORE_TABLE),
             )
         )
+        return result
 
     # ------------------------------------------------------------ stored scores
     def _field_to_sql(self, alias, fname, query=None, flush=True):

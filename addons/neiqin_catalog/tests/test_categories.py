@@ -1,4 +1,5 @@
 import re
+from contextlib import contextmanager
 from unittest.mock import patch
 
 from odoo import Command
@@ -180,6 +181,19 @@ class TestCategories(CatalogCase):
         self.home.with_user(self.lead).parent_id = self.apparel
         self.assertEqual(elsewhere.neiqin_info_state, "draft")
 
+    @contextmanager
+    def _statements(self):
+        """The SQL statements the block runs, as a list of texts."""
+        statements = []
+        execute = type(self.env.cr).execute
+
+        def record(cr, query, params=None, log_exceptions=True):
+            statements.append(str(query))
+            return execute(cr, query, params, log_exceptions)
+
+        with patch.object(type(self.env.cr), "execute", record):
+            yield statements
+
     def test_renaming_a_category_costs_as_much_for_2_and_8_products(self):
         # Every product made first; the first rename fills the caches Odoo
         # fills once and is not compared.
@@ -193,16 +207,7 @@ class TestCategories(CatalogCase):
         for index, category in enumerate(categories):
             self.env.flush_all()
             self.env.invalidate_all()
-            statements = []
-            execute = type(self.env.cr).execute
-
-            def record(
-                cr, query, params=None, log_exceptions=True, statements=statements, run=execute
-            ):
-                statements.append(str(query))
-                return run(cr, query, params, log_exceptions)
-
-            with patch.object(type(self.env.cr), "execute", record):
+            with self._statements() as statements:
                 category.with_user(self.lead).name = f"Renamed {index}"
                 self.env.flush_all()
             # What reads the user's access rules and groups is cached by
