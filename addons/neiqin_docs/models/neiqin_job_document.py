@@ -109,9 +109,7 @@ class NeiqinJobDocument(models.Model):
         index=True,
     )
     goal = fields.Text(string="Position Goal", help="Why the position exists (岗位目标).")
-    workflow = fields.Html(
-        string="Workflow", sanitize_style=True, help="How the position works (工作流程)."
-    )
+    workflow = fields.Html(sanitize_style=True, help="How the position works (工作流程).")
     responsibility = fields.Html(
         string="Responsibility Ownership",
         sanitize_style=True,
@@ -124,7 +122,7 @@ class NeiqinJobDocument(models.Model):
     previous_id = fields.Many2one(
         "neiqin.job.document", string="Previous Version", readonly=True, copy=False
     )
-    approved_by_id = fields.Many2one("res.users", string="Approved By", readonly=True, copy=False)
+    approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     approved_at = fields.Datetime(string="Approved On", readonly=True, copy=False)
     active = fields.Boolean(default=True)
     owner_disagreement = fields.Text(

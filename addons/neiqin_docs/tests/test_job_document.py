@@ -165,7 +165,7 @@ class TestJobDocument(DocsCase):
         action = new.with_user(self.clerk).action_compare()
         self.assertEqual(action["res_model"], "neiqin.job.document.compare.wizard")
         with Form(
-            self.env[action["res_model"]].with_user(self.lead).with_context(action["context"])
+            self.env[action["res_model"]].with_user(self.lead).with_context(**action["context"])
         ) as wizard:
             self.assertIn("Dispatch orders", str(wizard.diff_html))
             self.assertIn("Review orders", str(wizard.diff_html))
