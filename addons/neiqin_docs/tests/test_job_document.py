@@ -183,8 +183,11 @@ class TestJobDocument(DocsCase):
         self.assertEqual((self.step.owner_type, self.step.owner_job_id), ("job", self.job))
         self.assertFalse(self.document.owner_disagreement)
         # The engine now hands a record entering the step to an employee of the job.
-        user, __ = self.step._resolve_owner(self._task())
-        self.assertIn(user, (self.clerk, self.outsider))
+        task = self._task(user=self.clerk2)
+        task.action_start()
+        self.assertEqual(task.neiqin_step_id, self.step)
+        self.assertIn(task.neiqin_step_owner_id, self.clerk | self.outsider)
+        user, __ = self.step._resolve_owner(task)
         self.assertEqual(user.employee_ids.job_id, self.job)
 
     def test_a_step_bound_by_another_jobs_description_is_refused(self):
