@@ -137,6 +137,11 @@ class NeiqinJobDocument(models.Model):
         sanitize=False,
         help="What this version changes in the version it was made from.",
     )
+    my_acknowledgement_state = fields.Selection(
+        [("none", "Not Assigned"), ("pending", "To Acknowledge"), ("acknowledged", "Acknowledged")],
+        compute="_compute_my_acknowledgement_state",
+        string="My Acknowledgement",
+    )
 
     _sql_constraints = [
         (
@@ -511,12 +516,6 @@ class NeiqinJobDocument(models.Model):
             ],
             limit=1,
         )
-
-    my_acknowledgement_state = fields.Selection(
-        [("none", "Not Assigned"), ("pending", "To Acknowledge"), ("acknowledged", "Acknowledged")],
-        compute="_compute_my_acknowledgement_state",
-        string="My Acknowledgement",
-    )
 
     def _compute_my_acknowledgement_state(self):
         acks = self.env["neiqin.job.acknowledgement"].search(

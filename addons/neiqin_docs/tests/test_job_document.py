@@ -1,7 +1,10 @@
+from unittest.mock import patch
+
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form
 
+from .. import models as docs_models
 from ..engine.version_diff import ADDED, CHANGED, REMOVED, compare_versions, is_empty
 from .common import DocsCase
 
@@ -244,3 +247,41 @@ class TestJobDocument(DocsCase):
         )
         nothing = self.env["neiqin.job.document"].with_user(self.lead).action_my_job_description()
         self.assertEqual(nothing["domain"], [("id", "in", [])])
+
+    # ------------------------------------------------------------------ demo bindings
+
+    def test_the_demo_bindings_link_the_steps_that_exist(self):
+        job3 = self.env["hr.job"].create({"name": "Data Clerk"})
+        document = self._document(job=job3, duty_ids=[Command.create({"name": "Enter data"})])
+        self._approve(document)
+        Data = self.env["ir.model.data"]
+        Data.create(
+            [
+                {
+                    "module": "neiqin_docs_test",
+                    "name": "duty",
+                    "model": "neiqin.job.duty",
+                    "res_id": document.duty_ids.id,
+                },
+                {
+                    "module": "neiqin_docs_test",
+                    "name": "step",
+                    "model": "neiqin.process.step",
+                    "res_id": self.step3.id,
+                },
+            ]
+        )
+        bindings = {
+            "neiqin_docs_test.duty": ["neiqin_docs_test.step", "neiqin_docs_test.not_installed"],
+            "neiqin_docs_test.missing_duty": ["neiqin_docs_test.step"],
+        }
+        module = docs_models.neiqin_job_document
+        with patch.dict(module.DEMO_BINDINGS, bindings, clear=True):
+            Document = self.env["neiqin.job.document"]
+            with self.assertRaises(AccessError):
+                Document.with_user(self.lead)._neiqin_bind_demo_steps()
+            self.assertEqual(Document._neiqin_link_demo_steps(), document)
+            self.assertEqual(document.duty_ids.step_ids, self.step3)
+            self.assertEqual(self.step3.owner_type, "team", "linking keeps the owners")
+            Document.with_user(self.manager)._neiqin_bind_demo_steps()
+        self.assertEqual((self.step3.owner_type, self.step3.owner_job_id), ("job", job3))

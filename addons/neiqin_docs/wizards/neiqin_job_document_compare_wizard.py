@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import ValidationError
 
 
 class NeiqinJobDocumentCompareWizard(models.TransientModel):
@@ -17,7 +17,7 @@ class NeiqinJobDocumentCompareWizard(models.TransientModel):
     def _check_same_job(self):
         for wizard in self:
             if wizard.old_id.job_id != wizard.new_id.job_id:
-                raise UserError(
+                raise ValidationError(
                     self.env._(
                         "%(old)s and %(new)s are versions of different job positions: "
                         "compare two versions of one position.",
