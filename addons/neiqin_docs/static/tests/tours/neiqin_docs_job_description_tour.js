@@ -1,5 +1,5 @@
 import { registry } from "@web/core/registry";
-import { headerButton, screenshot } from "@neiqin_base/../tests/tours/tour_utils";
+import { screenshot } from "@neiqin_base/../tests/tours/tour_utils";
 
 // An employee opens My Job Description, reads it and acknowledges it, at
 // phone width (tests/test_docs_tours.py). Selectors avoid translated labels.
@@ -19,7 +19,11 @@ registry.category("web_tour.tours").add("neiqin_docs_job_description_tour", {
             trigger: ".o_field_widget[name='my_acknowledgement_state'] .badge.text-bg-warning",
         },
         screenshot("job_description_read"),
-        ...headerButton("action_acknowledge", "Acknowledge it"),
+        {
+            content: "Acknowledge it",
+            trigger: ".o_form_sheet button[name='action_acknowledge']",
+            run: "click",
+        },
         {
             content: "It is acknowledged",
             trigger: ".o_field_widget[name='my_acknowledgement_state'] .badge.text-bg-success",
