@@ -345,6 +345,60 @@ ENGINE_OWNED["neiqin.cleaning.line"] = {
     "merged_into_id": lambda t: t.partner.id,
 }
 
+# neiqin_docs, job descriptions: every employee reads the approved and
+# superseded versions of their company, leads write drafts, managers approve
+# and delete them; the records the tables make are drafts, which employees
+# and clerks do not reach. Acknowledgements: an employee reads their own;
+# leads assign one by hand; the state and dates are the engine's.
+MATRIX["neiqin.job.document"] = {
+    **NONE,
+    "user": "r",
+    "clerk": "r",
+    "lead": "rwc",
+    "manager": "rwcu",
+}
+MATRIX["neiqin.job.duty"] = {**NONE, "user": "r", "clerk": "r", "lead": "rwcu", "manager": "rwcu"}
+MATRIX["neiqin.job.indicator"] = {
+    **NONE,
+    "user": "r",
+    "clerk": "r",
+    "lead": "rwcu",
+    "manager": "rwcu",
+}
+MATRIX["neiqin.job.acknowledgement"] = {
+    **NONE,
+    "user": "r",
+    "clerk": "r",
+    "lead": "rwc",
+    "manager": "rwcu",
+}
+MATRIX["neiqin.job.document.compare.wizard"] = {
+    **NONE,
+    "user": "rwc",
+    "clerk": "rwc",
+    "lead": "rwc",
+    "manager": "rwc",
+}
+REACH["neiqin.job.document"] = ("company", "")
+REACH["neiqin.job.duty"] = ("company", "")
+REACH["neiqin.job.indicator"] = ("company", "")
+REACH["neiqin.job.acknowledgement"] = ("own other", "own")
+WRITES["neiqin.job.document"] = {"goal": "Edited by hand"}
+WRITES["neiqin.job.duty"] = {"description": "Edited by hand"}
+WRITES["neiqin.job.indicator"] = {"target": "Edited by hand"}
+WRITES["neiqin.job.acknowledgement"] = {"note": "Edited by hand"}
+ENGINE_OWNED["neiqin.job.document"] = {
+    "state": "approved",
+    "version": 7,
+    "previous_id": lambda t: t._record("neiqin.job.document", "company").id,
+    "approved_by_id": lambda t: t.stranger.id,
+    "approved_at": "2020-01-01 00:00:00",
+}
+ENGINE_OWNED["neiqin.job.acknowledgement"] = {
+    "state": "acknowledged",
+    "assigned_at": "2020-01-01 00:00:00",
+    "acknowledged_at": "2020-01-01 00:00:00",
+}
 OPERATIONS = {"r": "read", "w": "write", "c": "create", "u": "unlink"}
 OWNED_RELATIONS = ("own", "reported", "created")
 
@@ -424,7 +478,9 @@ class TestAccessMatrix(TransactionCase):
 
     def _reach(self, model, role):
         relations, clerk_reach = REACH[model]
-        own_only = role == "clerk" or model in OWN_ONLY
+        # A plain employee reaches what a clerk reaches where they may read
+        # (their own acknowledgements, approved job descriptions).
+        own_only = role in ("user", "clerk") or model in OWN_ONLY
         return set((clerk_reach if own_only else relations).split())
 
     def _next(self):
@@ -983,3 +1039,71 @@ class TestAccessMatrix(TransactionCase):
             .with_context(allowed_company_ids=[self.company_b.id])
             .has_access("read")
         )
+
+    # neiqin_docs: job descriptions and acknowledgements
+    def _docs_job(self, company):
+        return self.env["hr.job"].create(
+            {"name": f"Matrix job {self._next()}", "company_id": company.id or False}
+        )
+
+    def _make_neiqin_job_document(self, owner, team, company):
+        return self.env["neiqin.job.document"].create(
+            self._vals_neiqin_job_document(owner, company)
+        )
+
+    def _vals_neiqin_job_document(self, user, company):
+        return {
+            "job_id": self._docs_job(company).id,
+            "company_id": company.id,
+            "goal": "Matrix goal",
+        }
+
+    def _make_neiqin_job_duty(self, owner, team, company):
+        return self.env["neiqin.job.duty"].create(self._vals_neiqin_job_duty(owner, company))
+
+    def _vals_neiqin_job_duty(self, user, company):
+        document = self._make_neiqin_job_document(user, None, company)
+        return {"document_id": document.id, "name": "Matrix duty"}
+
+    def _make_neiqin_job_indicator(self, owner, team, company):
+        return self.env["neiqin.job.indicator"].create(
+            self._vals_neiqin_job_indicator(owner, company)
+        )
+
+    def _vals_neiqin_job_indicator(self, user, company):
+        document = self._make_neiqin_job_document(user, None, company)
+        return {"document_id": document.id, "name": "Matrix indicator", "target": "100 %"}
+
+    def _docs_employee(self, user, company):
+        """The employee ``user`` is in ``company`` (a new one without a
+        user when ``user`` is empty; linked by their work contact when they
+        are a portal or public user)."""
+        Employee = self.env["hr.employee"].with_company(company)
+        if user and not user.share:
+            employee = Employee.search(
+                [("user_id", "=", user.id), ("company_id", "=", company.id)], limit=1
+            )
+            if employee:
+                return employee
+            return Employee.create(
+                {"name": user.name, "user_id": user.id, "company_id": company.id}
+            )
+        return Employee.create(
+            {
+                "name": f"Matrix employee {self._next()}",
+                "company_id": company.id,
+                "work_contact_id": user.partner_id.id if user else False,
+            }
+        )
+
+    def _make_neiqin_job_acknowledgement(self, owner, team, company):
+        return self.env["neiqin.job.acknowledgement"].create(
+            self._vals_neiqin_job_acknowledgement(owner, company)
+        )
+
+    def _vals_neiqin_job_acknowledgement(self, user, company):
+        relation = "elsewhere" if company == self.company_b else "company"
+        return {
+            "employee_id": self._docs_employee(user, company).id,
+            "document_id": self._record("neiqin.job.document", relation).id,
+        }

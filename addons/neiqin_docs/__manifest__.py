@@ -16,7 +16,15 @@
         "views/neiqin_job_acknowledgement_views.xml",
         "views/hr_job_views.xml",
         "views/menus.xml",
+        "data/job_document_data.xml",
+        "wizards/neiqin_job_document_compare_wizard_views.xml",
+        "report/neiqin_job_document_report.xml",
+        "views/job_document_portal_templates.xml",
+        "views/job_document_menus.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/job_document_demo.xml",
+    ],
+    "assets": {"web.assets_tests": ["neiqin_docs/static/tests/tours/*.js"]},
     "installable": True,
 }

@@ -1,12 +1,71 @@
-from odoo import api, fields, models
+from markupsafe import Markup, escape
 
-from odoo.addons.neiqin_base.engine.guard import engine_writes, require_group
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import html2plaintext
+
+from odoo.addons.neiqin_base.engine.guard import engine_writes, engine_writing, require_group
+
+from ..engine.version_diff import ADDED, CHANGED, REMOVED, compare_versions, is_empty
 
 DOCUMENT_STATES = [
     ("draft", "Draft"),
     ("approved", "Approved"),
     ("superseded", "Superseded"),
 ]
+# What people write on a draft; an approved or superseded version keeps them.
+CONTENT_FIELDS = {
+    "job_id",
+    "company_id",
+    "goal",
+    "workflow",
+    "responsibility",
+    "duty_ids",
+    "indicator_ids",
+}
+# The demo duties' process steps of the add-ons that ship them (bound when
+# installed: neiqin_docs depends on none of them).
+DEMO_BINDINGS = {
+    "neiqin_docs.docs_core_duty_orders_review": [
+        "neiqin_orders.step_order_confirm",
+        "neiqin_orders.step_order_payment",
+    ],
+    "neiqin_docs.docs_core_duty_orders_dispatch": [
+        "neiqin_orders.step_order_dispatch",
+        "neiqin_orders.step_order_tracking",
+        "neiqin_orders.step_order_notify",
+    ],
+    "neiqin_docs.docs_core_duty_orders_aftersales": ["neiqin_orders.step_order_aftersales"],
+    "neiqin_docs.docs_core_duty_data_entry": [
+        "neiqin_base.step_data_entry",
+        "neiqin_base.step_data_reconcile",
+    ],
+    "neiqin_docs.docs_core_duty_data_anomaly": [
+        "neiqin_base.step_data_anomaly",
+        "neiqin_base.step_data_cleaning",
+    ],
+    "neiqin_docs.docs_core_duty_data_report": ["neiqin_base.step_data_report"],
+    "neiqin_docs.docs_core_duty_service_consult": ["neiqin_aftersales.step_service_consult"],
+    "neiqin_docs.docs_core_duty_service_solve": [
+        "neiqin_aftersales.step_service_diagnose",
+        "neiqin_aftersales.step_service_solve",
+    ],
+    "neiqin_docs.docs_core_duty_service_follow": [
+        "neiqin_aftersales.step_service_follow_up",
+        "neiqin_aftersales.step_service_rating",
+    ],
+    "neiqin_docs.docs_core_duty_product_entry": [
+        "neiqin_catalog.step_product_entry",
+        "neiqin_catalog.step_product_review",
+    ],
+    "neiqin_docs.docs_core_duty_product_publish": ["neiqin_catalog.step_product_publish"],
+    "neiqin_docs.docs_core_duty_product_monitor": [
+        "neiqin_catalog.step_product_update",
+        "neiqin_catalog.step_product_monitor",
+    ],
+}
+# Compared between versions, as text.
+TEXT_FIELDS = ("goal", "workflow", "responsibility")
 
 
 class NeiqinJobDocument(models.Model):
@@ -24,6 +83,9 @@ class NeiqinJobDocument(models.Model):
     _check_company_auto = True
 
     name = fields.Char(compute="_compute_name", store=True)
+    # Employees read job descriptions, not job positions (HR officers'):
+    # the position's name is kept on the document.
+    job_name = fields.Char(related="job_id.name", string="Job Position Name")
     job_id = fields.Many2one(
         "hr.job",
         string="Job Position",
@@ -47,9 +109,7 @@ class NeiqinJobDocument(models.Model):
         index=True,
     )
     goal = fields.Text(string="Position Goal", help="Why the position exists (岗位目标).")
-    workflow = fields.Html(
-        string="Workflow", sanitize_style=True, help="How the position works (工作流程)."
-    )
+    workflow = fields.Html(sanitize_style=True, help="How the position works (工作流程).")
     responsibility = fields.Html(
         string="Responsibility Ownership",
         sanitize_style=True,
@@ -62,9 +122,26 @@ class NeiqinJobDocument(models.Model):
     previous_id = fields.Many2one(
         "neiqin.job.document", string="Previous Version", readonly=True, copy=False
     )
-    approved_by_id = fields.Many2one("res.users", string="Approved By", readonly=True, copy=False)
+    approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     approved_at = fields.Datetime(string="Approved On", readonly=True, copy=False)
     active = fields.Boolean(default=True)
+    owner_disagreement = fields.Text(
+        compute="_compute_owner_disagreement",
+        string="Owners to Change",
+        help="The bound process steps whose owner today is not this position: "
+        "approving the document makes the position their owner.",
+    )
+    diff_html = fields.Html(
+        compute="_compute_diff_html",
+        string="Changes",
+        sanitize=False,
+        help="What this version changes in the version it was made from.",
+    )
+    my_acknowledgement_state = fields.Selection(
+        [("none", "Not Assigned"), ("pending", "To Acknowledge"), ("acknowledged", "Acknowledged")],
+        compute="_compute_my_acknowledgement_state",
+        string="My Acknowledgement",
+    )
 
     _sql_constraints = [
         (
@@ -92,6 +169,268 @@ class NeiqinJobDocument(models.Model):
                 job=document.job_id.name or "",
                 version=document.version,
             )
+
+    # ------------------------------------------------------------------ read-only versions
+
+    def _neiqin_check_draft(self):
+        """Refuse to change an approved or superseded version (a UserError
+        naming it): the archive keeps what was approved."""
+        fixed = self.filtered(lambda d: d.state != "draft")
+        if fixed and not engine_writing():
+            raise UserError(
+                self.env._(
+                    "%(documents)s is approved or superseded: it cannot be changed. "
+                    "Start a new version to change the job description.",
+                    documents=", ".join(fixed.mapped("display_name")),
+                )
+            )
+
+    def write(self, vals):
+        if CONTENT_FIELDS & set(vals):
+            self._neiqin_check_draft()
+        return super().write(vals)
+
+    def unlink(self):
+        self._neiqin_check_draft()
+        return super().unlink()
+
+    # ------------------------------------------------------------------ approval
+
+    def action_approve(self):
+        """Button: approve these drafts (managers). Each becomes its job's
+        current description, the job's previous one is superseded, the
+        bound process steps get the position as their owner and the job's
+        employees are assigned the new version. Everything is checked
+        before anything is written."""
+        require_group(
+            self.env,
+            "neiqin_base.group_neiqin_manager",
+            self.env._("Only a manager approves a job description."),
+        )
+        self._neiqin_check_draft()
+        empty = self.filtered(lambda d: not (d.goal or "").strip() or not d.duty_ids)
+        if empty:
+            raise UserError(
+                self.env._(
+                    "%(documents)s cannot be approved: write the position's goal and at "
+                    "least one duty first.",
+                    documents=", ".join(empty.mapped("display_name")),
+                )
+            )
+        if len(self.job_id) != len(self):
+            raise UserError(self.env._("Approve one version of a job position at a time."))
+        self._neiqin_check_step_conflicts()
+        current = self.search([("job_id", "in", self.job_id.ids), ("state", "=", "approved")])
+        with engine_writes():
+            current.write({"state": "superseded"})
+            self.write(
+                {
+                    "state": "approved",
+                    "approved_by_id": self.env.uid,
+                    "approved_at": fields.Datetime.now(),
+                }
+            )
+        self._neiqin_bind_steps()
+        self.env["neiqin.job.acknowledgement"]._neiqin_assign_documents(self)
+        return True
+
+    # ------------------------------------------------------------------ owner agreement
+
+    def _neiqin_step_conflicts(self):
+        """{step: duty of another job's approved description binding it}
+        for the steps these documents' duties bind."""
+        steps = self.duty_ids.step_ids
+        if not steps:
+            return {}
+        others = self.env["neiqin.job.duty"].search(
+            [
+                ("step_ids", "in", steps.ids),
+                ("document_id.state", "=", "approved"),
+                ("document_id.job_id", "not in", self.job_id.ids),
+            ]
+        )
+        conflicts = {}
+        for duty in others:
+            for step in duty.step_ids & steps:
+                conflicts.setdefault(step, duty)
+        return conflicts
+
+    def _neiqin_check_step_conflicts(self):
+        """Refuse (ValidationError naming the step and the other job) when
+        a bound step is owned through another job's approved description,
+        or bound by two of these documents of different jobs."""
+        messages = [
+            self.env._(
+                "Step %(step)s is already bound to the job position %(job)s by its "
+                "approved job description.",
+                step=step.display_name,
+                job=duty.document_id.job_name,
+            )
+            for step, duty in self._neiqin_step_conflicts().items()
+        ]
+        jobs_of_step = {}
+        for document in self:
+            for step in document.duty_ids.step_ids:
+                jobs_of_step.setdefault(step, set()).add(document.job_id)
+        messages += [
+            self.env._(
+                "Step %(step)s is bound by the job descriptions of %(jobs)s.",
+                step=step.display_name,
+                # sudo: the names of the positions of these documents.
+                jobs=", ".join(sorted(job.sudo().name for job in jobs)),
+            )
+            for step, jobs in jobs_of_step.items()
+            if len(jobs) > 1
+        ]
+        if messages:
+            raise ValidationError("\n".join(messages))
+
+    def _neiqin_bind_steps(self):
+        """Make each document's job the owner of the steps its duties bind
+        (one write per job)."""
+        for document in self:
+            steps = document.duty_ids.step_ids.filtered(
+                lambda s, job=document.job_id: s.owner_type != "job" or s.owner_job_id != job
+            )
+            if steps:
+                steps.write({"owner_type": "job", "owner_job_id": document.job_id.id})
+
+    @api.depends(
+        "job_id",
+        "duty_ids.step_ids.owner_type",
+        "duty_ids.step_ids.owner_job_id",
+        "duty_ids.step_ids.owner_team_id",
+        "duty_ids.step_ids.owner_user_id",
+    )
+    def _compute_owner_disagreement(self):
+        for document in self:
+            lines = []
+            for step in document.duty_ids.step_ids:
+                if step.owner_type == "job" and step.owner_job_id == document.job_id:
+                    continue
+                owner = {
+                    "user": step.owner_user_id.name,
+                    "team": step.owner_team_id.name,
+                    # sudo: the name of the position owning the step
+                    # (people reading job descriptions do not read positions).
+                    "job": step.owner_job_id.sudo().name,
+                }[step.owner_type]
+                lines.append(
+                    self.env._(
+                        "%(step)s: owned today by %(owner)s",
+                        step=step.display_name,
+                        owner=owner or "-",
+                    )
+                )
+            document.owner_disagreement = "\n".join(lines) or False
+
+    # ------------------------------------------------------------------ versions compared
+
+    def _neiqin_snapshot(self):
+        """This version as the plain dict ``engine.version_diff`` compares."""
+        self.ensure_one()
+        return {
+            "fields": {
+                name: (
+                    html2plaintext(self[name] or "")
+                    if self._fields[name].type == "html"
+                    else (self[name] or "")
+                )
+                for name in TEXT_FIELDS
+            },
+            "duties": [
+                {
+                    "name": duty.name,
+                    "description": duty.description or "",
+                    "steps": duty.step_ids.mapped("display_name"),
+                }
+                for duty in self.duty_ids
+            ],
+            "indicators": [
+                {"name": ind.name, "target": ind.target, "weight": ind.weight}
+                for ind in self.indicator_ids
+            ],
+        }
+
+    def _neiqin_compare(self, old):
+        """The differences from version ``old`` to this one."""
+        self.ensure_one()
+        return compare_versions(old._neiqin_snapshot(), self._neiqin_snapshot())
+
+    def _neiqin_diff_html(self, old):
+        """The differences from ``old`` to this version, as an HTML table."""
+        diff = self._neiqin_compare(old)
+        _ = self.env._
+        if is_empty(diff):
+            return Markup("<p>%s</p>") % _("No change between the two versions.")
+        labels = {
+            ADDED: _("Added"),
+            REMOVED: _("Removed"),
+            CHANGED: _("Changed"),
+        }
+        keys = {
+            "description": _("Description"),
+            "steps": _("Process Steps"),
+            "target": _("Target"),
+            "weight": _("Weight"),
+        }
+
+        def text(value):
+            if isinstance(value, list | tuple):
+                value = ", ".join(value)
+            return escape("" if value in (None, False) else value)
+
+        rows = []
+        for name, (before, after) in diff["fields"].items():
+            rows.append(
+                (self._fields[name]._description_string(self.env), labels[CHANGED], before, after)
+            )
+        for section, title in (("duties", _("Duty")), ("indicators", _("Indicator"))):
+            for item in diff[section]:
+                what = f"{title}: {item['name']}"
+                if item["change"] != CHANGED:
+                    rows.append((what, labels[item["change"]], "", ""))
+                for key, (before, after) in item["values"].items():
+                    rows.append((f"{what} ({keys[key]})", labels[CHANGED], before, after))
+        body = Markup("").join(
+            Markup(
+                "<tr><td>%s</td><td>%s</td><td style='white-space: pre-wrap'>%s</td>"
+                "<td style='white-space: pre-wrap'>%s</td></tr>"
+            )
+            % (what, change, text(before), text(after))
+            for what, change, before, after in rows
+        )
+        head = Markup("<tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr>") % (
+            _("What"),
+            _("Change"),
+            old.display_name,
+            self.display_name,
+        )
+        return Markup(
+            "<div class='table-responsive'><table class='table table-sm o_neiqin_diff'>"
+            "<thead>%s</thead><tbody>%s</tbody></table></div>"
+        ) % (head, body)
+
+    @api.depends(
+        "previous_id",
+        "goal",
+        "workflow",
+        "responsibility",
+        "duty_ids.name",
+        "duty_ids.description",
+        "duty_ids.step_ids",
+        "indicator_ids.name",
+        "indicator_ids.target",
+        "indicator_ids.weight",
+    )
+    def _compute_diff_html(self):
+        for document in self:
+            previous = document.previous_id
+            document.diff_html = (
+                document._neiqin_diff_html(previous) if previous and document.id else False
+            )
+
+    # ------------------------------------------------------------------ versions
 
     def _neiqin_new_version(self):
         """A new draft version of this job description, copied from it
@@ -121,3 +460,128 @@ class NeiqinJobDocument(models.Model):
             "res_id": self._neiqin_new_version().id,
             "view_mode": "form",
         }
+
+    def action_compare(self):
+        """Button: the wizard comparing this version with another of its job."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Compare Versions"),
+            "res_model": "neiqin.job.document.compare.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_new_id": self.id,
+                "default_old_id": (self.previous_id or self).id,
+            },
+        }
+
+    def action_print(self):
+        """Button: the printable job description (PDF)."""
+        return self.env.ref("neiqin_docs.action_report_neiqin_job_document").report_action(self)
+
+    @api.model
+    def action_my_job_description(self):
+        """Menu: the current job description of the user's own position,
+        read-only; the list of them when the user holds several."""
+        employees = self.env.user.employee_ids
+        documents = self.search(
+            [("job_id", "in", employees.job_id.ids), ("state", "=", "approved")]
+        )
+        action = {
+            "type": "ir.actions.act_window",
+            "name": self.env._("My Job Description"),
+            "res_model": self._name,
+            "views": [(self.env.ref("neiqin_docs.view_neiqin_job_document_read").id, "form")],
+            "context": {"create": False, "edit": False, "delete": False},
+        }
+        if len(documents) == 1:
+            return {**action, "res_id": documents.id}
+        return {
+            **action,
+            "views": [(False, "list"), (action["views"][0][0], "form")],
+            "domain": [("id", "in", documents.ids)],
+            "help": Markup("<p>%s</p>")
+            % self.env._("No approved job description for your position yet."),
+        }
+
+    def _neiqin_my_acknowledgement(self):
+        """The user's own pending acknowledgement of this document."""
+        self.ensure_one()
+        return self.env["neiqin.job.acknowledgement"].search(
+            [
+                ("document_id", "=", self.id),
+                ("employee_id", "in", self.env.user.employee_ids.ids),
+                ("state", "=", "pending"),
+            ],
+            limit=1,
+        )
+
+    def _compute_my_acknowledgement_state(self):
+        acks = self.env["neiqin.job.acknowledgement"].search(
+            [
+                ("document_id", "in", self.ids),
+                ("employee_id", "in", self.env.user.employee_ids.ids),
+                ("state", "in", ("pending", "acknowledged")),
+            ]
+        )
+        states = {}
+        for ack in acks:
+            if states.get(ack.document_id.id) != "pending":
+                states[ack.document_id.id] = ack.state
+        for document in self:
+            document.my_acknowledgement_state = states.get(document.id, "none")
+
+    def action_acknowledge(self):
+        """Button on the read view: acknowledge this description (the
+        user's own pending acknowledgement of it)."""
+        self.ensure_one()
+        ack = self._neiqin_my_acknowledgement()
+        if not ack:
+            raise UserError(
+                self.env._("%(document)s is not assigned to you.", document=self.display_name)
+            )
+        return ack.action_acknowledge()
+
+    @api.model
+    def _neiqin_link_demo_steps(self):
+        """Demo: link the demo duties to the process steps ``DEMO_BINDINGS``
+        names, those that exist (steps of add-ons not installed are
+        skipped). The steps' owners are left as they are. Returns the
+        documents whose duties were linked."""
+        documents = self.browse()
+        for duty_xmlid, step_xmlids in DEMO_BINDINGS.items():
+            duty = self.env.ref(duty_xmlid, raise_if_not_found=False)
+            if not duty:
+                continue
+            steps = self.env["neiqin.process.step"]
+            for xmlid in step_xmlids:
+                steps |= self.env.ref(xmlid, raise_if_not_found=False) or steps
+            missing = steps - duty.step_ids
+            if missing:
+                # Shipped bindings of the demo documents, approved already:
+                # the engine writes them (the read-only rule is for people).
+                with engine_writes():
+                    duty.write({"step_ids": [Command.link(step.id) for step in missing]})
+                documents |= duty.document_id
+        return documents
+
+    @api.model
+    def _neiqin_bind_demo_steps(self):
+        """Action (managers): link the demo duties to the steps of the
+        add-ons installed since, then make the approved demo documents'
+        positions the owners of their steps."""
+        require_group(
+            self.env,
+            "neiqin_base.group_neiqin_manager",
+            self.env._("Only a manager binds job descriptions to process steps."),
+        )
+        self._neiqin_link_demo_steps()
+        documents = self.browse()
+        for duty_xmlid in DEMO_BINDINGS:
+            duty = self.env.ref(duty_xmlid, raise_if_not_found=False)
+            if duty and duty.document_id.state == "approved":
+                documents |= duty.document_id
+        documents._neiqin_check_step_conflicts()
+        documents._neiqin_bind_steps()
+        return True

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class NeiqinJobDuty(models.Model):
@@ -24,3 +24,21 @@ class NeiqinJobDuty(models.Model):
         string="Process Steps",
         help="The process steps this duty makes the position the owner of.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env["neiqin.job.document"].browse(
+            {vals["document_id"] for vals in vals_list if vals.get("document_id")}
+        )._neiqin_check_draft()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        # An approved version's duties are approved with it (its archive).
+        self.document_id._neiqin_check_draft()
+        if vals.get("document_id"):
+            self.document_id.browse(vals["document_id"])._neiqin_check_draft()
+        return super().write(vals)
+
+    def unlink(self):
+        self.document_id._neiqin_check_draft()
+        return super().unlink()

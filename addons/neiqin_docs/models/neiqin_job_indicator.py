@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class NeiqinJobIndicator(models.Model):
@@ -21,3 +21,21 @@ class NeiqinJobIndicator(models.Model):
     _sql_constraints = [
         ("weight_range", "CHECK (weight >= 0 AND weight <= 100)", "A weight is 0 to 100 %."),
     ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env["neiqin.job.document"].browse(
+            {vals["document_id"] for vals in vals_list if vals.get("document_id")}
+        )._neiqin_check_draft()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        # An approved version's indicators are approved with it.
+        self.document_id._neiqin_check_draft()
+        if vals.get("document_id"):
+            self.document_id.browse(vals["document_id"])._neiqin_check_draft()
+        return super().write(vals)
+
+    def unlink(self):
+        self.document_id._neiqin_check_draft()
+        return super().unlink()

@@ -1,0 +1,1 @@
+from . import neiqin_job_document_compare_wizard
