@@ -1,0 +1,1 @@
+from . import portal_review
