@@ -20,6 +20,8 @@ class NeiqinTrainingMatrix(models.Model):
     _name = "neiqin.training.matrix"
     _description = "Training matrix"
     _auto = False
+    # Dates and authors, as every Neiqin record has them: the employee's.
+    _log_access = True
     _order = "employee_id, course_id"
 
     employee_id = fields.Many2one("hr.employee", readonly=True)
@@ -39,7 +41,8 @@ class NeiqinTrainingMatrix(models.Model):
                 CREATE VIEW %(table)s AS (
                     WITH required AS (
                         SELECT e.id AS employee_id, e.user_id, e.job_id, c.id AS course_id,
-                               e.company_id, c.validity_months
+                               e.company_id, c.validity_months, e.create_uid, e.create_date,
+                               e.write_uid, e.write_date
                           FROM hr_employee e
                           JOIN neiqin_training_course_job_rel r ON r.job_id = e.job_id
                           JOIN neiqin_training_course c
@@ -65,6 +68,7 @@ class NeiqinTrainingMatrix(models.Model):
                     -- ids up to 2**53: employees up to 2**21).
                     SELECT employee_id::bigint * 4294967296 + course_id AS id,
                            employee_id, user_id, job_id, course_id, company_id,
+                           create_uid, create_date, write_uid, write_date,
                            last_passed_date, valid_until,
                            CASE WHEN last_passed_date IS NULL THEN 'missing'
                                 WHEN valid_until IS NULL THEN 'valid'
