@@ -56,7 +56,7 @@ class NeiqinJobReview(models.Model):
         tracking=True,
         index=True,
     )
-    feedback_ids = fields.One2many("neiqin.job.review.feedback", "review_id", string="Feedback")
+    feedback_ids = fields.One2many("neiqin.job.review.feedback", "review_id")
     feedback_count = fields.Integer(compute="_compute_feedback_stats")
     submitted_count = fields.Integer(compute="_compute_feedback_stats")
     outcome = fields.Text(tracking=True, help="What the review concluded.")
@@ -68,7 +68,7 @@ class NeiqinJobReview(models.Model):
     )
     opened_at = fields.Datetime(readonly=True, copy=False)
     closed_at = fields.Datetime(readonly=True, copy=False)
-    closed_by_id = fields.Many2one("res.users", string="Closed By", readonly=True, copy=False)
+    closed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )

@@ -68,9 +68,13 @@ class NeiqinJobReviewFeedback(models.Model):
         return super().write(vals)
 
     def unlink(self):
-        raise UserError(
-            self.env._("The feedback of a job review stays in the archive: it cannot be deleted.")
-        )
+        if self:
+            raise UserError(
+                self.env._(
+                    "The feedback of a job review stays in the archive: it cannot be deleted."
+                )
+            )
+        return super().unlink()
 
     def message_subscribe(self, partner_ids=None, subtype_ids=None):
         # The reminders cron: following costs queries per employee; the

@@ -15,7 +15,6 @@ class NeiqinTrainingAttendance(models.Model):
 
     session_id = fields.Many2one(
         "neiqin.training.session",
-        string="Session",
         required=True,
         ondelete="cascade",
         index=True,

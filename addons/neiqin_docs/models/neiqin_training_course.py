@@ -36,9 +36,7 @@ class NeiqinTrainingCourse(models.Model):
         "duty_id",
         string="Duties Covered",
     )
-    responsible_id = fields.Many2one(
-        "res.users", string="Responsible", default=lambda self: self.env.user, tracking=True
-    )
+    responsible_id = fields.Many2one("res.users", default=lambda self: self.env.user, tracking=True)
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )

@@ -25,9 +25,9 @@ class NeiqinTrainingMatrix(models.Model):
     _order = "employee_id, course_id"
 
     employee_id = fields.Many2one("hr.employee", readonly=True)
-    user_id = fields.Many2one("res.users", string="User", readonly=True)
+    user_id = fields.Many2one("res.users", readonly=True)
     job_id = fields.Many2one("hr.job", string="Job Position", readonly=True)
-    course_id = fields.Many2one("neiqin.training.course", string="Course", readonly=True)
+    course_id = fields.Many2one("neiqin.training.course", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     last_passed_date = fields.Date(string="Last Passed", readonly=True)
     valid_until = fields.Date(readonly=True)

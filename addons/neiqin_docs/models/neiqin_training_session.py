@@ -19,7 +19,6 @@ class NeiqinTrainingSession(models.Model):
 
     course_id = fields.Many2one(
         "neiqin.training.course",
-        string="Course",
         required=True,
         ondelete="restrict",
         index=True,
@@ -35,7 +34,7 @@ class NeiqinTrainingSession(models.Model):
         precompute=True,
     )
     date = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
-    trainer_id = fields.Many2one("res.users", string="Trainer", tracking=True)
+    trainer_id = fields.Many2one("res.users", tracking=True)
     duty_ids = fields.Many2many(
         "neiqin.job.duty",
         "neiqin_training_session_duty_rel",

@@ -75,7 +75,9 @@ class TestJobReviewPortal(HttpCase):
             (self.portal_feedback.workload, self.portal_feedback.change_text),
             ("5", "Split the returns desk."),
         )
-        self.assertIn("submitted", self.url_open(f"/my/job-reviews/{self.portal_feedback.id}").text)
+        page = self.url_open(f"/my/job-reviews/{self.portal_feedback.id}").text
+        self.assertIn('class="alert alert-success"', page)
+        self.assertIn('<fieldset disabled="disabled">', page, "answered: read-only")
 
     def test_another_employee_feedback_is_not_found(self):
         self.authenticate("rv_portal", "rv_portal")
@@ -102,7 +104,8 @@ class TestJobReviewPortal(HttpCase):
         token = self._csrf(f"/my/job-reviews/{self.portal_feedback.id}")
         response = self._post(self.portal_feedback, token, workload="9", clarity="3")
         self.assertEqual(response.status_code, 200)
-        self.assertIn("Rate the workload", response.text)
+        # The message, in the visitor's language (whichever is installed).
+        self.assertIn('class="alert alert-danger"', response.text)
         self.portal_feedback.invalidate_recordset()
         self.assertEqual(self.portal_feedback.state, "pending")
 
