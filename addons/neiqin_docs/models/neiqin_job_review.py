@@ -3,7 +3,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from odoo.addons.neiqin_base.engine.guard import engine_writes, require_group
+from odoo.addons.neiqin_base.engine.guard import engine_writes, engine_writing, require_group
 
 REVIEW_STATES = [("draft", "Draft"), ("open", "Open"), ("closed", "Closed")]
 
@@ -118,6 +118,19 @@ class NeiqinJobReview(models.Model):
                         review.name,
                     )
                 )
+
+    def write(self, vals):
+        if (
+            not engine_writing()
+            and {"job_id", "company_id", "period", "date_from", "date_to"} & set(vals)
+            and any(review.state != "draft" for review in self)
+        ):
+            raise UserError(
+                self.env._(
+                    "The job and period of an opened job review are those its feedback answered."
+                )
+            )
+        return super().write(vals)
 
     def unlink(self):
         if any(review.state != "draft" for review in self):

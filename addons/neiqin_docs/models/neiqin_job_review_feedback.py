@@ -63,8 +63,13 @@ class NeiqinJobReviewFeedback(models.Model):
         return super()._neiqin_owned_fields() | {"state", "submitted_at"}
 
     def write(self, vals):
-        if not engine_writing() and set(ANSWER_FIELDS) & set(vals):
-            self._check_answerable()
+        if not engine_writing():
+            if {"review_id", "employee_id"} & set(vals):
+                raise UserError(
+                    self.env._("A feedback stays the answer of its employee in its job review.")
+                )
+            if set(ANSWER_FIELDS) & set(vals):
+                self._check_answerable()
         return super().write(vals)
 
     def unlink(self):

@@ -153,6 +153,17 @@ class TestJobReview(DocsCase):
                 {"review_id": own.review_id.id, "employee_id": self.employee2.id}
             )
 
+    def test_feedback_stays_its_employee_s_answer_in_its_review(self):
+        review = self._opened()
+        own = self._feedback_of(review, self.employee)
+        with self.assertRaises(UserError):
+            own.with_user(self.clerk).write({"employee_id": self.employee2.id})
+        with self.assertRaises(UserError):
+            own.with_user(self.lead).write({"review_id": self._opened(period="other").id})
+        with self.assertRaises(UserError):
+            review.with_user(self.lead).write({"job_id": self.job2.id})
+        self.assertEqual((own.employee_id, own.review_id), (self.employee, review))
+
     def test_submit_needs_both_scores(self):
         own = self._feedback_of(self._opened(), self.employee).with_user(self.clerk)
         own.workload = "3"
