@@ -228,7 +228,9 @@ class NeiqinJobReview(models.Model):
         campaign before its deadline: one activity per feedback, once. A
         constant number of queries whatever the number of employees."""
         today = fields.Date.context_today(self)
-        Feedback = self.env["neiqin.job.review.feedback"]
+        # sudo: the reminders are every employee's, whichever user the
+        # scheduled action runs as; it reads feedback, chosen by no caller.
+        Feedback = self.env["neiqin.job.review.feedback"].sudo()
         pending = Feedback.search_read(
             [
                 ("state", "=", "pending"),

@@ -84,7 +84,9 @@ class NeiqinTrainingCourse(models.Model):
         training their job requires one activity per course, once: a row
         that already has its open activity gets no second one. A constant
         number of queries whatever the number of employees."""
-        Matrix = self.env["neiqin.training.matrix"]
+        # sudo: the reminders are every employee's, whichever user the
+        # scheduled action runs as; it reads rows, chosen by no caller.
+        Matrix = self.env["neiqin.training.matrix"].sudo()
         # The matrix is an SQL view over attendance and sessions: written
         # data first, and no row from the cache.
         self.env.flush_all()
