@@ -236,3 +236,8 @@ class TestTraining(DocsCase):
         created_20, queries_20 = self._cron_queries()
         self.assertEqual((created_2, created_20), (2, 20))
         self.assertEqual(queries_20, queries_2)
+
+    def test_reminder_reaches_everyone_whoever_runs_it(self):
+        # A scheduled action may run as an ordinary user: still everyone's.
+        self.env["neiqin.training.course"].with_user(self.outsider)._cron_remind_trainings()
+        self.assertEqual(self._training_activities().user_id, self.clerk | self.outsider)
