@@ -22,6 +22,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import TransactionCase, new_test_user
 from odoo.tools import SQL
 
+from odoo.addons.neiqin_base.engine.guard import engine_writes
+
 from .common import as_neiqin_test
 
 ROLES = ("public", "portal", "user", "clerk", "lead", "manager")
@@ -398,6 +400,51 @@ ENGINE_OWNED["neiqin.job.acknowledgement"] = {
     "state": "acknowledged",
     "assigned_at": "2020-01-01 00:00:00",
     "acknowledged_at": "2020-01-01 00:00:00",
+}
+# neiqin_docs, training and job reviews: leads keep courses, sessions and
+# campaigns (closing a session or a campaign is a lead's action); every
+# employee reads them, and only their own attendance, training-matrix rows
+# and review feedback. Feedback is answered by its employee (or typed by a
+# lead from paper) and never deleted; the matrix is an SQL view.
+MATRIX["neiqin.training.course"] = {**CONFIG, "clerk": "r", "lead": "rwc", "manager": "rwcu"}
+MATRIX["neiqin.training.session"] = {**CONFIG, "clerk": "r", "lead": "rwc", "manager": "rwcu"}
+MATRIX["neiqin.training.attendance"] = {**CONFIG, "clerk": "r", "lead": "rwcu", "manager": "rwcu"}
+MATRIX["neiqin.training.matrix"] = {**CONFIG, "clerk": "r", "lead": "r", "manager": "r"}
+MATRIX["neiqin.job.review"] = {**CONFIG, "clerk": "r", "lead": "rwc", "manager": "rwcu"}
+MATRIX["neiqin.job.review.feedback"] = {
+    **NONE,
+    "user": "rw",
+    "clerk": "rw",
+    "lead": "rwc",
+    "manager": "rwc",
+}
+REACH["neiqin.training.course"] = ("company", "company")
+REACH["neiqin.training.session"] = ("company", "company")
+REACH["neiqin.training.attendance"] = ("own other", "own")
+REACH["neiqin.training.matrix"] = ("own other", "own")
+REACH["neiqin.job.review"] = ("company", "company")
+REACH["neiqin.job.review.feedback"] = ("own other", "own")
+WRITES["neiqin.training.course"] = {"validity_months": 6}
+WRITES["neiqin.training.session"] = {"date": "2001-01-01"}
+WRITES["neiqin.training.attendance"] = {"note": "Edited by hand"}
+WRITES["neiqin.training.matrix"] = {"status": "valid"}
+WRITES["neiqin.job.review"] = {"period": "Edited by hand"}
+WRITES["neiqin.job.review.feedback"] = {"keep_text": "Edited by hand"}
+# Feedback stays in the archive: its own guard refuses every deletion.
+REFUSALS["neiqin.job.review.feedback"] = (AccessError, UserError)
+ENGINE_OWNED["neiqin.training.session"] = {"state": "done", "done_at": "2020-01-01 00:00:00"}
+ENGINE_OWNED["neiqin.job.review"] = {
+    "state": "closed",
+    "new_document_id": lambda t: t.env["neiqin.job.document"]
+    .create({"job_id": t.env["hr.job"].create({"name": f"Matrix job {t._next()}"}).id})
+    .id,
+    "opened_at": "2020-01-01 00:00:00",
+    "closed_at": "2020-01-01 00:00:00",
+    "closed_by_id": lambda t: t.stranger.id,
+}
+ENGINE_OWNED["neiqin.job.review.feedback"] = {
+    "state": "submitted",
+    "submitted_at": "2020-01-01 00:00:00",
 }
 OPERATIONS = {"r": "read", "w": "write", "c": "create", "u": "unlink"}
 OWNED_RELATIONS = ("own", "reported", "created")
@@ -917,6 +964,100 @@ class TestAccessMatrix(TransactionCase):
 
     def _vals_neiqin_satisfaction_report(self, user, company):
         return {"rating": 5, "company_id": company.id}
+
+    # neiqin_docs, training and job reviews: an employee (of their own job)
+    # per user and company.
+    def _employee(self, user, company):
+        key = ("hr.employee", user.id, company.id)
+        if key not in self.records:
+            employee = self.env["hr.employee"].search(
+                [("user_id", "=", user.id), ("company_id", "=", company.id)], limit=1
+            )
+            if not employee or not user:
+                job = self.env["hr.job"].create(
+                    {"name": f"Matrix job {self._next()}", "company_id": company.id}
+                )
+                employee = self.env["hr.employee"].create(
+                    {
+                        "name": f"Matrix employee {self._next()}",
+                        "user_id": user.id,
+                        "company_id": company.id,
+                        "job_id": job.id,
+                    }
+                )
+            self.records[key] = employee
+        return self.records[key]
+
+    def _make_neiqin_training_course(self, owner, team, company):
+        return self.env["neiqin.training.course"].create(
+            self._vals_neiqin_training_course(owner, company)
+        )
+
+    def _vals_neiqin_training_course(self, user, company):
+        return {"name": f"Matrix course {self._next()}", "company_id": company.id}
+
+    def _make_neiqin_training_session(self, owner, team, company):
+        return self.env["neiqin.training.session"].create(
+            self._vals_neiqin_training_session(owner, company)
+        )
+
+    def _vals_neiqin_training_session(self, user, company):
+        course = self._make_neiqin_training_course(user, None, company)
+        return {"course_id": course.id, "date": "2030-01-01"}
+
+    def _make_neiqin_training_attendance(self, owner, team, company):
+        return self.env["neiqin.training.attendance"].create(
+            self._vals_neiqin_training_attendance(owner or self.users["user"].browse(), company)
+        )
+
+    def _vals_neiqin_training_attendance(self, user, company):
+        session = self._make_neiqin_training_session(user, None, company)
+        return {"session_id": session.id, "employee_id": self._employee(user, company).id}
+
+    def _make_neiqin_training_matrix(self, owner, team, company):
+        employee = self._employee(owner, company)
+        course = self.env["neiqin.training.course"].create(
+            {
+                "name": f"Matrix course {self._next()}",
+                "company_id": company.id,
+                "job_ids": [Command.set(employee.job_id.ids)],
+            }
+        )
+        self.env.flush_all()
+        return self.env["neiqin.training.matrix"].search(
+            [("employee_id", "=", employee.id), ("course_id", "=", course.id)]
+        )
+
+    def _vals_neiqin_training_matrix(self, user, company):
+        return {"employee_id": self._employee(user, company).id, "status": "valid"}
+
+    def _make_neiqin_job_review(self, owner, team, company):
+        return self.env["neiqin.job.review"].create(self._vals_neiqin_job_review(owner, company))
+
+    def _vals_neiqin_job_review(self, user, company):
+        job = self.env["hr.job"].create(
+            {"name": f"Matrix job {self._next()}", "company_id": company.id}
+        )
+        return {
+            "job_id": job.id,
+            "period": "2030 Q1",
+            "date_from": "2030-01-01",
+            "date_to": "2030-03-31",
+            "deadline": "2030-03-31",
+            "company_id": company.id,
+        }
+
+    def _make_neiqin_job_review_feedback(self, owner, team, company):
+        return self.env["neiqin.job.review.feedback"].create(
+            self._vals_neiqin_job_review_feedback(owner or self.users["user"].browse(), company)
+        )
+
+    def _vals_neiqin_job_review_feedback(self, user, company):
+        # An open campaign: its feedback is answered.
+        review = self._make_neiqin_job_review(user, None, company)
+        with engine_writes():
+            review.write({"state": "open"})
+        return {"review_id": review.id, "employee_id": self._employee(user, company).id}
 
     # ------------------------------------------------------------------ tables
     def test_every_neiqin_model_has_a_row(self):

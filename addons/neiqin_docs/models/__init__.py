@@ -4,3 +4,9 @@ from . import neiqin_job_indicator
 from . import neiqin_job_acknowledgement
 from . import hr_job
 from . import hr_employee
+from . import neiqin_training_course
+from . import neiqin_training_session
+from . import neiqin_training_attendance
+from . import neiqin_training_matrix
+from . import neiqin_job_review
+from . import neiqin_job_review_feedback
