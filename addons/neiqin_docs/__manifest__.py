@@ -15,8 +15,16 @@
         "views/neiqin_job_document_views.xml",
         "views/neiqin_job_acknowledgement_views.xml",
         "views/hr_job_views.xml",
+        "data/neiqin_process_data.xml",
+        "data/neiqin_archive_category_data.xml",
+        "views/neiqin_meeting_views.xml",
+        "views/neiqin_meeting_action_views.xml",
+        "views/neiqin_archive_document_views.xml",
         "views/menus.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/meeting_demo.xml",
+        "demo/archive_demo.xml",
+    ],
     "installable": True,
 }

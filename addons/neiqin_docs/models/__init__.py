@@ -4,3 +4,9 @@ from . import neiqin_job_indicator
 from . import neiqin_job_acknowledgement
 from . import hr_job
 from . import hr_employee
+from . import neiqin_meeting
+from . import neiqin_meeting_action
+from . import mail_activity
+from . import neiqin_archive_category
+from . import neiqin_archive_tag
+from . import neiqin_archive_document

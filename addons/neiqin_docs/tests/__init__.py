@@ -1,1 +1,3 @@
 from . import test_docs_base
+from . import test_meeting
+from . import test_archive
