@@ -21,7 +21,7 @@ class NeiqinArchiveDocument(models.Model):
 
     name = fields.Char(string="Title", required=True, tracking=True, index="trigram")
     category_id = fields.Many2one(
-        "neiqin.archive.category", string="Category", required=True, tracking=True, index=True
+        "neiqin.archive.category", required=True, tracking=True, index=True
     )
     tag_ids = fields.Many2many("neiqin.archive.tag", string="Tags")
     kind = fields.Selection(
@@ -43,7 +43,6 @@ class NeiqinArchiveDocument(models.Model):
     )
     owner_id = fields.Many2one(
         "res.users",
-        string="Owner",
         default=lambda self: self.env.user,
         tracking=True,
         domain="[('share', '=', False)]",

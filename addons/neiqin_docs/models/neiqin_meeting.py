@@ -20,7 +20,6 @@ class NeiqinMeeting(models.Model):
     date = fields.Datetime(required=True, default=fields.Datetime.now, tracking=True)
     organizer_id = fields.Many2one(
         "res.users",
-        string="Organizer",
         required=True,
         default=lambda self: self.env.user,
         tracking=True,

@@ -27,7 +27,6 @@ class NeiqinMeetingAction(models.Model):
     name = fields.Char(string="What to Do", required=True, tracking=True)
     owner_id = fields.Many2one(
         "res.users",
-        string="Owner",
         required=True,
         index=True,
         tracking=True,
@@ -42,7 +41,7 @@ class NeiqinMeetingAction(models.Model):
         copy=False,
     )
     done_at = fields.Datetime(string="Done On", readonly=True, copy=False)
-    done_by_id = fields.Many2one("res.users", string="Done By", readonly=True, copy=False)
+    done_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     activity_id = fields.Many2one(
         "mail.activity",
         string="Follow-up Activity",

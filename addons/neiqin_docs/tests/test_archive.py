@@ -36,7 +36,9 @@ class TestArchive(DocsCase):
 
     def test_full_text_search_matches_title_and_content(self):
         by_title = self._archive_document(name="Double 11 review")
-        by_content = self._archive_document(name="Weekly report", content="<p>Double 11 sales rose.</p>")
+        by_content = self._archive_document(
+            name="Weekly report", content="<p>Double 11 sales rose.</p>"
+        )
         other = self._archive_document(name="Returns procedure", content="<p>Refunds.</p>")
         found = self.Archive.with_user(self.outsider).search(
             [("search_text", "ilike", "double 11")]
