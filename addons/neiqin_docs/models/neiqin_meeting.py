@@ -111,6 +111,11 @@ class NeiqinMeeting(models.Model):
                 ),
             )
 
+    def write(self, vals):
+        if "organizer_id" in vals:
+            self._check_organizer(self.env._("hand the meeting over"))
+        return super().write(vals)
+
     # ------------------------------------------------------------------ actions
     def action_publish_minutes(self):
         """Publish the minutes: every open action item becomes an activity

@@ -131,13 +131,19 @@ class NeiqinMeetingAction(models.Model):
         return actions
 
     def write(self, vals):
+        if {"owner_id", "deadline"} & set(vals):
+            # An attendee cannot hand an item over to themselves (and then
+            # close it), nor move its deadline.
+            self._neiqin_check_organizer(self.env._("change the owner or the deadline"))
         if "meeting_id" in vals and self.filtered(lambda a: a.meeting_id.id != vals["meeting_id"]):
             raise ValidationError(self.env._("An action item cannot move to another meeting."))
         result = super().write(vals)
         followed = self.filtered(lambda a: a.state == "open" and a.activity_id)
         if followed and {"deadline", "owner_id", "name"} & set(vals):
             followed._neiqin_update_activities()
-            if "deadline" in vals:
+            if "owner_id" in vals:
+                followed._neiqin_hand_over()
+            elif "deadline" in vals:
                 followed._neiqin_sync_deadline()
         return result
 
@@ -190,6 +196,13 @@ class NeiqinMeetingAction(models.Model):
         )
         actions.invalidate_recordset(["activity_id"])
 
+    def _neiqin_hand_over(self):
+        """A passage keeps the owner it started with (the step log is the
+        audit trail): a new owner ends it and starts a new one, theirs."""
+        for step, actions in self.filtered("neiqin_step_id").grouped("neiqin_step_id").items():
+            actions._neiqin_cancel_process()
+            actions._neiqin_enter_step(step)
+
     def _neiqin_update_activities(self):
         for action in self:
             # The activity follows the item the caller just changed.
@@ -200,6 +213,12 @@ class NeiqinMeetingAction(models.Model):
                     "date_deadline": action.deadline,
                 }
             )
+
+    def _neiqin_check_organizer(self, what):
+        """The meeting's organizer or a lead decides who does what by when."""
+        if self.env.su or self.env.user.has_group("neiqin_base.group_neiqin_lead"):
+            return
+        self.meeting_id._check_organizer(what)
 
     def _neiqin_check_may_close(self):
         """The owner, the organizer or a lead closes an item."""

@@ -150,6 +150,24 @@ class TestMeeting(DocsCase):
         item.with_user(self.clerk).action_done()  # the organizer
         self.assertEqual(item.state, "done")
 
+    def test_only_the_organizer_or_a_lead_changes_who_does_what_by_when(self):
+        meeting = self._meeting(owner=self.lead)
+        meeting.action_publish_minutes()
+        item = meeting.action_ids.with_user(self.clerk2)
+        with self.assertRaises(AccessError):
+            item.write({"owner_id": self.clerk2.id})
+        with self.assertRaises(AccessError):
+            item.write({"deadline": self.today + timedelta(days=30)})
+        with self.assertRaises(AccessError):
+            meeting.with_user(self.clerk2).write({"organizer_id": self.clerk2.id})
+        item.with_user(self.clerk).write({"owner_id": self.clerk2.id})
+        self.assertEqual(item.activity_id.user_id, self.clerk2)
+        # The lead's passage ends; the new owner's starts, due on the same day.
+        log = item._neiqin_open_logs()
+        self.assertEqual(log.owner_user_id, self.clerk2)
+        self.assertEqual(item.neiqin_step_owner_id, self.clerk2)
+        self.assertEqual(log.deadline_at.date(), item.deadline + timedelta(days=1))
+
     def test_the_state_of_an_item_is_the_engines(self):
         meeting = self._meeting()
         with self.assertRaises(AccessError):
@@ -171,7 +189,7 @@ class TestMeeting(DocsCase):
         meeting.action_publish_minutes()
         item = meeting.action_ids
         new = self.today + timedelta(days=10)
-        item.with_user(self.clerk2).deadline = new
+        item.with_user(self.clerk).deadline = new
         self.assertEqual(item.activity_id.date_deadline, new)
         self.assertEqual(item._neiqin_open_logs().deadline_at.date(), new + timedelta(days=1))
 
