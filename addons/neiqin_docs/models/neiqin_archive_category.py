@@ -19,11 +19,11 @@ class NeiqinArchiveCategory(models.Model):
     _description = "Archive category"
     _parent_name = "parent_id"
     _parent_store = True
-    _rec_name = "complete_name"
-    _order = "complete_name"
+    _order = "name"
 
     name = fields.Char(required=True, translate=True)
-    complete_name = fields.Char(compute="_compute_complete_name", recursive=True, store=True)
+    # Computed in the reader's language (the shipped names are translated).
+    complete_name = fields.Char(compute="_compute_complete_name", recursive=True)
     parent_id = fields.Many2one("neiqin.archive.category", index=True, ondelete="restrict")
     parent_path = fields.Char(index=True)
     child_ids = fields.One2many("neiqin.archive.category", "parent_id", string="Subcategories")
@@ -38,12 +38,19 @@ class NeiqinArchiveCategory(models.Model):
     document_count = fields.Integer(compute="_compute_document_count")
 
     @api.depends("name", "parent_id.complete_name")
+    @api.depends_context("lang")
     def _compute_complete_name(self):
         for category in self:
             if category.parent_id:
                 category.complete_name = f"{category.parent_id.complete_name} / {category.name}"
             else:
                 category.complete_name = category.name
+
+    @api.depends("complete_name")
+    @api.depends_context("lang")
+    def _compute_display_name(self):
+        for category in self:
+            category.display_name = category.complete_name
 
     def _compute_document_count(self):
         counts = dict(
