@@ -446,6 +446,59 @@ ENGINE_OWNED["neiqin.job.review.feedback"] = {
     "state": "submitted",
     "submitted_at": "2020-01-01 00:00:00",
 }
+# neiqin_docs, meetings: every employee organises meetings and follows the
+# action items of those they organise or attend (leads: all of their
+# company); managers delete them. The archive: employees read it, clerks
+# file in it, leads keep its categories, managers delete.
+MATRIX["neiqin.meeting"] = {**NONE, "user": "rwc", "clerk": "rwc", "lead": "rwc", "manager": "rwcu"}
+MATRIX["neiqin.meeting.action"] = {
+    **NONE,
+    "user": "rwc",
+    "clerk": "rwc",
+    "lead": "rwc",
+    "manager": "rwcu",
+}
+MATRIX["neiqin.archive.document"] = {
+    **NONE,
+    "user": "r",
+    "clerk": "rwc",
+    "lead": "rwc",
+    "manager": "rwcu",
+}
+MATRIX["neiqin.archive.category"] = {**CONFIG, "clerk": "r", "lead": "rwc", "manager": "rwcu"}
+MATRIX["neiqin.archive.tag"] = {**CONFIG, "clerk": "rwc", "lead": "rwc", "manager": "rwcu"}
+REACH["neiqin.meeting"] = ("own other", "own")
+REACH["neiqin.meeting.action"] = ("own other", "own")
+REACH["neiqin.archive.document"] = ("company", "company")
+WRITES["neiqin.meeting"] = {"agenda": "Edited by hand"}
+WRITES["neiqin.meeting.action"] = {"name": "Edited by hand"}
+WRITES["neiqin.archive.document"] = {"name": "Edited by hand"}
+ENGINE_OWNED["neiqin.meeting"] = {
+    "state": "closed",
+    "held_at": "2020-01-01 00:00:00",
+    "closed_at": "2020-01-01 00:00:00",
+}
+ENGINE_OWNED["neiqin.meeting.action"] = {
+    "state": "done",
+    "done_at": "2020-01-01 00:00:00",
+    "done_by_id": lambda t: t.stranger.id,
+    "activity_id": lambda t: t.env["mail.activity"]
+    .create(
+        {
+            "res_model_id": t.env["ir.model"]._get_id("res.partner"),
+            "res_id": t.partner.id,
+            "user_id": t.stranger.id,
+        }
+    )
+    .id,
+    "neiqin_process_id": lambda t: t.env.ref("neiqin_docs.process_meeting_action").id,
+    "neiqin_step_id": lambda t: t.env.ref("neiqin_docs.step_meeting_action_follow_up").id,
+    "neiqin_step_state": "done",
+    "neiqin_step_deadline_at": "2020-01-01 00:00:00",
+    "neiqin_step_owner_id": lambda t: t.stranger.id,
+    "neiqin_step_team_id": lambda t: t.foreign_team.id,
+}
+
 OPERATIONS = {"r": "read", "w": "write", "c": "create", "u": "unlink"}
 OWNED_RELATIONS = ("own", "reported", "created")
 
@@ -1058,6 +1111,51 @@ class TestAccessMatrix(TransactionCase):
         with engine_writes():
             review.write({"state": "open"})
         return {"review_id": review.id, "employee_id": self._employee(user, company).id}
+
+    # neiqin_docs
+    def _make_neiqin_meeting(self, owner, team, company):
+        return self.env["neiqin.meeting"].create(
+            {
+                "name": f"Meeting {self._next()}",
+                "organizer_id": (owner or self.stranger).id,
+                "company_id": company.id,
+            }
+        )
+
+    def _vals_neiqin_meeting(self, user, company):
+        return {"name": "Own meeting", "organizer_id": user.id, "company_id": company.id}
+
+    def _make_neiqin_meeting_action(self, owner, team, company):
+        meeting = self._make_neiqin_meeting(self.stranger, team, company)
+        return self.env["neiqin.meeting.action"].create(
+            {
+                "meeting_id": meeting.id,
+                "name": f"Action {self._next()}",
+                "owner_id": (owner or self.stranger).id,
+                "deadline": date.today() + timedelta(days=3),
+            }
+        )
+
+    def _vals_neiqin_meeting_action(self, user, company):
+        meeting = self._make_neiqin_meeting(user, None, company)
+        return {
+            "meeting_id": meeting.id,
+            "name": "Own action",
+            "owner_id": user.id,
+            "deadline": date.today() + timedelta(days=3),
+        }
+
+    def _make_neiqin_archive_document(self, owner, team, company):
+        return self.env["neiqin.archive.document"].create(
+            self._vals_neiqin_archive_document(owner, company)
+        )
+
+    def _vals_neiqin_archive_document(self, user, company):
+        return {
+            "name": f"Archive {self._next()}",
+            "category_id": self.env.ref("neiqin_docs.archive_category_procedure").id,
+            "company_id": company.id,
+        }
 
     # ------------------------------------------------------------------ tables
     def test_every_neiqin_model_has_a_row(self):

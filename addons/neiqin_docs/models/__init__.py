@@ -10,3 +10,9 @@ from . import neiqin_training_attendance
 from . import neiqin_training_matrix
 from . import neiqin_job_review
 from . import neiqin_job_review_feedback
+from . import neiqin_meeting
+from . import neiqin_meeting_action
+from . import mail_activity
+from . import neiqin_archive_category
+from . import neiqin_archive_tag
+from . import neiqin_archive_document

@@ -5,3 +5,5 @@ from . import test_job_portal
 from . import test_training
 from . import test_job_review
 from . import test_job_review_portal
+from . import test_meeting
+from . import test_archive
