@@ -1038,6 +1038,11 @@ class TestAccessMatrix(TransactionCase):
                         "job_id": job.id,
                     }
                 )
+            if not employee.job_id:
+                # Made by another maker without a job: the matrix needs one.
+                employee.job_id = self.env["hr.job"].create(
+                    {"name": f"Matrix job {self._next()}", "company_id": company.id}
+                )
             self.records[key] = employee
         return self.records[key]
 

@@ -3,6 +3,8 @@ from odoo.tools import SQL
 
 from odoo.addons.neiqin_base.engine.rule_sql import dq_reads
 
+from .product_template_standards import flush_for_scores
+
 LISTING_READS = {"channel_title", "platform_id", "product_tmpl_id"}
 LISTING_SCORE_FIELDS = ["completeness", "completeness_missing"]
 # A listing's score: its product's for 80 points, its title for 20.
@@ -128,7 +130,7 @@ class NeiqinProductListing(models.Model):
                     return
                 wheres.append(SQL("%s = ANY(%s)", SQL.identifier("l", column), values))
         where = SQL(" AND ").join(wheres) if wheres else SQL("TRUE")
-        self.env.flush_all()
+        flush_for_scores(self.env)
         self.env.cr.execute(
             SQL(
                 """UPDATE neiqin_product_listing p

@@ -72,6 +72,19 @@ def scoring_is_deferred():
     return _SCORING_DEFERRED.get()
 
 
+def flush_for_scores(env):
+    """Flush what the scores read, all but the variants' pending fields the
+    scores do not read. Odoo's own flows create a variant and archive
+    another of the same combination before either is written: flushing
+    every field of the variants in between would break the unique index of
+    the active combinations (``product_product_combination_unique``)."""
+    env["product.product"].flush_model(list(VARIANT_READS))
+    env._recompute_all()
+    dirty = {field.model_name for field in env.cache.get_dirty_fields()}
+    for model_name in sorted(dirty - {"product.product"}):
+        env[model_name].flush_model()
+
+
 def valid_gtin(code):
     """Whether ``code`` is an EAN-8, UPC-A, EAN-13 or GTIN-14 with a right
     check digit, as written (python-stdnum; no spaces or dashes)."""
@@ -374,7 +387,7 @@ class ProductTemplate(models.Model):
             ids = list(ids)
             if not ids:
                 return
-        self.env.flush_all()
+        flush_for_scores(self.env)
         # One statement: the scores computed once, the rows that changed
         # updated, the products not scored yet inserted (a product's wide
         # row is not written: the scores have their own narrow table).

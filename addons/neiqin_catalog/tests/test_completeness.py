@@ -75,8 +75,24 @@ class TestCompleteness(CatalogCase):
     def test_cost_written_on_the_variant_scores_the_product(self):
         product = self._product()
         product.product_variant_id.with_user(self.clerk).standard_price = 500.0
+        # Scored before the commit (the test commits nothing: run it).
+        self.env.cr.precommit.run()
         self.assertEqual(product.neiqin_completeness, 85)
         self.assertIn("sale price above cost", product.neiqin_completeness_missing)
+
+    def test_variants_are_scored_before_the_commit_not_in_odoos_flows(self):
+        """Odoo makes a variant, then archives another of the same
+        combination before either is written: scoring in between must not
+        flush them (the unique index of active combinations)."""
+        product = self._product()
+        first = product.product_variant_id
+        second = self.env["product.product"].create({"product_tmpl_id": product.id})
+        first.active = False
+        self.assertEqual(product.neiqin_completeness, 100, "not scored yet")
+        second.barcode = "12345"
+        self.env.cr.precommit.run()
+        self.assertLess(product.neiqin_completeness, 100)
+        self.assertIn("valid barcode", product.neiqin_completeness_missing)
 
     def test_settings_and_words_rescore_through_the_cron(self):
         product = self._product(description_sale="Twenty-one characters")

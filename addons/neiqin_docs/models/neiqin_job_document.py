@@ -232,7 +232,55 @@ class NeiqinJobDocument(models.Model):
             )
         self._neiqin_bind_steps()
         self.env["neiqin.job.acknowledgement"]._neiqin_assign_documents(self)
+        self.env["neiqin.archive.document"]._neiqin_file(
+            self, "neiqin_docs.archive_category_job_description"
+        )
         return True
+
+    def _neiqin_archive_values(self):
+        """What the operations archive keeps of an approved version: its
+        goal, duties (with the steps they own), workflow, responsibility
+        ownership and indicators, as they were approved."""
+        result = {}
+        for document in self:
+            duties = Markup("").join(
+                Markup("<li><b>%s</b>%s%s</li>")
+                % (
+                    duty.name,
+                    Markup(": %s") % duty.description if duty.description else "",
+                    Markup(" (%s)") % ", ".join(duty.step_ids.mapped("name"))
+                    if duty.step_ids
+                    else "",
+                )
+                for duty in document.duty_ids
+            )
+            indicators = Markup("").join(
+                Markup("<li>%s: %s (%s %%)</li>")
+                % (indicator.name, indicator.target, indicator.weight)
+                for indicator in document.indicator_ids
+            )
+            content = Markup(
+                "<h3>%s</h3><p>%s</p><h3>%s</h3><ul>%s</ul><h3>%s</h3>%s"
+                "<h3>%s</h3>%s<h3>%s</h3><ul>%s</ul>"
+            ) % (
+                self.env._("Position Goal"),
+                document.goal or "",
+                self.env._("Main Duties"),
+                duties,
+                self.env._("Workflow"),
+                document.workflow or "",
+                self.env._("Responsibility Ownership"),
+                document.responsibility or "",
+                self.env._("Assessment Indicators"),
+                indicators,
+            )
+            result[document.id] = {
+                "name": document.display_name,
+                "content": content,
+                "kind": "job_description",
+                "company_id": document.company_id.id,
+            }
+        return result
 
     # ------------------------------------------------------------------ owner agreement
 

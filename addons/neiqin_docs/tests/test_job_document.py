@@ -74,6 +74,26 @@ class TestJobDocument(DocsCase):
         self.assertEqual((new.state, new.version), ("approved", 2))
         self.assertEqual(self.job.neiqin_document_id, new)
 
+    def test_approval_files_the_version_in_the_archive(self):
+        self._approve()
+        filed = self.env["neiqin.archive.document"].search(
+            [("res_model", "=", "neiqin.job.document"), ("res_id", "=", self.document.id)]
+        )
+        self.assertEqual(len(filed), 1)
+        self.assertEqual(filed.kind, "job_description")
+        self.assertEqual(
+            filed.category_id, self.env.ref("neiqin_docs.archive_category_job_description")
+        )
+        self.assertIn("Review every paid order before it ships.", filed.content)
+        self.assertIn("Orders reviewed on time", filed.content)
+        # An employee finds it by a word of its content.
+        found = (
+            self.env["neiqin.archive.document"]
+            .with_user(self.outsider)
+            .search([("content", "ilike", "paid order")])
+        )
+        self.assertIn(filed, found)
+
     def test_only_a_manager_approves(self):
         for user in (self.lead, self.clerk):
             with self.assertRaises(AccessError):
