@@ -1,4 +1,5 @@
 from . import neiqin_job_document
+from . import neiqin_job_document_line
 from . import neiqin_job_duty
 from . import neiqin_job_indicator
 from . import neiqin_job_acknowledgement
