@@ -591,6 +591,16 @@ class NeiqinJobDocument(models.Model):
             )
         return ack.action_acknowledge()
 
+    def _register_hook(self):
+        """Demo databases: the add-ons installed after this one (orders,
+        after-sales, catalog) ship steps the demo duties name; link them
+        once the registry is loaded (nothing is written once linked, and
+        nothing at all without the demo)."""
+        super()._register_hook()
+        if self.env.ref(next(iter(DEMO_BINDINGS)), raise_if_not_found=False):
+            # sudo: the shipped demo records named in DEMO_BINDINGS, no caller.
+            self.sudo()._neiqin_link_demo_steps()
+
     @api.model
     def _neiqin_link_demo_steps(self):
         """Demo: link the demo duties to the process steps ``DEMO_BINDINGS``
