@@ -6,6 +6,8 @@ from odoo.tools import SQL
 
 from odoo.addons.neiqin_base.engine.guard import engine_writes
 
+from ..engine.reminders import create_reminders, is_quiet
+
 ACK_STATES = [
     ("pending", "To Acknowledge"),
     ("acknowledged", "Acknowledged"),
@@ -184,18 +186,9 @@ class NeiqinJobAcknowledgement(models.Model):
         if not acks:
             return 0
         model_id = self.env["ir.model"]._get_id(self._name)
-        # Quietly and without subscribing each employee (a query per
-        # employee): the activity is the reminder, in their activities menu.
-        # sudo: the engine reminds on behalf of the employees.
-        Activity = (
-            self.env["mail.activity"]
-            .sudo()
-            .with_context(mail_activity_quick_update=True, neiqin_no_subscribe=True)
-        )
-        # Each activity reads the name of its acknowledgement alone: read
-        # them all first, and the activities find them cached.
-        Activity.env[self._name].browse(acks.ids).mapped("display_name")
-        Activity.create(
+        return create_reminders(
+            self.env,
+            self._name,
             [
                 {
                     "res_model_id": model_id,
@@ -208,11 +201,10 @@ class NeiqinJobAcknowledgement(models.Model):
                     "date_deadline": fields.Date.context_today(self),
                 }
                 for ack in acks
-            ]
+            ],
         )
-        return len(acks)
 
     def message_subscribe(self, partner_ids=None, subtype_ids=None):
-        if self.env.context.get("neiqin_no_subscribe"):
+        if is_quiet(self.env):
             return True
         return super().message_subscribe(partner_ids=partner_ids, subtype_ids=subtype_ids)

@@ -5,6 +5,8 @@ from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.neiqin_base.engine.guard import engine_writes, engine_writing, require_group
 
+from ..engine.reminders import create_reminders
+
 REVIEW_STATES = [("draft", "Draft"), ("open", "Open"), ("closed", "Closed")]
 
 
@@ -272,13 +274,4 @@ class NeiqinJobReview(models.Model):
             for row in pending
             if row["id"] not in reminded
         ]
-        # sudo: on behalf of the employees, on their own feedback; quietly,
-        # the activity is the reminder.
-        Activity = Activity.with_context(mail_activity_quick_update=True, neiqin_review_quiet=True)
-        # Each activity reads the name of its document alone: read them all
-        # first, and the activities find them cached.
-        Activity.env[Feedback._name].browse([vals["res_id"] for vals in vals_list]).mapped(
-            "display_name"
-        )
-        Activity.create(vals_list)
-        return len(vals_list)
+        return create_reminders(self.env, Feedback._name, vals_list)

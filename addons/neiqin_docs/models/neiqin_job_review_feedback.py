@@ -3,6 +3,8 @@ from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.neiqin_base.engine.guard import engine_writes, engine_writing
 
+from ..engine.reminders import is_quiet
+
 SCORES = [("1", "1"), ("2", "2"), ("3", "3"), ("4", "4"), ("5", "5")]
 FEEDBACK_STATES = [("pending", "To Answer"), ("submitted", "Submitted")]
 ANSWER_FIELDS = ("workload", "clarity", "keep_text", "change_text")
@@ -84,7 +86,7 @@ class NeiqinJobReviewFeedback(models.Model):
     def message_subscribe(self, partner_ids=None, subtype_ids=None):
         # The reminders cron: following costs queries per employee; the
         # activity is the reminder (see neiqin.training.course).
-        if self.env.context.get("neiqin_review_quiet"):
+        if is_quiet(self.env):
             return True
         return super().message_subscribe(partner_ids=partner_ids, subtype_ids=subtype_ids)
 

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from ..engine.reminders import create_reminders, is_quiet
+
 
 class NeiqinTrainingCourse(models.Model):
     """A training course (定期培训) of the back office: its topic, the job
@@ -65,7 +67,7 @@ class NeiqinTrainingCourse(models.Model):
         # The reminders cron gives many employees an activity on a course at
         # once: following the course would cost queries per employee and
         # tell them of every change of it; the activity is the reminder.
-        if self.env.context.get("neiqin_training_quiet"):
+        if is_quiet(self.env):
             return True
         return super().message_subscribe(partner_ids=partner_ids, subtype_ids=subtype_ids)
 
@@ -140,13 +142,4 @@ class NeiqinTrainingCourse(models.Model):
                     "date_deadline": max(row["valid_until"] or today, today),
                 }
             )
-        # sudo: the cron creates the activities on behalf of the employees,
-        # on the courses their job requires; quietly, the activity is the
-        # reminder (no "assigned to you" mail per row).
-        Activity = Activity.with_context(
-            mail_activity_quick_update=True, neiqin_training_quiet=True
-        )
-        # Each activity reads the name of its course alone: read them first.
-        Activity.env[self._name].browse(course_ids).mapped("display_name")
-        Activity.create(vals_list)
-        return len(vals_list)
+        return create_reminders(self.env, self._name, vals_list)
