@@ -85,11 +85,24 @@ class NeiqinHelpdeskTicketController(HelpdeskTicketController):
         companies: helpdesk_mgmt finds the team by the id the form sends,
         with sudo, whatever its company."""
         vals = super()._prepare_submit_ticket_vals(**kw)
-        team = request.env["helpdesk.ticket.team"].sudo().browse(vals.get("team_id") or [])
-        if team.company_id and team.company_id not in request.env.user.company_ids:
+        if vals.get("team_id") and vals["team_id"] not in self._neiqin_portal_team_ids():
             vals["team_id"] = False
-            vals["stage_id"] = team.browse()._get_applicable_stages()[:1].id
+            vals["stage_id"] = request.env["helpdesk.ticket.team"]._get_applicable_stages()[:1].id
         return vals
+
+    @staticmethod
+    def _neiqin_portal_team_ids():
+        """The teams a portal ticket may go to: shown in the portal, of the
+        visitor's companies or of none. sudo: the portal has no right on
+        teams; the search is by the visitor's own companies, never by an id
+        the form sent, and only ids are read."""
+        companies = request.env.user.company_ids.ids
+        return set(
+            request.env["helpdesk.ticket.team"]
+            .sudo()
+            .search([("show_in_portal", "=", True), ("company_id", "in", [False, *companies])])
+            .ids
+        )
 
 
 class NeiqinPortalRma(PortalRma):

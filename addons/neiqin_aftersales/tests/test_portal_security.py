@@ -94,6 +94,23 @@ class TestPortalSecurity(PortalData, HttpCase):
         self.assertFalse(ticket.team_id)
         self.assertNotEqual(ticket.company_id, other_company)
 
+    def test_a_new_ticket_keeps_a_team_of_the_visitors_company(self):
+        self.env.company.helpdesk_mgmt_portal_select_team = True
+        own_team = self.env["helpdesk.ticket.team"].create(
+            {"name": "Own desk", "company_id": self.env.company.id, "show_in_portal": True}
+        )
+        self.url_open(
+            "/submitted/ticket",
+            data={
+                "subject": "PORTAL-OWN-T",
+                "description": "Where is my parcel?",
+                "team": own_team.id,
+                "csrf_token": http.Request.csrf_token(self),
+            },
+        )
+        ticket = self.env["helpdesk.ticket"].search([("name", "=", "PORTAL-OWN-T")])
+        self.assertEqual(ticket.team_id, own_team)
+
     def test_portal_user_closes_own_ticket(self):
         self.url_open(f"/ticket/close?ticket_id={self.own_ticket.id}&stage_id={self.done_stage.id}")
         self.own_ticket.invalidate_recordset()
