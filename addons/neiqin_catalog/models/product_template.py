@@ -1,4 +1,6 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 # The information lifecycle of a product (商品信息管理流程).
 INFO_STATES = [
@@ -113,6 +115,49 @@ class ProductTemplate(models.Model):
     @api.model
     def _neiqin_owned_fields(self):
         return super()._neiqin_owned_fields() | INFO_FIELDS
+
+    @api.constrains("company_id")
+    def _check_neiqin_channel_skus_in_company(self):
+        """A product moved to another company takes its channel listings
+        along: one whose channel SKU another product already uses on that
+        channel in that company is refused here, by name, before the unique
+        index of the listings refuses it at the flush. The other product is
+        not named (it may be a company the user does not work in)."""
+        self.env["neiqin.product.listing"].flush_model(
+            ["product_tmpl_id", "platform_id", "channel_sku"]
+        )
+        # The listings' own company is still the old one here (recomputed at
+        # the flush): the products' companies are read from the records.
+        self.env.cr.execute(
+            SQL(
+                """SELECT mine.product_tmpl_id, mine.platform_id, mine.channel_sku,
+                          other.product_tmpl_id
+                     FROM neiqin_product_listing mine
+                     JOIN neiqin_product_listing other
+                       ON other.platform_id = mine.platform_id
+                      AND other.channel_sku = mine.channel_sku
+                      AND other.product_tmpl_id <> mine.product_tmpl_id
+                    WHERE mine.product_tmpl_id = ANY(%s) AND mine.channel_sku <> ''""",
+                self.ids,
+            )
+        )
+        for mine, platform, sku, other in self.env.cr.fetchall():
+            product, rival = self.browse(mine), self.browse(other)
+            # sudo: only the company of the rival product is compared, never
+            # shown; the user may not read a product of another company.
+            if product.company_id != rival.sudo().company_id:
+                continue
+            # sudo: the name of a channel the product itself is listed on.
+            raise ValidationError(
+                self.env._(
+                    "The channel SKU %(sku)s on %(channel)s is already another product's in "
+                    "%(company)s: change the channel SKU of %(product)s before moving it there.",
+                    sku=sku,
+                    channel=self.env["neiqin.platform"].sudo().browse(platform).name,
+                    company=product.company_id.name or self.env._("every company"),
+                    product=product.display_name,
+                )
+            )
 
     def _neiqin_in_process_scope(self):
         """Products for sale go through the product-information process."""

@@ -6,7 +6,7 @@ import unittest
 
 import psycopg2
 
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user
 from odoo.tools import mute_logger
 
@@ -502,6 +502,34 @@ class TestChannelSkuPerCompany(CatalogApiMixin, CatalogCase):
         self.assertIn("channel SKU TM-9 is already another product's", results[0]["message"])
         self.assertNotIn("Their", results[0]["message"])
         self.assertNotIn(str(self.theirs.id), results[0]["message"])
+
+    def test_moving_a_product_where_its_channel_sku_is_taken_is_refused_by_name(self):
+        mine = self._product(company_id=self.env.company.id)
+        Listing = self.env["neiqin.product.listing"]
+        Listing.create(
+            {"product_tmpl_id": mine.id, "platform_id": self.tmall.id, "channel_sku": "TM-9"}
+        )
+        # A manager of every company moves it.
+        manager = new_test_user(
+            self.env,
+            login="catalog_mover",
+            groups="base.group_user,sales_team.group_sale_manager,neiqin_base.group_neiqin_manager",
+            company_ids=[(6, 0, (self.env.company | self.other).ids)],
+        )
+        moved = mine.with_user(manager)
+        with self.assertRaisesRegex(ValidationError, "TM-9") as caught:
+            with self.env.cr.savepoint():
+                moved.write({"company_id": self.other.id})
+                moved.env.flush_all()
+        self.assertIn("Other Shop", str(caught.exception))
+        self.assertNotIn("Their hoodie", str(caught.exception))
+        mine.invalidate_recordset()
+        self.assertEqual(mine.company_id, self.env.company)
+        # Where the SKU is free, the product and its listing move.
+        third = self.env["res.company"].create({"name": "Third Shop"})
+        manager.company_ids |= third
+        moved.write({"company_id": third.id})
+        self.assertEqual(mine.neiqin_listing_ids.company_id, third)
 
     def test_shared_products_are_a_scope_of_their_own(self):
         shared = self.env["product.template"].create(
