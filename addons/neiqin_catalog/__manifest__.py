@@ -4,7 +4,7 @@
     "four-eyes review, publishing per sales channel through the gate, information "
     "standards and completeness, categories, promotions, monitors and the data-maintenance "
     "round",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Back Office",
     "website": "https://github.com/neiqin/neiqin",
     "author": "Neiqin",
@@ -55,5 +55,6 @@
             "neiqin_catalog/static/tests/tours/*.js",
         ],
     },
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
 }
