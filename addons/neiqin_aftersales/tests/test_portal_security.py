@@ -73,42 +73,36 @@ class TestPortalSecurity(PortalData, HttpCase):
         self.other_ticket.invalidate_recordset()
         self.assertEqual(self.other_ticket.stage_id, before)
 
-    def test_a_new_ticket_goes_to_no_team_of_another_company(self):
+    def _submit_portal_ticket(self, subject, team):
+        """The visitor submits a new ticket from the portal, choosing ``team``."""
         self.env.company.helpdesk_mgmt_portal_select_team = True
+        self.url_open(
+            "/submitted/ticket",
+            data={
+                "subject": subject,
+                "description": "Where is my parcel?",
+                "team": team.id,
+                "csrf_token": http.Request.csrf_token(self),
+            },
+        )
+        return self.env["helpdesk.ticket"].search([("name", "=", subject)])
+
+    def test_a_new_ticket_goes_to_no_team_of_another_company(self):
         other_company = self.env["res.company"].create({"name": "Other Shop"})
         foreign_team = self.env["helpdesk.ticket.team"].create(
             {"name": "Foreign desk", "company_id": other_company.id, "show_in_portal": True}
         )
-        self.url_open(
-            "/submitted/ticket",
-            data={
-                "subject": "PORTAL-NEW-T",
-                "description": "Where is my parcel?",
-                "team": foreign_team.id,
-                "csrf_token": http.Request.csrf_token(self),
-            },
-        )
-        ticket = self.env["helpdesk.ticket"].search([("name", "=", "PORTAL-NEW-T")])
+        ticket = self._submit_portal_ticket("PORTAL-NEW-T", foreign_team)
         self.assertEqual(len(ticket), 1)
         self.assertEqual(ticket.partner_id, self.portal_user.partner_id)
         self.assertFalse(ticket.team_id)
         self.assertNotEqual(ticket.company_id, other_company)
 
     def test_a_new_ticket_keeps_a_team_of_the_visitors_company(self):
-        self.env.company.helpdesk_mgmt_portal_select_team = True
         own_team = self.env["helpdesk.ticket.team"].create(
             {"name": "Own desk", "company_id": self.env.company.id, "show_in_portal": True}
         )
-        self.url_open(
-            "/submitted/ticket",
-            data={
-                "subject": "PORTAL-OWN-T",
-                "description": "Where is my parcel?",
-                "team": own_team.id,
-                "csrf_token": http.Request.csrf_token(self),
-            },
-        )
-        ticket = self.env["helpdesk.ticket"].search([("name", "=", "PORTAL-OWN-T")])
+        ticket = self._submit_portal_ticket("PORTAL-OWN-T", own_team)
         self.assertEqual(ticket.team_id, own_team)
 
     def test_portal_user_closes_own_ticket(self):
