@@ -30,13 +30,16 @@ class JobReviewPortal(CustomerPortal):
 
     def _neiqin_my_feedback(self, feedback_id=None):
         """The visitor's feedback (``feedback_id``'s only, when given), with
-        sudo: the domain binds them to the visitor, whatever id is asked."""
-        domain = self._neiqin_feedback_domain()
-        if feedback_id is not None:
-            domain = [("id", "=", feedback_id), *domain]
-        # sudo: a portal user has no right on feedback; the domain above is
-        # the visitor's own (their user or their contact), checked in SQL.
-        return request.env["neiqin.job.review.feedback"].sudo().search(domain)
+        sudo: found by the visitor's own user and contact, then the id asked
+        is looked for among them."""
+        # sudo: a portal user has no right on feedback; the domain is the
+        # visitor's own (their user or their contact), never the id sent.
+        mine = (
+            request.env["neiqin.job.review.feedback"].sudo().search(self._neiqin_feedback_domain())
+        )
+        if feedback_id is None:
+            return mine
+        return mine.filtered(lambda feedback: feedback.id == feedback_id)
 
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
