@@ -51,6 +51,12 @@ snapshot >"$old/before.txt"
 # The customer notices sent before the outbox existed: each must be in it.
 q "SELECT 'notice', order_id, kind FROM neiqin_order_notice ORDER BY 2, 3" 2>/dev/null \
     | sort >"$old/notices-before.txt" || true
+# The completeness scores of products stored on product_template before
+# neiqin_catalog 18.0.1.1.0: each product must have one in the scores table
+# afterwards (its value may change: the update may bring new standards).
+q "SELECT 'score', id FROM product_template
+    WHERE neiqin_completeness IS NOT NULL ORDER BY 2" 2>/dev/null \
+    | sort >"$old/scores-before.txt" || true
 say "$(grep -c '^process' "$old/before.txt") processes, $(grep -c '^step' "$old/before.txt") steps, $(grep -c '^log' "$old/before.txt") step logs before the update"
 
 t0=$SECONDS
@@ -71,6 +77,15 @@ q "SELECT 'notice', res_id, kind FROM neiqin_notice WHERE res_model = 'sale.orde
     | sort >"$old/notices-after.txt"
 lost="$(comm -23 "$old/notices-before.txt" "$old/notices-after.txt")"
 [ -z "$lost" ] || { say "customer notices lost by the update:"; echo "$lost" >&2; failed=1; }
+if [ -s "$old/scores-before.txt" ]; then
+    q "SELECT 'score', product_tmpl_id FROM neiqin_product_completeness ORDER BY 2" \
+        | sort >"$old/scores-after.txt"
+    lost="$(comm -23 "$old/scores-before.txt" "$old/scores-after.txt")"
+    [ -z "$lost" ] || { say "completeness scores lost by the update:"; echo "$lost" >&2; failed=1; }
+    left="$(q "SELECT string_agg(column_name, ', ') FROM information_schema.columns
+        WHERE table_name = 'product_template' AND column_name LIKE 'neiqin\_completeness%'")"
+    [ -z "$left" ] || { say "product_template still has the old score columns: $left"; failed=1; }
+fi
 # Odoo updates a module whose new demo data fails without it, and only logs it.
 demo="$(q "SELECT m.name FROM ir_demo_failure f JOIN ir_module_module m ON m.id = f.module_id")"
 [ -z "$demo" ] || { say "demo data failed to load during the update: $demo"; failed=1; }
