@@ -147,13 +147,15 @@ class ProductTemplate(models.Model):
             # shown; the user may not read a product of another company.
             if product.company_id != rival.sudo().company_id:
                 continue
-            # sudo: the name of a channel the product itself is listed on.
+            # sudo: the name of a channel the product itself is listed on
+            # (an id read from its listing above, not one a caller sent).
+            channel = self.env["neiqin.platform"].sudo().browse(platform).name
             raise ValidationError(
                 self.env._(
                     "The channel SKU %(sku)s on %(channel)s is already another product's in "
                     "%(company)s: change the channel SKU of %(product)s before moving it there.",
                     sku=sku,
-                    channel=self.env["neiqin.platform"].sudo().browse(platform).name,
+                    channel=channel,
                     company=product.company_id.name or self.env._("every company"),
                     product=product.display_name,
                 )
